@@ -1,0 +1,65 @@
+using MiniNet.Kernels;
+
+namespace MiniNet;
+
+/// <summary>
+/// Where a backward rule adds its inputs' gradients. A leaf's gradient accumulates in its
+/// <see cref="Tensor.Grad"/>; an intermediate tensor's in a buffer the engine hands to the op that produced it.
+/// </summary>
+public sealed class Gradients
+{
+    // GradCheck's diagnosis runs one rule alone and collects what it produces here instead.
+    private readonly Dictionary<Tensor, Tensor>? _isolated;
+
+    internal Gradients(bool isolated = false)
+    {
+        if (isolated) _isolated = new Dictionary<Tensor, Tensor>(ReferenceEqualityComparer.Instance);
+    }
+
+    /// <summary>The op whose rule is running, for error messages.</summary>
+    internal string CurrentOp { get; set; } = "";
+
+    /// <summary>True when <paramref name="input"/> takes a gradient: rules skip the work for inputs that do not.</summary>
+    public bool Needs(Tensor input) => input.RequiresGrad;
+
+    /// <summary>
+    /// Adds <paramref name="contribution"/> to <paramref name="input"/>'s gradient. A contribution of a
+    /// broadcast shape (the op's output shape) is summed back to the input's own shape.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">The contribution's dtype or shape cannot belong to this input (a bug in a rule).</exception>
+    public void Accumulate(Tensor input, Tensor contribution)
+    {
+        if (!Needs(input)) return;
+        if (contribution.DType != input.DType)
+            throw new InvalidOperationException(
+                $"Backward of {CurrentOp}: gradient for an input of {input.DType} is {contribution.DType}.");
+        if (contribution.Shape != input.Shape && Shape.Broadcast(input.Shape, contribution.Shape, CurrentOp) != contribution.Shape)
+            throw new InvalidOperationException(
+                $"Backward of {CurrentOp}: gradient of shape {contribution.Shape} cannot be summed to the input's shape {input.Shape}.");
+        var buffer = Buffer(input);
+        if (input.DType == DType.Float32)
+            Broadcasting.SumInto(contribution.Span<float>(), contribution.Shape, buffer.Span<float>(), buffer.Shape);
+        else
+            Broadcasting.SumInto(contribution.Span<double>(), contribution.Shape, buffer.Span<double>(), buffer.Shape);
+    }
+
+    /// <summary>
+    /// The buffer, of the input's shape, in which its gradient accumulates; zeros when first asked for.
+    /// Kernels add into it directly (for example MatMul's backward, as a GEMM with accumulation).
+    /// </summary>
+    internal Tensor Buffer(Tensor input)
+    {
+        if (_isolated is not null)
+        {
+            if (!_isolated.TryGetValue(input, out var isolated))
+                _isolated[input] = isolated = Tensor.Zeros(input.Shape, input.DType);
+            return isolated;
+        }
+        if (input.IsLeaf)
+            return input.Grad ??= Tensor.Zeros(input.Shape, input.DType);
+        return input.PendingGrad ??= Tensor.Zeros(input.Shape, input.DType);
+    }
+
+    /// <summary>In isolation mode, the gradient a rule produced for <paramref name="input"/>, or null if none.</summary>
+    internal Tensor? Isolated(Tensor input) => _isolated!.GetValueOrDefault(input);
+}

@@ -1,0 +1,208 @@
+namespace MiniNet;
+
+/// <summary>
+/// The tape: every differentiable op run while recording, on inputs that require grad, appends an entry
+/// (its inputs, output, saved values and backward rule); <see cref="Tensor.Backward()"/> walks the
+/// entries in reverse and accumulates gradients.
+/// </summary>
+/// <remarks>
+/// <para><b>Threads.</b> Recording is per thread: <see cref="NoGrad"/> affects only the calling thread, and
+/// each thread's ops form their own graphs. Positions on the tape come from one process-wide counter,
+/// so the order stays right even if a graph mixes tensors from several threads; but a graph is not
+/// synchronised: do not run two backward passes over the same tensors at once.</para>
+/// <para><b>Memory.</b> The tape is not one global list: each tensor holds the entry that produced it and
+/// each entry holds its inputs, so a graph lives exactly as long as the tensors that can reach it. A
+/// forward pass whose result is dropped costs nothing; a backward pass frees the entries it walked
+/// unless asked to keep them (<c>retainGraph</c>).</para>
+/// </remarks>
+public static class Tape
+{
+    [ThreadStatic] private static int t_noGradDepth;
+    [ThreadStatic] private static List<TapeEntry>? t_observer;
+    private static long s_lastPosition;
+    private static long s_lastBackward;
+
+    /// <summary>True unless the calling thread is inside a <see cref="NoGrad"/> scope.</summary>
+    public static bool IsRecording => t_noGradDepth == 0;
+
+    /// <summary>
+    /// Stops recording on this thread until the returned scope is disposed (<c>using (Tape.NoGrad()) { … }</c>),
+    /// as PyTorch's <c>torch.no_grad()</c>: for evaluation and for optimiser updates. Scopes nest.
+    /// </summary>
+    public static IDisposable NoGrad()
+    {
+        t_noGradDepth++;
+        return new NoGradScope();
+    }
+
+    private sealed class NoGradScope : IDisposable
+    {
+        private bool _disposed;
+
+        public void Dispose()
+        {
+            if (_disposed) return;
+            _disposed = true;
+            t_noGradDepth--;
+        }
+    }
+
+    internal static bool ShouldRecord(Tensor a) => t_noGradDepth == 0 && a.RequiresGrad;
+
+    internal static bool ShouldRecord(Tensor a, Tensor b) => t_noGradDepth == 0 && (a.RequiresGrad || b.RequiresGrad);
+
+    /// <summary>
+    /// Records that <paramref name="output"/> was computed from <paramref name="inputs"/> by op
+    /// <paramref name="name"/>, when recording is on and any input requires grad; otherwise does nothing.
+    /// </summary>
+    /// <param name="name">The op's name, shown in errors and <see cref="Tensor.GradFnName"/>.</param>
+    /// <param name="output">The op's fresh result.</param>
+    /// <param name="inputs">The op's tensor inputs; gradients flow to those that require grad.</param>
+    /// <param name="saved">The tensors the rule reads; changing one in place before backward is an error.</param>
+    /// <param name="backward">The backward rule.</param>
+    /// <returns><paramref name="output"/>.</returns>
+    internal static Tensor Record(string name, Tensor output, Tensor[] inputs, Tensor[] saved, BackwardRule backward)
+    {
+        if (t_noGradDepth != 0) return output;
+        bool any = false;
+        foreach (var input in inputs) any |= input.RequiresGrad;
+        if (!any) return output;
+        var entry = new TapeEntry(name, Interlocked.Increment(ref s_lastPosition), output, inputs, saved, backward);
+        output.GradFn = entry;
+        output.MarkRequiresGrad();
+        t_observer?.Add(entry);
+        return output;
+    }
+
+    /// <summary>
+    /// A custom differentiable op, as PyTorch's <c>torch.autograd.Function</c>: runs
+    /// <paramref name="forward"/> with recording off, then records <paramref name="backward"/> as the rule
+    /// that maps the output's gradient to the inputs' (through <see cref="Gradients.Accumulate"/>).
+    /// Gradient-check it with <see cref="GradCheck"/>.
+    /// </summary>
+    /// <param name="name">The op's name, shown in errors and by <see cref="GradCheck"/>.</param>
+    /// <param name="inputs">The op's tensor inputs.</param>
+    /// <param name="forward">Computes the output from the inputs.</param>
+    /// <param name="backward">The backward rule; it may capture the inputs and the output.</param>
+    /// <param name="saved">Tensors the rule reads, checked for in-place changes before it runs (the inputs are checked always).</param>
+    public static Tensor Function(string name, Tensor[] inputs, Func<Tensor[], Tensor> forward, BackwardRule backward, params Tensor[] saved)
+    {
+        ArgumentNullException.ThrowIfNull(inputs);
+        ArgumentNullException.ThrowIfNull(forward);
+        ArgumentNullException.ThrowIfNull(backward);
+        Tensor output;
+        using (NoGrad()) output = forward(inputs);
+        if (inputs.Contains(output) || !output.IsLeaf)
+            output = output.Clone(); // the output must be a tensor of its own to carry the entry
+        return Record(name, output, inputs, [.. inputs, .. saved], backward);
+    }
+
+    /// <summary>Collects the entries created on this thread while <paramref name="run"/> runs, in tape order (GradCheck's diagnosis).</summary>
+    internal static List<TapeEntry> Observe(Action run)
+    {
+        var previous = t_observer;
+        var entries = new List<TapeEntry>();
+        t_observer = entries;
+        try
+        {
+            run();
+        }
+        finally
+        {
+            t_observer = previous;
+        }
+        return entries;
+    }
+
+    /// <summary>The backward pass: seed the root, then run each reachable entry's rule in reverse tape order.</summary>
+    internal static void Backward(Tensor root, Tensor? gradient, bool retainGraph)
+    {
+        if (!root.RequiresGrad)
+            throw new InvalidOperationException(
+                $"Backward: this tensor of shape {root.Shape} does not require grad, so there is nothing to differentiate: " +
+                "none of the tensors it was computed from requires grad, or it was computed inside Tape.NoGrad() or detached. " +
+                "Set RequiresGrad = true on the parameters or inputs you want gradients for.");
+        var seed = SeedGradient(root, gradient);
+        if (root.IsLeaf)
+        {
+            new Gradients().Accumulate(root, seed);
+            return;
+        }
+
+        var order = ReachableInReverseOrder(root);
+        var grads = new Gradients();
+        root.PendingGrad = seed;
+        using var noGrad = NoGrad(); // rules compute with tensor ops; none of that is recorded
+        try
+        {
+            foreach (var entry in order)
+            {
+                var output = entry.Output;
+                var gradOutput = output.PendingGrad;
+                if (gradOutput is null) continue; // nothing reached this entry
+                output.PendingGrad = null;
+                if (output.RetainsGrad)
+                {
+                    if (output.Grad is null) output.Grad = gradOutput.Clone();
+                    else new Gradients().Accumulate(output, gradOutput);
+                }
+                entry.CheckSavedVersions();
+                grads.CurrentOp = entry.Name;
+                entry.Backward!(gradOutput, grads);
+            }
+        }
+        finally
+        {
+            foreach (var entry in order)
+            {
+                entry.Output.PendingGrad = null;
+                if (!retainGraph) entry.Release();
+            }
+        }
+    }
+
+    private static Tensor SeedGradient(Tensor root, Tensor? gradient)
+    {
+        if (gradient is null)
+        {
+            if (root.ElementCount != 1)
+                throw new InvalidOperationException(
+                    $"Backward: the tensor has shape {root.Shape} ({root.ElementCount} elements); Backward() without a gradient needs a " +
+                    "single-element output, such as a loss. Reduce it first (Sum(), Mean()) or pass the output's gradient: Backward(gradient).");
+            return Tensor.Ones(root.Shape, root.DType);
+        }
+        if (gradient.Shape != root.Shape || gradient.DType != root.DType)
+            throw new ArgumentException(
+                $"Backward: the gradient must have the output's shape and dtype: expected {root.Shape} {root.DType}, got {gradient.Shape} {gradient.DType}.",
+                nameof(gradient));
+        return gradient.Clone(); // accumulation must never write into the caller's tensor
+    }
+
+    /// <summary>Every entry the root depends on, latest first: a reverse walk of the tape restricted to this graph.</summary>
+    private static List<TapeEntry> ReachableInReverseOrder(Tensor root)
+    {
+        long stamp = Interlocked.Increment(ref s_lastBackward);
+        var order = new List<TapeEntry>();
+        var pending = new Stack<TapeEntry>();
+        Visit(root.GradFn!);
+        while (pending.Count > 0)
+        {
+            foreach (var input in pending.Pop().Inputs)
+                if (input.GradFn is { } producer) Visit(producer);
+        }
+        order.Sort((x, y) => y.Position.CompareTo(x.Position));
+        return order;
+
+        void Visit(TapeEntry entry)
+        {
+            if (entry.VisitStamp == stamp) return;
+            if (entry.IsReleased)
+                throw new InvalidOperationException(
+                    $"Backward: trying to backward through the graph a second time: the tape entry of {entry.Name} was freed by an " +
+                    "earlier Backward(). Call Backward(retainGraph: true) the first time to keep the graph for another pass.");
+            entry.VisitStamp = stamp;
+            order.Add(entry);
+            pending.Push(entry);
+        }
+    }
+}

@@ -1,0 +1,149 @@
+using System.Numerics;
+
+namespace MiniNet.Kernels;
+
+/// <summary>
+/// Loops over operands broadcast against an output shape (NumPy rules). Adjacent dimensions that are
+/// laid out contiguously in every operand are merged first, so the common cases — same shape, a scalar,
+/// a bias row added to a batch — become one or a few long contiguous runs handed to <see cref="Simd"/>.
+/// </summary>
+internal static class Broadcasting
+{
+    /// <summary>y = op(a, b) with a and b broadcast to y's shape.</summary>
+    public static void Binary<T, TOp>(ReadOnlySpan<T> a, Shape aShape, ReadOnlySpan<T> b, Shape bShape, Span<T> y, Shape yShape, TOp op)
+        where T : unmanaged, IFloatingPointIeee754<T> where TOp : struct, IBinaryOp
+    {
+        if (aShape == yShape && bShape == yShape)
+        {
+            Simd.Zip(a, b, y, op);
+            return;
+        }
+        var layout = Layout.Of(yShape, aShape, bShape);
+        int inner = layout.InnerLength;
+        int sa = layout.InnerStride(0), sb = layout.InnerStride(1);
+        var offsets = new int[2];
+        for (int run = 0, start = 0; run < layout.RunCount; run++, start += inner)
+        {
+            layout.Offsets(run, offsets);
+            var yRun = y.Slice(start, inner);
+            if (sa == 1 && sb == 1) Simd.Zip(a.Slice(offsets[0], inner), b.Slice(offsets[1], inner), yRun, op);
+            else if (sa == 1) Simd.Zip(a.Slice(offsets[0], inner), b[offsets[1]], yRun, op);
+            else if (sb == 1) Simd.Zip(a[offsets[0]], b.Slice(offsets[1], inner), yRun, op);
+            else yRun.Fill(op.Invoke(a[offsets[0]], b[offsets[1]]));
+        }
+    }
+
+    /// <summary>
+    /// dst += src summed over the dimensions that <paramref name="dstShape"/> broadcasts: the gradient of a
+    /// broadcast operand is the output gradient summed back to the operand's own shape.
+    /// </summary>
+    public static void SumInto<T>(ReadOnlySpan<T> src, Shape srcShape, Span<T> dst, Shape dstShape)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        if (srcShape == dstShape)
+        {
+            Simd.Zip(dst, src, dst, new AddOp());
+            return;
+        }
+        var layout = Layout.Of(srcShape, dstShape);
+        int inner = layout.InnerLength;
+        bool contiguous = layout.InnerStride(0) == 1;
+        var offsets = new int[1];
+        for (int run = 0, start = 0; run < layout.RunCount; run++, start += inner)
+        {
+            layout.Offsets(run, offsets);
+            var srcRun = src.Slice(start, inner);
+            if (contiguous)
+            {
+                var dstRun = dst.Slice(offsets[0], inner);
+                Simd.Zip(dstRun, srcRun, dstRun, new AddOp());
+            }
+            else
+            {
+                dst[offsets[0]] += T.CreateTruncating(Simd.Sum(srcRun));
+            }
+        }
+    }
+
+    /// <summary>
+    /// Operands laid out against an output shape after merging dimensions: the output is a sequence of
+    /// <see cref="RunCount"/> contiguous runs of <see cref="InnerLength"/> elements; within a run each
+    /// operand either steps by 1 or stays put (stride 0, broadcast).
+    /// </summary>
+    private sealed class Layout
+    {
+        private readonly int[] _dims;      // merged output dims, outermost first; the last is the inner run
+        private readonly int[][] _strides; // per operand, per merged dim (0 where broadcast)
+
+        private Layout(int[] dims, int[][] strides)
+        {
+            _dims = dims;
+            _strides = strides;
+        }
+
+        public int InnerLength => _dims.Length == 0 ? 1 : _dims[^1];
+
+        public int RunCount { get; private init; }
+
+        public int InnerStride(int operand) => _dims.Length == 0 ? 0 : _strides[operand][^1];
+
+        public static Layout Of(Shape output, params Shape[] operands)
+        {
+            int rank = output.Rank;
+            var outDims = output.Dims;
+            var strides = new int[operands.Length][];
+            for (int k = 0; k < operands.Length; k++)
+            {
+                strides[k] = new int[rank];
+                var dims = operands[k].Dims;
+                int stride = 1;
+                for (int i = 1; i <= dims.Length; i++)
+                {
+                    strides[k][rank - i] = dims[^i] == 1 && outDims[rank - i] != 1 ? 0 : stride;
+                    stride *= dims[^i];
+                }
+            }
+
+            // Merge dimension d into d+1 when every operand steps through them as one run.
+            var mergedDims = new List<int>();
+            var mergedStrides = new List<int>[operands.Length];
+            for (int k = 0; k < operands.Length; k++) mergedStrides[k] = [];
+            for (int d = 0; d < rank; d++)
+            {
+                if (outDims[d] == 1) continue; // size-1 dims contribute nothing to any offset
+                int last = mergedDims.Count - 1;
+                bool mergeable = last >= 0;
+                for (int k = 0; k < operands.Length && mergeable; k++)
+                    mergeable = mergedStrides[k][last] == strides[k][d] * outDims[d];
+                if (mergeable)
+                {
+                    mergedDims[last] *= outDims[d];
+                    for (int k = 0; k < operands.Length; k++) mergedStrides[k][last] = strides[k][d];
+                }
+                else
+                {
+                    mergedDims.Add(outDims[d]);
+                    for (int k = 0; k < operands.Length; k++) mergedStrides[k].Add(strides[k][d]);
+                }
+            }
+            var layoutStrides = new int[operands.Length][];
+            for (int k = 0; k < operands.Length; k++) layoutStrides[k] = [.. mergedStrides[k]];
+            int runs = 1;
+            for (int d = 0; d < mergedDims.Count - 1; d++) runs *= mergedDims[d];
+            if (output.ElementCount == 0) runs = 0;
+            return new Layout([.. mergedDims], layoutStrides) { RunCount = runs };
+        }
+
+        /// <summary>Each operand's element offset at the start of run <paramref name="run"/>.</summary>
+        public void Offsets(int run, Span<int> offsets)
+        {
+            offsets.Clear();
+            for (int d = _dims.Length - 2; d >= 0; d--)
+            {
+                int index = run % _dims[d];
+                run /= _dims[d];
+                for (int k = 0; k < offsets.Length; k++) offsets[k] += index * _strides[k][d];
+            }
+        }
+    }
+}

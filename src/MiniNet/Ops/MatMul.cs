@@ -1,0 +1,90 @@
+using MiniNet.Kernels;
+using MiniNet.Ops;
+
+namespace MiniNet;
+
+// Matrix product, as torch.matmul: 2-D × 2-D, batches of matrices with broadcast batch dimensions,
+// and 1-D operands treated as a row (left) or a column (right) vector whose dimension is then dropped.
+public sealed partial class Tensor
+{
+    /// <summary>
+    /// The matrix product this · <paramref name="other"/> (PyTorch's <c>matmul</c>): [m, k] · [k, n] → [m, n];
+    /// leading batch dimensions broadcast ([b, m, k] · [k, n] → [b, m, n]); a 1-D left operand is a row vector
+    /// and a 1-D right operand a column vector.
+    /// </summary>
+    /// <exception cref="ArgumentException">The inner dimensions differ, the batch dimensions do not broadcast, an operand is a scalar, or the dtypes differ.</exception>
+    public Tensor MatMul(Tensor other)
+    {
+        if (Rank == 0 || other.Rank == 0)
+            throw new ArgumentException($"MatMul: cannot multiply {Shape} by {other.Shape}: both operands need at least one dimension (use * to scale).", nameof(other));
+        if (Rank == 1 && other.Rank == 1)
+            return Reshape([1, Shape[0]]).MatMul(other).Reshape([]);
+        if (Rank == 1)
+            return Reshape([1, Shape[0]]).MatMul(other).Squeeze(-2);
+        if (other.Rank == 1)
+            return MatMul(other.Reshape([other.Shape[0], 1])).Squeeze(-1);
+        return BatchedMatMul(this, other);
+    }
+
+    private static Tensor BatchedMatMul(Tensor a, Tensor b)
+    {
+        Elementwise.CheckSameDType("MatMul", a, b);
+        int m = a.Shape[-2], k = a.Shape[-1], n = b.Shape[-1];
+        if (b.Shape[-2] != k)
+            throw new ArgumentException($"MatMul: cannot multiply {a.Shape} by {b.Shape}: inner dimensions {k} and {b.Shape[-2]} differ.");
+        Shape aBatch = a.Shape.Dims[..^2].ToArray(), bBatch = b.Shape.Dims[..^2].ToArray();
+        Shape batch = Shape.Broadcast(aBatch, bBatch, "MatMul (batch dimensions)");
+        var aIndex = MatrixIndices(batch, aBatch);
+        var bIndex = MatrixIndices(batch, bBatch);
+        var product = Zeros([.. batch, m, n], a.DType);
+        for (int t = 0; t < aIndex.Length; t++)
+            Multiply(a, aIndex[t] * m * k, false, b, bIndex[t] * k * n, false, product, t * m * n, m, k, n);
+
+        return Tape.Record("MatMul", product, [a, b], saved: [a, b], (g, grads) =>
+        {
+            for (int t = 0; t < aIndex.Length; t++)
+            {
+                if (grads.Needs(a)) // dA += G · Bᵀ
+                    Multiply(g, t * m * n, false, b, bIndex[t] * k * n, true, grads.Buffer(a), aIndex[t] * m * k, m, n, k);
+                if (grads.Needs(b)) // dB += Aᵀ · G
+                    Multiply(a, aIndex[t] * m * k, true, g, t * m * n, false, grads.Buffer(b), bIndex[t] * k * n, k, m, n);
+            }
+        });
+    }
+
+    /// <summary>c[cOffset…] += op(x)·op(y) for one matrix of a batch; the destination accumulates (it starts zeroed).</summary>
+    private static void Multiply(Tensor x, int xOffset, bool transposeX, Tensor y, int yOffset, bool transposeY,
+        Tensor c, int cOffset, int rows, int inner, int cols)
+    {
+        if (x.DType == DType.Float32)
+            Gemm.Multiply(x.Span<float>().Slice(xOffset, rows * inner), transposeX, y.Span<float>().Slice(yOffset, inner * cols), transposeY,
+                c.Span<float>().Slice(cOffset, rows * cols), rows, inner, cols, accumulate: true);
+        else
+            Gemm.Multiply(x.Span<double>().Slice(xOffset, rows * inner), transposeX, y.Span<double>().Slice(yOffset, inner * cols), transposeY,
+                c.Span<double>().Slice(cOffset, rows * cols), rows, inner, cols, accumulate: true);
+    }
+
+    /// <summary>For each matrix of the broadcast batch, the index of the operand's matrix that feeds it.</summary>
+    private static int[] MatrixIndices(Shape batch, Shape operandBatch)
+    {
+        var indices = new int[batch.ElementCount];
+        int rank = batch.Rank, offset = rank - operandBatch.Rank;
+        for (int t = 0; t < indices.Length; t++)
+        {
+            int remaining = t, index = 0, stride = 1;
+            for (int d = rank - 1; d >= 0; d--)
+            {
+                int position = remaining % batch.Dims[d];
+                remaining /= batch.Dims[d];
+                if (d >= offset)
+                {
+                    int size = operandBatch.Dims[d - offset];
+                    if (size != 1) index += position * stride;
+                    stride *= size;
+                }
+            }
+            indices[t] = index;
+        }
+        return indices;
+    }
+}

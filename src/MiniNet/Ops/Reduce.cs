@@ -1,0 +1,89 @@
+using MiniNet.Kernels;
+using MiniNet.Ops;
+
+namespace MiniNet;
+
+// Sum, mean and max over one axis or over all elements, with PyTorch's keepdim option. Each backward
+// spreads the output gradient back over the reduced axis (for max: onto the maxima).
+public sealed partial class Tensor
+{
+    /// <summary>The sum of all elements, as a scalar (0 for an empty tensor).</summary>
+    public Tensor Sum() => Reduce("Sum", axis: null, keepDims: false);
+
+    /// <summary>The sums along <paramref name="axis"/> (negative counts from the end); <paramref name="keepDims"/> keeps it as size 1.</summary>
+    public Tensor Sum(int axis, bool keepDims = false) => Reduce("Sum", axis, keepDims);
+
+    /// <summary>The mean of all elements, as a scalar (NaN for an empty tensor, as PyTorch).</summary>
+    public Tensor Mean() => Reduce("Mean", axis: null, keepDims: false);
+
+    /// <summary>The means along <paramref name="axis"/>; <paramref name="keepDims"/> keeps it as size 1.</summary>
+    public Tensor Mean(int axis, bool keepDims = false) => Reduce("Mean", axis, keepDims);
+
+    /// <summary>The largest element, as a scalar (NaN if any element is NaN). Tied maxima share the gradient evenly.</summary>
+    /// <exception cref="InvalidOperationException">The tensor is empty.</exception>
+    public Tensor Max() => Reduce("Max", axis: null, keepDims: false);
+
+    /// <summary>The maxima along <paramref name="axis"/>; tied maxima share the gradient evenly (PyTorch's <c>amax</c>).</summary>
+    /// <exception cref="InvalidOperationException">The axis has length 0.</exception>
+    public Tensor Max(int axis, bool keepDims = false) => Reduce("Max", axis, keepDims);
+
+    /// <summary>
+    /// The index of the largest element along <paramref name="axis"/> for every position of the other axes,
+    /// in row-major order (for a [batch, classes] tensor: the predicted class of each row). Ties give the
+    /// first index; a NaN counts as the largest. Not differentiable.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">The axis has length 0.</exception>
+    public int[] ArgMax(int axis = -1)
+    {
+        int resolved = Shape.NormalizeAxis(axis, Rank, nameof(ArgMax));
+        var (outer, length, inner) = Shape.SplitAt(resolved);
+        if (length == 0) throw new InvalidOperationException($"ArgMax: axis {axis} of {Shape} is empty.");
+        var indices = new int[outer * inner];
+        if (DType == DType.Float32) Reduction.ArgMax(Span<float>(), outer, length, inner, indices);
+        else Reduction.ArgMax(Span<double>(), outer, length, inner, indices);
+        return indices;
+    }
+
+    private Tensor Reduce(string op, int? axis, bool keepDims)
+    {
+        // All elements: the tensor as one row. Along an axis: [outer, length, inner] around it.
+        int resolved = axis is int a ? Shape.NormalizeAxis(a, Rank, op) : -1;
+        var (outer, length, inner) = axis is null ? (1, ElementCount, 1) : Shape.SplitAt(resolved);
+        if (op == "Max" && length == 0)
+            throw new InvalidOperationException($"Max: cannot take the maximum over an empty {(axis is null ? "tensor" : $"axis {axis}")} of {Shape}.");
+        Shape kept = axis is null ? Shape.Wrap(new int[Rank].Select(_ => 1).ToArray()) : Shape.With(resolved, 1);
+        Shape reducedShape = !keepDims ? (axis is null ? [] : Shape.Without(resolved)) : kept;
+
+        var y = Empty(reducedShape, DType);
+        if (DType == DType.Float32) Forward(op, Span<float>(), outer, length, inner, y.Span<float>());
+        else Forward(op, Span<double>(), outer, length, inner, y.Span<double>());
+
+        return Tape.Record(op, y, [this], saved: op == "Max" ? [this, y] : [], (g, grads) =>
+        {
+            if (!grads.Needs(this)) return;
+            var gKept = g.ReshapeTo(kept);
+            switch (op)
+            {
+                case "Sum": grads.AddBroadcast(this, gKept); break;              // dx += g along the axis
+                case "Mean": grads.AddBroadcast(this, gKept / length); break;    // dx += g / n
+                default:                                                          // dx += g / ties at the maxima
+                    var buffer = grads.Buffer(this);
+                    if (DType == DType.Float32) Reduction.MaxBackward(Span<float>(), y.Span<float>(), g.Span<float>(), outer, length, inner, buffer.Span<float>());
+                    else Reduction.MaxBackward(Span<double>(), y.Span<double>(), g.Span<double>(), outer, length, inner, buffer.Span<double>());
+                    break;
+            }
+        });
+    }
+
+    private static void Forward<T>(string op, ReadOnlySpan<T> x, int outer, int length, int inner, Span<T> y)
+        where T : unmanaged, System.Numerics.IFloatingPointIeee754<T>
+    {
+        if (op == "Max")
+        {
+            Reduction.Max(x, outer, length, inner, y);
+            return;
+        }
+        Reduction.Sum(x, outer, length, inner, y);
+        if (op == "Mean") Simd.Zip(y, T.CreateTruncating(length), y, new DivideOp());
+    }
+}

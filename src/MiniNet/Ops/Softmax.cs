@@ -1,0 +1,128 @@
+using System.Numerics;
+using System.Runtime.Intrinsics;
+using MiniNet.Kernels;
+
+namespace MiniNet;
+
+// Softmax and log-softmax along an axis. Each row is shifted by its maximum first, so exp never
+// overflows (e^x exceeds float's range above x ≈ 88.7) and the largest term is exactly e^0 = 1.
+public sealed partial class Tensor
+{
+    /// <summary>softmax(x)ᵢ = e^(xᵢ − m) / Σⱼ e^(xⱼ − m) along <paramref name="axis"/>, with m the maximum along it.</summary>
+    public Tensor Softmax(int axis = -1) => AlongLastAxis(axis, static x => x.SoftmaxLastAxis());
+
+    /// <summary>log softmax(x)ᵢ = xᵢ − m − log Σⱼ e^(xⱼ − m) along <paramref name="axis"/>: stable, and always ≤ 0.</summary>
+    public Tensor LogSoftmax(int axis = -1) => AlongLastAxis(axis, static x => x.LogSoftmaxLastAxis());
+
+    /// <summary>Runs a last-axis kernel on any axis by moving that axis last and back (both moves are recorded).</summary>
+    private Tensor AlongLastAxis(int axis, Func<Tensor, Tensor> lastAxisOp)
+    {
+        int resolved = Shape.NormalizeAxis(axis, Rank, "Softmax");
+        if (resolved == Rank - 1) return lastAxisOp(this);
+        return lastAxisOp(Transpose(resolved, -1)).Transpose(resolved, -1);
+    }
+
+    private Tensor SoftmaxLastAxis()
+    {
+        int classes = Shape[-1];
+        var y = Empty(Shape, DType);
+        if (DType == DType.Float32) SoftmaxRows(Span<float>(), y.Span<float>(), classes, log: false);
+        else SoftmaxRows(Span<double>(), y.Span<double>(), classes, log: false);
+        return Tape.Record("Softmax", y, [this], saved: [y], (g, grads) =>
+        {
+            if (!grads.Needs(this)) return;
+            var dx = grads.Buffer(this);
+            // dx += y ⊙ (g − Σⱼ gⱼ yⱼ), row by row
+            if (DType == DType.Float32) SoftmaxBackwardRows(g.Span<float>(), y.Span<float>(), dx.Span<float>(), classes);
+            else SoftmaxBackwardRows(g.Span<double>(), y.Span<double>(), dx.Span<double>(), classes);
+        });
+    }
+
+    private Tensor LogSoftmaxLastAxis()
+    {
+        int classes = Shape[-1];
+        var y = Empty(Shape, DType);
+        if (DType == DType.Float32) SoftmaxRows(Span<float>(), y.Span<float>(), classes, log: true);
+        else SoftmaxRows(Span<double>(), y.Span<double>(), classes, log: true);
+        return Tape.Record("LogSoftmax", y, [this], saved: [y], (g, grads) =>
+        {
+            if (!grads.Needs(this)) return;
+            var dx = grads.Buffer(this);
+            // dx += g − e^y · Σⱼ gⱼ, row by row (e^y is the softmax)
+            if (DType == DType.Float32) LogSoftmaxBackwardRows(g.Span<float>(), y.Span<float>(), dx.Span<float>(), classes);
+            else LogSoftmaxBackwardRows(g.Span<double>(), y.Span<double>(), dx.Span<double>(), classes);
+        });
+    }
+
+    internal static void SoftmaxRows<T>(ReadOnlySpan<T> x, Span<T> y, int classes, bool log) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        if (classes == 0) return;
+        for (int start = 0; start < x.Length; start += classes)
+        {
+            var row = x.Slice(start, classes);
+            var output = y.Slice(start, classes);
+            double max = double.CreateTruncating(Simd.Max(row));
+            Simd.Map(row, output, new ExpShiftedOp(max)); // e^(x − m) ≤ 1
+            double sum = Simd.Sum<T>(output);
+            if (log) Simd.Map(row, output, new ShiftOp(max + Math.Log(sum))); // x − (m + log Σ)
+            else Simd.Zip(output, T.CreateTruncating(sum), output, new DivideOp());
+        }
+    }
+
+    private static void SoftmaxBackwardRows<T>(ReadOnlySpan<T> g, ReadOnlySpan<T> y, Span<T> dx, int classes) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        for (int start = 0; start < g.Length; start += classes)
+        {
+            var gRow = g.Slice(start, classes);
+            var yRow = y.Slice(start, classes);
+            double dot = Simd.Dot(gRow, yRow);
+            Simd.ZipAdd(yRow, gRow, dx.Slice(start, classes), new ScaledDifferenceOp(dot));
+        }
+    }
+
+    private static void LogSoftmaxBackwardRows<T>(ReadOnlySpan<T> g, ReadOnlySpan<T> y, Span<T> dx, int classes) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        for (int start = 0; start < g.Length; start += classes)
+        {
+            var gRow = g.Slice(start, classes);
+            double total = Simd.Sum(gRow);
+            Simd.ZipAdd(gRow, y.Slice(start, classes), dx.Slice(start, classes), new LogSoftmaxGradOp(total));
+        }
+    }
+}
+
+/// <summary>x ↦ e^(x − shift).</summary>
+internal readonly struct ExpShiftedOp(double shift) : IUnaryOp
+{
+    public T Invoke<T>(T x) where T : unmanaged, IFloatingPointIeee754<T> => T.Exp(x - T.CreateTruncating(shift));
+    public Vector128<T> Invoke<T>(Vector128<T> x) where T : unmanaged, IFloatingPointIeee754<T> => VectorMath.Exp(x - Vector128.Create(T.CreateTruncating(shift)));
+    public Vector256<T> Invoke<T>(Vector256<T> x) where T : unmanaged, IFloatingPointIeee754<T> => VectorMath.Exp(x - Vector256.Create(T.CreateTruncating(shift)));
+    public Vector512<T> Invoke<T>(Vector512<T> x) where T : unmanaged, IFloatingPointIeee754<T> => VectorMath.Exp(x - Vector512.Create(T.CreateTruncating(shift)));
+}
+
+/// <summary>x ↦ x − shift.</summary>
+internal readonly struct ShiftOp(double shift) : IUnaryOp
+{
+    public T Invoke<T>(T x) where T : unmanaged, IFloatingPointIeee754<T> => x - T.CreateTruncating(shift);
+    public Vector128<T> Invoke<T>(Vector128<T> x) where T : unmanaged, IFloatingPointIeee754<T> => x - Vector128.Create(T.CreateTruncating(shift));
+    public Vector256<T> Invoke<T>(Vector256<T> x) where T : unmanaged, IFloatingPointIeee754<T> => x - Vector256.Create(T.CreateTruncating(shift));
+    public Vector512<T> Invoke<T>(Vector512<T> x) where T : unmanaged, IFloatingPointIeee754<T> => x - Vector512.Create(T.CreateTruncating(shift));
+}
+
+/// <summary>(y, g) ↦ y·(g − dot): the softmax backward.</summary>
+internal readonly struct ScaledDifferenceOp(double dot) : IBinaryOp
+{
+    public T Invoke<T>(T y, T g) where T : unmanaged, IFloatingPointIeee754<T> => y * (g - T.CreateTruncating(dot));
+    public Vector128<T> Invoke<T>(Vector128<T> y, Vector128<T> g) where T : unmanaged, IFloatingPointIeee754<T> => y * (g - Vector128.Create(T.CreateTruncating(dot)));
+    public Vector256<T> Invoke<T>(Vector256<T> y, Vector256<T> g) where T : unmanaged, IFloatingPointIeee754<T> => y * (g - Vector256.Create(T.CreateTruncating(dot)));
+    public Vector512<T> Invoke<T>(Vector512<T> y, Vector512<T> g) where T : unmanaged, IFloatingPointIeee754<T> => y * (g - Vector512.Create(T.CreateTruncating(dot)));
+}
+
+/// <summary>(g, y) ↦ g − e^y·total: the log-softmax backward.</summary>
+internal readonly struct LogSoftmaxGradOp(double total) : IBinaryOp
+{
+    public T Invoke<T>(T g, T y) where T : unmanaged, IFloatingPointIeee754<T> => g - T.Exp(y) * T.CreateTruncating(total);
+    public Vector128<T> Invoke<T>(Vector128<T> g, Vector128<T> y) where T : unmanaged, IFloatingPointIeee754<T> => g - VectorMath.Exp(y) * Vector128.Create(T.CreateTruncating(total));
+    public Vector256<T> Invoke<T>(Vector256<T> g, Vector256<T> y) where T : unmanaged, IFloatingPointIeee754<T> => g - VectorMath.Exp(y) * Vector256.Create(T.CreateTruncating(total));
+    public Vector512<T> Invoke<T>(Vector512<T> g, Vector512<T> y) where T : unmanaged, IFloatingPointIeee754<T> => g - VectorMath.Exp(y) * Vector512.Create(T.CreateTruncating(total));
+}

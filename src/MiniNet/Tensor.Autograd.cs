@@ -1,0 +1,25 @@
+namespace MiniNet;
+
+public sealed partial class Tensor
+{
+    /// <summary>
+    /// Backpropagates from this single-element tensor (a loss): seeds its gradient with 1 and walks the
+    /// tape in reverse, accumulating into <see cref="Grad"/> of every leaf that requires grad. Frees the
+    /// graph it walked; use <see cref="Backward(Tensor?, bool)"/> with <c>retainGraph: true</c> to walk it again.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">The tensor does not require grad, is not a single element, or its graph was already freed.</exception>
+    public void Backward() => Tape.Backward(this, null, retainGraph: false);
+
+    /// <summary>
+    /// Backpropagates from this tensor with <paramref name="gradient"/> (∂L/∂this, same shape and dtype;
+    /// null means 1 for a single-element tensor), as PyTorch's <c>backward(gradient, retain_graph)</c>.
+    /// </summary>
+    /// <param name="gradient">The seed gradient, or null for a single-element tensor.</param>
+    /// <param name="retainGraph">Keep the graph so that another backward pass can walk it.</param>
+    /// <exception cref="InvalidOperationException">The tensor does not require grad, or its graph was already freed, or no gradient was given for a tensor of several elements.</exception>
+    /// <exception cref="ArgumentException">The gradient's shape or dtype differs from this tensor's.</exception>
+    public void Backward(Tensor? gradient, bool retainGraph = false) => Tape.Backward(this, gradient, retainGraph);
+
+    /// <summary>Backpropagates with a seed of 1, keeping the graph when <paramref name="retainGraph"/> is true.</summary>
+    public void Backward(bool retainGraph) => Tape.Backward(this, null, retainGraph);
+}

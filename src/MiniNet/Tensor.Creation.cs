@@ -1,0 +1,165 @@
+namespace MiniNet;
+
+public sealed partial class Tensor
+{
+    /// <summary>A float32 tensor holding a copy of <paramref name="data"/> in the given shape (row-major).</summary>
+    /// <exception cref="ArgumentException">The shape's element count differs from the data's length.</exception>
+    public static Tensor FromArray(float[] data, Shape shape) => new(CopyOf(data, shape), shape);
+
+    /// <summary>A float64 tensor holding a copy of <paramref name="data"/> in the given shape (row-major).</summary>
+    /// <exception cref="ArgumentException">The shape's element count differs from the data's length.</exception>
+    public static Tensor FromArray(double[] data, Shape shape) => new(CopyOf(data, shape), shape);
+
+    /// <summary>A one-dimensional float32 tensor holding a copy of <paramref name="data"/>.</summary>
+    public static Tensor FromArray(float[] data) => FromArray(data, [data.Length]);
+
+    /// <summary>A one-dimensional float64 tensor holding a copy of <paramref name="data"/>.</summary>
+    public static Tensor FromArray(double[] data) => FromArray(data, [data.Length]);
+
+    /// <summary>A float32 tensor from a rectangular 2-D array, as <c>torch.tensor([[…], […]])</c>.</summary>
+    public static Tensor FromArray(float[,] data) => FromArray(Flatten(data), [data.GetLength(0), data.GetLength(1)]);
+
+    /// <summary>A float64 tensor from a rectangular 2-D array, as <c>torch.tensor([[…], […]])</c>.</summary>
+    public static Tensor FromArray(double[,] data) => FromArray(Flatten(data), [data.GetLength(0), data.GetLength(1)]);
+
+    /// <summary>Wraps an array the caller hands over (not copied); for kernels and loaders that just filled it.</summary>
+    internal static Tensor Wrap(Array storage, Shape shape) => new(storage, shape);
+
+    /// <summary>A tensor of the given shape whose elements are all zero.</summary>
+    public static Tensor Zeros(Shape shape, DType dtype = DType.Float32) => new(Allocate(shape, dtype, clear: true), shape);
+
+    /// <summary>A tensor whose elements are not initialised: for kernels that overwrite every element.</summary>
+    internal static Tensor Empty(Shape shape, DType dtype) => new(Allocate(shape, dtype, clear: false), shape);
+
+    /// <summary>A tensor of the given shape whose elements are all one.</summary>
+    public static Tensor Ones(Shape shape, DType dtype = DType.Float32) => Full(shape, 1.0, dtype);
+
+    /// <summary>A tensor of the given shape whose elements all equal <paramref name="value"/> (rounded to the dtype).</summary>
+    public static Tensor Full(Shape shape, double value, DType dtype = DType.Float32)
+    {
+        var storage = Allocate(shape, dtype, clear: false);
+        if (storage is float[] f) Array.Fill(f, (float)value);
+        else Array.Fill((double[])storage, value);
+        return new Tensor(storage, shape);
+    }
+
+    /// <summary>A tensor of rank 0 holding one value.</summary>
+    public static Tensor Scalar(double value, DType dtype = DType.Float32) => Full([], value, dtype);
+
+    /// <summary>A zero-filled tensor of the same shape and dtype as <paramref name="like"/>.</summary>
+    public static Tensor ZerosLike(Tensor like) => Zeros(like.Shape, like.DType);
+
+    /// <summary>A one-filled tensor of the same shape and dtype as <paramref name="like"/>.</summary>
+    public static Tensor OnesLike(Tensor like) => Ones(like.Shape, like.DType);
+
+    /// <summary>The values start, start + step, … below <paramref name="end"/> (above it for a negative step), as <c>torch.arange</c>.</summary>
+    /// <exception cref="ArgumentException">The step is zero or not finite, or the bounds are not finite.</exception>
+    public static Tensor Arange(double start, double end, double step = 1, DType dtype = DType.Float32)
+    {
+        if (step == 0 || !double.IsFinite(step) || !double.IsFinite(start) || !double.IsFinite(end))
+            throw new ArgumentException($"Arange: start {start}, end {end} and step {step} must be finite and the step non-zero.", nameof(step));
+        double span = (end - start) / step;
+        int count = span <= 0 ? 0 : (int)Math.Min(Math.Ceiling(span), Array.MaxLength);
+        var storage = Allocate([count], dtype, clear: false);
+        // start + i·step (not repeated addition) so that rounding does not drift along the sequence.
+        if (storage is float[] f) for (int i = 0; i < count; i++) f[i] = (float)(start + i * step);
+        else
+        {
+            var d = (double[])storage;
+            for (int i = 0; i < count; i++) d[i] = start + i * step;
+        }
+        return new Tensor(storage, [count]);
+    }
+
+    /// <summary>0, 1, …, <paramref name="end"/> − 1, as <c>torch.arange(end)</c>.</summary>
+    public static Tensor Arange(int end, DType dtype = DType.Float32) => Arange(0, end, 1, dtype);
+
+    /// <summary>Samples uniform on [<paramref name="low"/>, <paramref name="high"/>) from <paramref name="generator"/>.</summary>
+    /// <exception cref="ArgumentException">low &gt; high, or a bound is not finite.</exception>
+    public static Tensor Uniform(Shape shape, double low, double high, Generator generator, DType dtype = DType.Float32)
+    {
+        ArgumentNullException.ThrowIfNull(generator);
+        if (!(low <= high) || !double.IsFinite(low) || !double.IsFinite(high))
+            throw new ArgumentException($"Uniform: bounds [{low}, {high}) must be finite with low ≤ high.", nameof(low));
+        var storage = Allocate(shape, dtype, clear: false);
+        double width = high - low;
+        if (storage is float[] f)
+        {
+            // Rounding to float can land on `high` itself; the interval is half-open, so step back one ulp.
+            float top = low < high ? float.BitDecrement((float)high) : (float)high;
+            for (int i = 0; i < f.Length; i++) f[i] = Math.Min((float)(low + width * generator.NextDouble()), top);
+        }
+        else
+        {
+            var d = (double[])storage;
+            for (int i = 0; i < d.Length; i++) d[i] = low + width * generator.NextDouble();
+        }
+        return new Tensor(storage, shape);
+    }
+
+    /// <summary>Samples from a normal distribution with the given mean and standard deviation, drawn from <paramref name="generator"/>.</summary>
+    /// <exception cref="ArgumentException">The standard deviation is negative, or a parameter is not finite.</exception>
+    public static Tensor Normal(Shape shape, double mean, double std, Generator generator, DType dtype = DType.Float32)
+    {
+        ArgumentNullException.ThrowIfNull(generator);
+        if (!(std >= 0) || !double.IsFinite(std) || !double.IsFinite(mean))
+            throw new ArgumentException($"Normal: mean {mean} and standard deviation {std} must be finite, the deviation ≥ 0.", nameof(std));
+        var storage = Allocate(shape, dtype, clear: false);
+        if (storage is float[] f) for (int i = 0; i < f.Length; i++) f[i] = (float)(mean + std * generator.NextNormal());
+        else
+        {
+            var d = (double[])storage;
+            for (int i = 0; i < d.Length; i++) d[i] = mean + std * generator.NextNormal();
+        }
+        return new Tensor(storage, shape);
+    }
+
+    /// <summary>Uniform on [0, 1), as <c>torch.rand</c>, from a generator seeded with <paramref name="seed"/>.</summary>
+    public static Tensor Rand(Shape shape, ulong seed, DType dtype = DType.Float32) => Uniform(shape, 0, 1, new Generator(seed), dtype);
+
+    /// <summary>Standard normal, as <c>torch.randn</c>, from a generator seeded with <paramref name="seed"/>.</summary>
+    public static Tensor Randn(Shape shape, ulong seed, DType dtype = DType.Float32) => Normal(shape, 0, 1, new Generator(seed), dtype);
+
+    /// <summary>A copy with its own storage; it does not require grad and is not on the tape (see <see cref="Clone"/> for the recorded copy).</summary>
+    internal Tensor Copy()
+    {
+        var storage = (Array)_storage.Clone();
+        return new Tensor(storage, Shape);
+    }
+
+    /// <summary>
+    /// A new leaf sharing this tensor's storage (and its version counter) but cut from the tape: no
+    /// gradient flows through it, as PyTorch's <c>detach()</c>.
+    /// </summary>
+    public Tensor Detach() => new(_storage, Shape, Version);
+
+    internal static Array Allocate(Shape shape, DType dtype, bool clear)
+    {
+        int count = shape.ElementCount;
+        return dtype switch
+        {
+            DType.Float32 => clear ? new float[count] : GC.AllocateUninitializedArray<float>(count),
+            DType.Float64 => clear ? new double[count] : GC.AllocateUninitializedArray<double>(count),
+            _ => throw new ArgumentOutOfRangeException(nameof(dtype), dtype, "Unknown DType."),
+        };
+    }
+
+    private static T[] CopyOf<T>(T[] data, Shape shape)
+    {
+        ArgumentNullException.ThrowIfNull(data);
+        if (data.Length != shape.ElementCount)
+            throw new ArgumentException(
+                $"FromArray: {data.Length} values cannot fill shape {shape}, which holds {shape.ElementCount}.", nameof(data));
+        return (T[])data.Clone();
+    }
+
+    private static T[] Flatten<T>(T[,] data)
+    {
+        var flat = new T[data.Length];
+        int k = 0;
+        foreach (var value in data) flat[k++] = value;
+        return flat;
+    }
+
+    internal void MarkRequiresGrad() => _requiresGrad = true;
+}
