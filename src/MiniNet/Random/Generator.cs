@@ -9,6 +9,7 @@ namespace MiniNet;
 /// <remarks>Not thread-safe: give each thread its own generator (for example seeded from this one with <see cref="Fork"/>).</remarks>
 public sealed class Generator
 {
+    [ThreadStatic] private static Generator? t_default;
     private ulong _s0, _s1, _s2, _s3;
     private double _spareNormal;
     private bool _hasSpareNormal;
@@ -24,6 +25,16 @@ public sealed class Generator
         _s2 = SplitMix64(ref x);
         _s3 = SplitMix64(ref x);
     }
+
+    /// <summary>
+    /// The calling thread's default generator, used where no seed or generator is given (for example by
+    /// a layer's initialisation). It starts from seed 0, so even unseeded programs are reproducible;
+    /// <see cref="ManualSeed"/> restarts it, as PyTorch's <c>torch.manual_seed</c>.
+    /// </summary>
+    public static Generator Default => t_default ??= new Generator(0);
+
+    /// <summary>Restarts the calling thread's <see cref="Default"/> generator from <paramref name="seed"/>.</summary>
+    public static void ManualSeed(ulong seed) => t_default = new Generator(seed);
 
     /// <summary>The seed this generator started from.</summary>
     public ulong Seed { get; }

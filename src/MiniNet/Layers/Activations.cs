@@ -1,0 +1,71 @@
+namespace MiniNet.Layers;
+
+// Activation functions as modules, for Sequential models. Each is a thin wrapper over the tensor op of
+// the same name, whose forward and backward live in src/MiniNet/Ops.
+
+/// <summary>max(x, 0).</summary>
+public sealed class ReLU : Module
+{
+    /// <inheritdoc/>
+    public override Tensor Forward(Tensor input) => input.Relu();
+}
+
+/// <summary>x for x &gt; 0, slope·x otherwise (PyTorch's default slope 0.01).</summary>
+/// <param name="negativeSlope">The slope for negative inputs.</param>
+public sealed class LeakyReLU(double negativeSlope = 0.01) : Module
+{
+    /// <summary>The slope for negative inputs.</summary>
+    public double NegativeSlope { get; } = negativeSlope;
+
+    /// <inheritdoc/>
+    public override Tensor Forward(Tensor input) => input.LeakyRelu(NegativeSlope);
+
+    /// <inheritdoc/>
+    public override string Describe() => $"LeakyReLU(negativeSlope={NegativeSlope})";
+}
+
+/// <summary>The hyperbolic tangent.</summary>
+public sealed class Tanh : Module
+{
+    /// <inheritdoc/>
+    public override Tensor Forward(Tensor input) => input.Tanh();
+}
+
+/// <summary>The logistic sigmoid. For an output layer trained with binary cross-entropy use the fused sigmoid head instead.</summary>
+public sealed class Sigmoid : Module
+{
+    /// <inheritdoc/>
+    public override Tensor Forward(Tensor input) => input.Sigmoid();
+}
+
+/// <summary>The Gaussian error linear unit x·Φ(x), or its tanh approximation (PyTorch's <c>approximate='tanh'</c>).</summary>
+/// <param name="tanhApproximation">Use 0.5·x·(1 + tanh(√(2/π)·(x + 0.044715·x³))).</param>
+public sealed class GELU(bool tanhApproximation = false) : Module
+{
+    /// <summary>Whether the tanh approximation is used.</summary>
+    public bool TanhApproximation { get; } = tanhApproximation;
+
+    /// <inheritdoc/>
+    public override Tensor Forward(Tensor input) => input.Gelu(TanhApproximation);
+
+    /// <inheritdoc/>
+    public override string Describe() => TanhApproximation ? "GELU(approximate=tanh)" : "GELU()";
+}
+
+/// <summary>log(1 + e^(βx)) / β, linear above a threshold (PyTorch's defaults β = 1, threshold 20).</summary>
+/// <param name="beta">β.</param>
+/// <param name="threshold">Above β·x &gt; threshold the output is x.</param>
+public sealed class Softplus(double beta = 1, double threshold = 20) : Module
+{
+    /// <summary>β.</summary>
+    public double Beta { get; } = beta;
+
+    /// <summary>The threshold above which the output is linear.</summary>
+    public double Threshold { get; } = threshold;
+
+    /// <inheritdoc/>
+    public override Tensor Forward(Tensor input) => input.Softplus(Beta, Threshold);
+
+    /// <inheritdoc/>
+    public override string Describe() => $"Softplus(beta={Beta}, threshold={Threshold})";
+}

@@ -1,0 +1,64 @@
+using MiniNet.Kernels;
+using MiniNet.Ops;
+
+namespace MiniNet;
+
+// The affine map of a dense layer as one fused op (PyTorch's F.linear / addmm): y = x·Wᵀ + b with the
+// weight stored [out, in] as nn.Linear stores it. Fusing saves materialising Wᵀ on every forward and
+// gives backward three direct GEMM-shaped products instead of a chain of recorded ops.
+public sealed partial class Tensor
+{
+    /// <summary>
+    /// y = input · weightᵀ + bias, as PyTorch's <c>F.linear</c>: input [..., in], weight [out, in],
+    /// bias [out] or null; the result is [..., out].
+    /// </summary>
+    /// <exception cref="ArgumentException">The input's last dimension is not the weight's in-features, the bias is not [out], or the dtypes differ.</exception>
+    public static Tensor Linear(Tensor input, Tensor weight, Tensor? bias = null)
+    {
+        if (weight.Rank != 2)
+            throw new ArgumentException($"Linear: the weight must be [out, in], got {weight.Shape}.", nameof(weight));
+        int outFeatures = weight.Shape[0], inFeatures = weight.Shape[1];
+        if (input.Rank == 0 || input.Shape[-1] != inFeatures)
+            throw new ArgumentException($"Linear: expected input [*, {inFeatures}] for a weight {weight.Shape}, got {input.Shape}.", nameof(input));
+        if (bias is not null && (bias.Rank != 1 || bias.Shape[0] != outFeatures))
+            throw new ArgumentException($"Linear: the bias must be [{outFeatures}] for a weight {weight.Shape}, got {bias.Shape}.", nameof(bias));
+        Elementwise.CheckSameDType("Linear", input, weight);
+        if (bias is not null) Elementwise.CheckSameDType("Linear", input, bias);
+
+        int rows = 1;
+        foreach (int d in input.Shape.Dims[..^1]) rows *= d;
+        var outDims = input.Shape.ToArray();
+        outDims[^1] = outFeatures;
+        var y = Empty(outDims, input.DType);
+        if (input.DType == DType.Float32) Forward(input.Span<float>(), weight.Span<float>(), bias is null ? default : bias.Span<float>(), y.Span<float>(), rows, inFeatures, outFeatures);
+        else Forward(input.Span<double>(), weight.Span<double>(), bias is null ? default : bias.Span<double>(), y.Span<double>(), rows, inFeatures, outFeatures);
+
+        Tensor[] inputs = bias is null ? [input, weight] : [input, weight, bias];
+        return Tape.Record("Linear", y, inputs, saved: [input, weight], (g, grads) =>
+        {
+            if (grads.Needs(input)) // dx += G·W        ([rows, out]·[out, in])
+                GemmInto(g, false, weight, false, grads.Buffer(input), rows, outFeatures, inFeatures);
+            if (grads.Needs(weight)) // dW += Gᵀ·x      ([out, rows]·[rows, in])
+                GemmInto(g, true, input, false, grads.Buffer(weight), outFeatures, rows, inFeatures);
+            if (bias is not null && grads.Needs(bias)) // db += Σ_rows G
+                grads.Accumulate(bias, g);
+        });
+    }
+
+    private static void Forward<T>(ReadOnlySpan<T> x, ReadOnlySpan<T> w, ReadOnlySpan<T> b, Span<T> y, int rows, int inFeatures, int outFeatures)
+        where T : unmanaged, System.Numerics.IFloatingPointIeee754<T>
+    {
+        // Start from the bias broadcast over the rows, then accumulate x·Wᵀ into it.
+        if (b.IsEmpty) y.Clear();
+        else for (int r = 0; r < rows; r++) b.CopyTo(y.Slice(r * outFeatures, outFeatures));
+        Gemm.Multiply(x, false, w, true, y, rows, inFeatures, outFeatures, accumulate: true);
+    }
+
+    private static void GemmInto(Tensor a, bool transposeA, Tensor b, bool transposeB, Tensor c, int m, int k, int n)
+    {
+        if (a.DType == DType.Float32)
+            Gemm.Multiply(a.Span<float>(), transposeA, b.Span<float>(), transposeB, c.Span<float>(), m, k, n, accumulate: true);
+        else
+            Gemm.Multiply(a.Span<double>(), transposeA, b.Span<double>(), transposeB, c.Span<double>(), m, k, n, accumulate: true);
+    }
+}
