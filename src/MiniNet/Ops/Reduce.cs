@@ -8,24 +8,24 @@ namespace MiniNet;
 public sealed partial class Tensor
 {
     /// <summary>The sum of all elements, as a scalar (0 for an empty tensor).</summary>
-    public Tensor Sum() => Reduce("Sum", axis: null, keepDims: false);
+    public Tensor Sum() => Reduce(ReduceKind.Sum, axis: null, keepDims: false);
 
     /// <summary>The sums along <paramref name="axis"/> (negative counts from the end); <paramref name="keepDims"/> keeps it as size 1.</summary>
-    public Tensor Sum(int axis, bool keepDims = false) => Reduce("Sum", axis, keepDims);
+    public Tensor Sum(int axis, bool keepDims = false) => Reduce(ReduceKind.Sum, axis, keepDims);
 
     /// <summary>The mean of all elements, as a scalar (NaN for an empty tensor, as PyTorch).</summary>
-    public Tensor Mean() => Reduce("Mean", axis: null, keepDims: false);
+    public Tensor Mean() => Reduce(ReduceKind.Mean, axis: null, keepDims: false);
 
     /// <summary>The means along <paramref name="axis"/>; <paramref name="keepDims"/> keeps it as size 1.</summary>
-    public Tensor Mean(int axis, bool keepDims = false) => Reduce("Mean", axis, keepDims);
+    public Tensor Mean(int axis, bool keepDims = false) => Reduce(ReduceKind.Mean, axis, keepDims);
 
     /// <summary>The largest element, as a scalar (NaN if any element is NaN). Tied maxima share the gradient evenly.</summary>
     /// <exception cref="InvalidOperationException">The tensor is empty.</exception>
-    public Tensor Max() => Reduce("Max", axis: null, keepDims: false);
+    public Tensor Max() => Reduce(ReduceKind.Max, axis: null, keepDims: false);
 
     /// <summary>The maxima along <paramref name="axis"/>; tied maxima share the gradient evenly (PyTorch's <c>amax</c>).</summary>
     /// <exception cref="InvalidOperationException">The axis has length 0.</exception>
-    public Tensor Max(int axis, bool keepDims = false) => Reduce("Max", axis, keepDims);
+    public Tensor Max(int axis, bool keepDims = false) => Reduce(ReduceKind.Max, axis, keepDims);
 
     /// <summary>
     /// The index of the largest element along <paramref name="axis"/> for every position of the other axes,
@@ -44,28 +44,31 @@ public sealed partial class Tensor
         return indices;
     }
 
-    private Tensor Reduce(string op, int? axis, bool keepDims)
+    private enum ReduceKind { Sum, Mean, Max }
+
+    private Tensor Reduce(ReduceKind kind, int? axis, bool keepDims)
     {
+        string op = kind.ToString();
         // All elements: the tensor as one row. Along an axis: [outer, length, inner] around it.
         int resolved = axis is int a ? Shape.NormalizeAxis(a, Rank, op) : -1;
         var (outer, length, inner) = axis is null ? (1, ElementCount, 1) : Shape.SplitAt(resolved);
-        if (op == "Max" && length == 0)
+        if (kind == ReduceKind.Max && length == 0)
             throw new InvalidOperationException($"Max: cannot take the maximum over an empty {(axis is null ? "tensor" : $"axis {axis}")} of {Shape}.");
-        Shape kept = axis is null ? Shape.Wrap(new int[Rank].Select(_ => 1).ToArray()) : Shape.With(resolved, 1);
+        Shape kept = axis is null ? Shape.Wrap(Enumerable.Repeat(1, Rank).ToArray()) : Shape.With(resolved, 1);
         Shape reducedShape = !keepDims ? (axis is null ? [] : Shape.Without(resolved)) : kept;
 
         var y = Empty(reducedShape, DType);
-        if (DType == DType.Float32) Forward(op, Span<float>(), outer, length, inner, y.Span<float>());
-        else Forward(op, Span<double>(), outer, length, inner, y.Span<double>());
+        if (DType == DType.Float32) Forward(kind, Span<float>(), outer, length, inner, y.Span<float>());
+        else Forward(kind, Span<double>(), outer, length, inner, y.Span<double>());
 
-        return Tape.Record(op, y, [this], saved: op == "Max" ? [this, y] : [], (g, grads) =>
+        return Tape.Record(op, y, [this], saved: kind == ReduceKind.Max ? [this, y] : [], (g, grads) =>
         {
             if (!grads.Needs(this)) return;
             var gKept = g.ReshapeTo(kept);
-            switch (op)
+            switch (kind)
             {
-                case "Sum": grads.AddBroadcast(this, gKept); break;              // dx += g along the axis
-                case "Mean": grads.AddBroadcast(this, gKept / length); break;    // dx += g / n
+                case ReduceKind.Sum: grads.AddBroadcast(this, gKept); break;            // dx += g along the axis
+                case ReduceKind.Mean: grads.AddBroadcast(this, gKept / length); break;  // dx += g / n
                 default:                                                          // dx += g / ties at the maxima
                     var buffer = grads.Buffer(this);
                     if (DType == DType.Float32) Reduction.MaxBackward(Span<float>(), y.Span<float>(), g.Span<float>(), outer, length, inner, buffer.Span<float>());
@@ -75,15 +78,15 @@ public sealed partial class Tensor
         });
     }
 
-    private static void Forward<T>(string op, ReadOnlySpan<T> x, int outer, int length, int inner, Span<T> y)
+    private static void Forward<T>(ReduceKind kind, ReadOnlySpan<T> x, int outer, int length, int inner, Span<T> y)
         where T : unmanaged, System.Numerics.IFloatingPointIeee754<T>
     {
-        if (op == "Max")
+        if (kind == ReduceKind.Max)
         {
             Reduction.Max(x, outer, length, inner, y);
             return;
         }
         Reduction.Sum(x, outer, length, inner, y);
-        if (op == "Mean") Simd.Zip(y, T.CreateTruncating(length), y, new DivideOp());
+        if (kind == ReduceKind.Mean) Simd.Zip(y, T.CreateTruncating(length), y, new DivideOp());
     }
 }
