@@ -1,0 +1,47 @@
+namespace MiniNet.Data;
+
+/// <summary>
+/// Fashion-MNIST (Zalando Research): 28 × 28 grey images of clothes in ten classes, 60,000 for training
+/// and 10,000 for testing, in the IDX files that MNIST uses. The repository ships the first 10,000
+/// training and 2,000 test images under <c>examples/data/</c>; Debian's <c>dataset-fashion-mnist</c>
+/// package installs the full set in <see cref="SystemDirectory"/>. The loader reads the original MNIST
+/// files too, which have the same names.
+/// </summary>
+public static class FashionMnist
+{
+    /// <summary>Where <c>apt-get install dataset-fashion-mnist</c> puts the full data set.</summary>
+    public const string SystemDirectory = "/usr/share/datasets/fashion-mnist";
+
+    /// <summary>The number of classes.</summary>
+    public const int ClassCount = 10;
+
+    /// <summary>The side of an image in pixels.</summary>
+    public const int ImageSize = 28;
+
+    /// <summary>The names of the classes, indexed by label.</summary>
+    public static IReadOnlyList<string> ClassNames { get; } =
+        ["T-shirt/top", "Trouser", "Pullover", "Dress", "Coat", "Sandal", "Shirt", "Sneaker", "Bag", "Ankle boot"];
+
+    /// <summary>
+    /// Loads the training (<c>train-*</c>) or test (<c>t10k-*</c>) images and labels from
+    /// <paramref name="directory"/>, gzip-compressed (<c>….gz</c>) or not, with <see cref="LabeledDataset.Load"/>:
+    /// pixels scaled to [0, 1], then normalised with <paramref name="mean"/> and <paramref name="std"/>.
+    /// </summary>
+    /// <exception cref="FileNotFoundException">A file is missing; the message names the paths tried.</exception>
+    /// <exception cref="InvalidDataException">A file is malformed, or the files do not pair up.</exception>
+    public static LabeledDataset Load(string directory, bool train = true, float mean = 0, float std = 1)
+    {
+        ArgumentNullException.ThrowIfNull(directory);
+        string prefix = train ? "train" : "t10k";
+        return LabeledDataset.Load(
+            Find(directory, $"{prefix}-images-idx3-ubyte"), Find(directory, $"{prefix}-labels-idx1-ubyte"), ClassCount, mean, std);
+    }
+
+    private static string Find(string directory, string baseName)
+    {
+        string compressed = Path.Combine(directory, baseName + ".gz"), raw = Path.Combine(directory, baseName);
+        if (File.Exists(compressed)) return compressed;
+        if (File.Exists(raw)) return raw;
+        throw new FileNotFoundException($"Fashion-MNIST: neither '{compressed}' nor '{raw}' exists.", compressed);
+    }
+}
