@@ -37,6 +37,30 @@ public static class FashionMnist
             Find(directory, $"{prefix}-images-idx3-ubyte"), Find(directory, $"{prefix}-labels-idx1-ubyte"), ClassCount, mean, std);
     }
 
+    /// <summary>
+    /// Writes the first <paramref name="trainCount"/> training and <paramref name="testCount"/> test
+    /// images and labels of the set in <paramref name="sourceDirectory"/> to <paramref name="targetDirectory"/>,
+    /// as gzip-compressed IDX files under the standard names: how <c>examples/data/</c> was made
+    /// (<c>WriteSubset(SystemDirectory, "examples/data", 10_000, 2_000)</c>). The data after each header is
+    /// an exact prefix of the original's, and the files are the same on every run (no time stamp).
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException">A count is negative or larger than the set.</exception>
+    public static void WriteSubset(string sourceDirectory, string targetDirectory, int trainCount, int testCount)
+    {
+        ArgumentNullException.ThrowIfNull(sourceDirectory);
+        ArgumentNullException.ThrowIfNull(targetDirectory);
+        foreach (var (prefix, count) in new[] { ("train", trainCount), ("t10k", testCount) })
+            foreach (string kind in new[] { "images-idx3-ubyte", "labels-idx1-ubyte" })
+            {
+                string baseName = $"{prefix}-{kind}";
+                var full = IdxFile.Read(Find(sourceDirectory, baseName));
+                if ((uint)count > (uint)full.Count)
+                    throw new ArgumentOutOfRangeException(prefix == "train" ? nameof(trainCount) : nameof(testCount), count,
+                        $"FashionMnist.WriteSubset: {baseName} holds {full.Count} items.");
+                IdxFile.Write(Path.Combine(targetDirectory, baseName + ".gz"), full.Slice(0, count), gzip: true);
+            }
+    }
+
     private static string Find(string directory, string baseName)
     {
         string compressed = Path.Combine(directory, baseName + ".gz"), raw = Path.Combine(directory, baseName);
