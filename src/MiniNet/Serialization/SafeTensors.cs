@@ -1,0 +1,291 @@
+using System.Buffers.Binary;
+using System.Runtime.InteropServices;
+using System.Text;
+
+namespace MiniNet.Serialization;
+
+/// <summary>
+/// Saves and loads tensors in the safetensors format (https://github.com/huggingface/safetensors), which
+/// PyTorch, JAX and Rust programs read and write: an 8-byte little-endian header length N, N bytes of
+/// JSON (<c>{"name": {"dtype": "F32", "shape": [2, 3], "data_offsets": [0, 24]}, …, "__metadata__": {…}}</c>),
+/// then the tensors' raw little-endian bytes, back to back. A model's parameters go in under their names
+/// (<c>0.weight</c>, <c>layers.2.bias</c>), so Python's <c>safetensors.torch.load_file</c> reads MiniNet's
+/// weights and MiniNet reads those saved by <c>save_file</c> (F32 and F64 tensors).
+/// </summary>
+public static class SafeTensors
+{
+    private const int ChunkBytes = 1 << 20;
+    private static readonly UTF8Encoding s_strictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
+
+    /// <summary>
+    /// Writes <paramref name="tensors"/> (and optional string metadata) to <paramref name="path"/> exactly
+    /// as the reference implementation does: tensors sorted by dtype (F64 before F32) then by name, the
+    /// header padded with spaces to a multiple of 8 bytes, metadata keys in sorted order (the reference
+    /// writes them in hash order; with one key the files are byte-identical to Python's <c>save_file</c>).
+    /// </summary>
+    /// <remarks>
+    /// Saving is atomic: the file is written under a temporary name in the same directory, flushed to the
+    /// disk, then renamed over <paramref name="path"/>; if anything fails (or the process dies) the
+    /// previous file is intact and the temporary file is removed (or, after a crash, left as a hidden
+    /// <c>.name.*.tmp</c> file).
+    /// </remarks>
+    /// <exception cref="ArgumentException">A name is <c>__metadata__</c> or not valid Unicode, or a metadata key or value is null or not valid Unicode.</exception>
+    /// <exception cref="IOException">The file cannot be written.</exception>
+    public static void Save(string path, IReadOnlyDictionary<string, Tensor> tensors, IReadOnlyDictionary<string, string>? metadata = null) =>
+        Save(path, tensors, metadata, wrapOutput: null);
+
+    /// <summary>Saves, writing through <paramref name="wrapOutput"/>'s stream when given: how the tests make a write fail midway.</summary>
+    internal static void Save(string path, IReadOnlyDictionary<string, Tensor> tensors, IReadOnlyDictionary<string, string>? metadata,
+        Func<Stream, Stream>? wrapOutput)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(path);
+        ArgumentNullException.ThrowIfNull(tensors);
+        var named = new List<(string Name, Tensor Tensor)>(tensors.Count);
+        foreach (var (name, tensor) in tensors)
+        {
+            CheckText(name, "tensor name", nameof(tensors));
+            if (name == SafeTensorsHeader.MetadataKey)
+                throw new ArgumentException($"SafeTensors.Save: '{name}' is reserved for the metadata; rename the tensor.", nameof(tensors));
+            if (tensor is null) throw new ArgumentException($"SafeTensors.Save: tensor '{name}' is null.", nameof(tensors));
+            named.Add((name, tensor));
+        }
+        // The reference writer's order: larger dtypes first (so each tensor stays aligned), then names in UTF-8 order.
+        named.Sort((a, b) => a.Tensor.DType != b.Tensor.DType
+            ? b.Tensor.DType.ByteSize().CompareTo(a.Tensor.DType.ByteSize())
+            : SafeTensorsHeader.CompareUtf8(a.Name, b.Name));
+
+        var entries = new List<TensorEntry>(named.Count);
+        ulong offset = 0;
+        foreach (var (name, tensor) in named)
+        {
+            ulong length = (ulong)tensor.ElementCount * (ulong)tensor.DType.ByteSize();
+            entries.Add(new TensorEntry(name, SafeTensorsHeader.DTypeName(tensor.DType),
+                Array.ConvertAll(tensor.Shape.ToArray(), d => (ulong)d), offset, offset + length));
+            offset += length;
+        }
+        List<KeyValuePair<string, string>>? sortedMetadata = null;
+        if (metadata is not null)
+        {
+            sortedMetadata = [];
+            foreach (var (key, value) in metadata)
+            {
+                CheckText(key, "metadata key", nameof(metadata));
+                CheckText(value, $"metadata value of '{key}'", nameof(metadata));
+                sortedMetadata.Add(new(key, value));
+            }
+            sortedMetadata.Sort((a, b) => SafeTensorsHeader.CompareUtf8(a.Key, b.Key));
+        }
+        byte[] header = SafeTensorsHeader.Format(entries, sortedMetadata);
+        if ((ulong)header.Length > SafeTensorsHeader.MaxLength)
+            throw new ArgumentException($"SafeTensors.Save: the header would be {header.Length:N0} bytes, above the format's limit of {SafeTensorsHeader.MaxLength:N0}.", nameof(tensors));
+
+        AtomicFile.Write(path, file =>
+        {
+            var output = wrapOutput?.Invoke(file) ?? file;
+            Span<byte> length = stackalloc byte[8];
+            BinaryPrimitives.WriteUInt64LittleEndian(length, (ulong)header.Length);
+            output.Write(length);
+            output.Write(header);
+            foreach (var (_, tensor) in named) WriteData(output, tensor);
+            output.Flush();
+        });
+    }
+
+    /// <summary>
+    /// Reads every tensor (F32 or F64) and the metadata of the safetensors file at <paramref name="path"/>,
+    /// checking it as the reference reader does: the header length within 100 MB and the file, UTF-8 JSON,
+    /// known dtypes, no name twice, data offsets contiguous from 0 with no overlap or gap, each range the
+    /// size its shape and dtype need, and the last one ending exactly at the end of the file. Every size
+    /// is computed in checked 64-bit arithmetic before anything is allocated.
+    /// </summary>
+    /// <exception cref="InvalidDataException">The file is malformed, or holds a dtype other than F32 and F64; the message names the file and the tensor.</exception>
+    /// <exception cref="IOException">The file cannot be read.</exception>
+    public static SafeTensorsFile Load(string path)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(path);
+        InvalidDataException Error(string problem) => new($"Safetensors file '{path}': {problem}.");
+        using var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 1 << 16, FileOptions.SequentialScan);
+        long fileLength = file.Length;
+        if (fileLength < 8)
+            throw Error($"it is {fileLength} bytes long, too short for the 8-byte header length that starts the format");
+        Span<byte> lengthBytes = stackalloc byte[8];
+        file.ReadExactly(lengthBytes);
+        ulong headerLength = BinaryPrimitives.ReadUInt64LittleEndian(lengthBytes);
+        if (headerLength > SafeTensorsHeader.MaxLength)
+            throw Error($"the header length is {headerLength:N0} bytes, above the limit of {SafeTensorsHeader.MaxLength:N0}: this is not a safetensors file, or it is corrupt");
+        if (headerLength > (ulong)(fileLength - 8))
+            throw Error($"the header length is {headerLength:N0} bytes, but only {fileLength - 8:N0} bytes follow it: the file is truncated");
+        var header = new byte[headerLength];
+        file.ReadExactly(header);
+        var (entries, metadata) = SafeTensorsHeader.Parse(header, Error);
+
+        ulong dataLength = (ulong)fileLength - 8 - headerLength;
+        var ordered = CheckLayout(entries, dataLength, Error);
+        var unsupported = ordered.FindAll(e => e.DType is not ("F32" or "F64"));
+        if (unsupported.Count > 0)
+            throw Error($"MiniNet reads F32 and F64 tensors only, and {string.Join(", ", unsupported.ConvertAll(e => $"'{e.Name}' is {e.DType}"))}"
+                + " (in PyTorch, convert with tensor.float() or tensor.double() before saving)");
+
+        var tensors = new OrderedDictionary<string, Tensor>(ordered.Count, StringComparer.Ordinal);
+        foreach (var entry in ordered)
+        {
+            var shape = ToShape(entry, Error);
+            var tensor = Tensor.Empty(shape, entry.DType == "F64" ? DType.Float64 : DType.Float32);
+            ReadData(file, tensor);
+            tensors.Add(entry.Name, tensor);
+        }
+        OrderedDictionary<string, string>? metadataMap = null;
+        if (metadata is not null)
+        {
+            metadataMap = new OrderedDictionary<string, string>(metadata.Count, StringComparer.Ordinal);
+            foreach (var (key, value) in metadata) metadataMap.Add(key, value);
+        }
+        return new SafeTensorsFile(tensors, metadataMap);
+    }
+
+    /// <summary>
+    /// Loads the file at <paramref name="path"/> into <paramref name="expected"/>'s tensors (a model's
+    /// parameters by name), as PyTorch's <c>load_state_dict(strict=True)</c>: every name must be in both,
+    /// with the same shape and dtype. All problems are reported together, and nothing is copied unless
+    /// everything fits. Returns the file's metadata (null when it has none).
+    /// </summary>
+    /// <exception cref="InvalidDataException">The file is malformed, or does not fit: the message lists every missing, unexpected and mismatched name.</exception>
+    public static IReadOnlyDictionary<string, string>? LoadInto(string path, IReadOnlyDictionary<string, Tensor> expected)
+    {
+        ArgumentNullException.ThrowIfNull(expected);
+        var loaded = Load(path);
+        var missing = new List<string>();
+        var mismatched = new List<string>();
+        foreach (var (name, target) in expected)
+        {
+            if (!loaded.Tensors.TryGetValue(name, out var source)) missing.Add($"'{name}'");
+            else if (source.Shape != target.Shape || source.DType != target.DType)
+                mismatched.Add($"'{name}' is {source.Shape} {SafeTensorsHeader.DTypeName(source.DType)} in the file but {target.Shape} {SafeTensorsHeader.DTypeName(target.DType)} in the model");
+        }
+        var unexpected = new List<string>();
+        foreach (var name in loaded.Tensors.Keys)
+            if (!expected.ContainsKey(name)) unexpected.Add($"'{name}'");
+        if (missing.Count + unexpected.Count + mismatched.Count > 0)
+        {
+            var message = new StringBuilder($"Safetensors file '{path}' does not fit the model ({expected.Count} tensors expected, {loaded.Tensors.Count} in the file):");
+            if (missing.Count > 0) message.Append($"\n  missing from the file: {string.Join(", ", missing)}");
+            if (unexpected.Count > 0) message.Append($"\n  unexpected in the file: {string.Join(", ", unexpected)}");
+            foreach (var line in mismatched) message.Append($"\n  mismatched: {line}");
+            throw new InvalidDataException(message.ToString());
+        }
+        using (Tape.NoGrad()) // copying into parameters is not a differentiable step
+            foreach (var (name, target) in expected) target.CopyFrom(loaded.Tensors[name]);
+        return loaded.Metadata;
+    }
+
+    /// <summary>
+    /// Sorts the entries by their offsets and checks that they tile the data exactly: from 0, no gap,
+    /// no overlap, each range as long as its shape and dtype need, the last ending at the end of the file.
+    /// </summary>
+    private static List<TensorEntry> CheckLayout(List<TensorEntry> entries, ulong dataLength, Func<string, InvalidDataException> error)
+    {
+        var ordered = new List<TensorEntry>(entries);
+        ordered.Sort((a, b) => a.Begin != b.Begin ? a.Begin.CompareTo(b.Begin) : a.End.CompareTo(b.End));
+        ulong position = 0;
+        TensorEntry? previous = null;
+        foreach (var entry in ordered)
+        {
+            string range = $"[{entry.Begin}, {entry.End}]";
+            if (entry.End < entry.Begin)
+                throw error($"tensor '{entry.Name}' has data_offsets {range}, which end before they begin");
+            if (entry.Begin < position)
+                throw error($"the data of tensors '{previous!.Name}' [{previous.Begin}, {previous.End}] and '{entry.Name}' {range} overlap");
+            if (entry.Begin > position)
+                throw error(previous is null
+                    ? $"the first tensor, '{entry.Name}', begins at offset {entry.Begin}, not 0: offsets must be contiguous"
+                    : $"{entry.Begin - position} bytes between tensors '{previous.Name}' (ending at {position}) and '{entry.Name}' (beginning at {entry.Begin}) belong to no tensor: offsets must be contiguous");
+            int elementSize = SafeTensorsHeader.ElementSize(entry.DType);
+            ulong bytes = (ulong)elementSize;
+            bool overflow = false;
+            foreach (ulong dimension in entry.Shape) overflow |= Math.BigMul(bytes, dimension, out bytes) != 0;
+            if (overflow)
+                throw error($"the shape {entry.ShapeText} of tensor '{entry.Name}' needs more than 2⁶⁴ bytes");
+            if (elementSize > 0 && entry.End - entry.Begin != bytes)
+                throw error($"tensor '{entry.Name}' is {entry.DType} of shape {entry.ShapeText}, which takes {bytes:N0} bytes, but its data_offsets {range} span {entry.End - entry.Begin:N0}");
+            position = entry.End;
+            previous = entry;
+        }
+        if (position > dataLength)
+            throw error($"the header places tensor data up to byte {position:N0} after the header, but the file holds only {dataLength:N0} bytes there: it is truncated");
+        if (position < dataLength)
+            throw error($"{dataLength - position:N0} trailing bytes follow the last tensor's data, which ends at byte {position:N0} after the header");
+        return ordered;
+    }
+
+    private static Shape ToShape(TensorEntry entry, Func<string, InvalidDataException> error)
+    {
+        ulong count = 1; // cannot overflow: CheckLayout bounded count × element size by 2⁶⁴
+        foreach (ulong dimension in entry.Shape)
+        {
+            if (dimension > int.MaxValue) count = ulong.MaxValue;
+            else count *= dimension;
+        }
+        if (count > (ulong)Array.MaxLength)
+            throw error($"tensor '{entry.Name}' of shape {entry.ShapeText} is larger than a MiniNet tensor can be ({Array.MaxLength:N0} elements, each dimension below 2³¹)");
+        return Shape.Create(Array.ConvertAll(entry.Shape, d => (int)d));
+    }
+
+    private static void WriteData(Stream output, Tensor tensor)
+    {
+        if (tensor.DType == DType.Float32) WriteLittleEndian(output, tensor.Span<float>(), sizeof(float));
+        else WriteLittleEndian(output, tensor.Span<double>(), sizeof(double));
+    }
+
+    private static void WriteLittleEndian<T>(Stream output, ReadOnlySpan<T> values, int size) where T : unmanaged
+    {
+        int perChunk = ChunkBytes / size;
+        byte[]? swapped = BitConverter.IsLittleEndian ? null : new byte[ChunkBytes];
+        for (int start = 0; start < values.Length; start += perChunk)
+        {
+            var bytes = MemoryMarshal.AsBytes(values.Slice(start, Math.Min(perChunk, values.Length - start)));
+            if (swapped is not null)
+            {
+                bytes.CopyTo(swapped);
+                SwapBytes(swapped.AsSpan(0, bytes.Length), size);
+                bytes = swapped.AsSpan(0, bytes.Length);
+            }
+            output.Write(bytes);
+        }
+    }
+
+    private static void ReadData(Stream file, Tensor tensor)
+    {
+        if (tensor.DType == DType.Float32) ReadLittleEndian(file, tensor.Span<float>(), sizeof(float));
+        else ReadLittleEndian(file, tensor.Span<double>(), sizeof(double));
+    }
+
+    private static void ReadLittleEndian<T>(Stream file, Span<T> values, int size) where T : unmanaged
+    {
+        int perChunk = ChunkBytes / size;
+        for (int start = 0; start < values.Length; start += perChunk)
+        {
+            var bytes = MemoryMarshal.AsBytes(values.Slice(start, Math.Min(perChunk, values.Length - start)));
+            file.ReadExactly(bytes); // the layout check guarantees the bytes are there
+            if (!BitConverter.IsLittleEndian) SwapBytes(bytes, size);
+        }
+    }
+
+    private static void SwapBytes(Span<byte> bytes, int size)
+    {
+        if (size == 4) { var w = MemoryMarshal.Cast<byte, int>(bytes); BinaryPrimitives.ReverseEndianness(w, w); }
+        else { var w = MemoryMarshal.Cast<byte, long>(bytes); BinaryPrimitives.ReverseEndianness(w, w); }
+    }
+
+    private static void CheckText(string? text, string what, string parameter)
+    {
+        if (text is null) throw new ArgumentException($"SafeTensors.Save: a {what} is null.", parameter);
+        try
+        {
+            s_strictUtf8.GetByteCount(text);
+        }
+        catch (EncoderFallbackException)
+        {
+            throw new ArgumentException($"SafeTensors.Save: the {what} '{text}' holds an unpaired surrogate, which UTF-8 cannot encode.", parameter);
+        }
+    }
+}
