@@ -267,7 +267,7 @@ public static class IdxFile
         }
         catch (InvalidDataException e)
         {
-            throw Error(name, $"the gzip data is corrupt: {e.Message}", e);
+            throw Error(name, $"the gzip data is corrupt ({e.Message.TrimEnd('.')})", e);
         }
     }
 
