@@ -211,7 +211,7 @@ public class IdxFileTests
         for (int i = 10; i < 30; i++) damaged[i] = 0xFF; // the deflate stream right after the gzip header
         System.IO.File.WriteAllBytes(corrupt, damaged);
         error = Assert.Throws<InvalidDataException>(() => IdxFile.Read(corrupt));
-        Assert.Contains($"'{corrupt}'", error.Message);
+        Assert.Contains($"IDX file '{corrupt}': the gzip data is corrupt", error.Message);
     }
 
     [Fact]

@@ -39,6 +39,7 @@ public class SafeTensorsTests
             ["empty"] = Tensor.Zeros([0]),
             ["empty.matrix"] = Tensor.Zeros([2, 0, 5], DType.Float64),
             ["ünïcødé.权重.🙂"] = Tensor.Randn([4, 5], seed: 9),
+            ["big"] = Tensor.Randn([700, 500], seed: 4), // 1.4 MB: written and read in more than one chunk
         };
         var metadata = new Dictionary<string, string> { ["format"] = "pt", ["quote\"and\\slash"] = "line\nbreak\ttab\u0001 é 🙂" };
         using var dir = new TempDirectory();
