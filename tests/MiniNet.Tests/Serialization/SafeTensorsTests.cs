@@ -1,5 +1,6 @@
 using System.Buffers.Binary;
 using System.Text;
+using MiniNet.Layers;
 using MiniNet.Serialization;
 
 namespace MiniNet.Tests.Serialization;
@@ -233,6 +234,21 @@ public class SafeTensorsTests
         foreach (var (name, tensor) in saved) Assert.Equal(tensor.ToArray<float>(), model[name].ToArray<float>());
         Assert.True(model["0.weight"].RequiresGrad);
         Assert.Equal("2", metadata!["hidden"]);
+    }
+
+    [Fact]
+    public void A_saved_model_loads_into_a_fresh_model_that_then_computes_the_same_outputs()
+    {
+        var trained = new Sequential(new Dense(4, 3, seed: 1), new ReLU(), new Dense(3, 2, seed: 2));
+        var fresh = new Sequential(new Dense(4, 3, seed: 11), new ReLU(), new Dense(3, 2, seed: 12));
+        var input = Tensor.Randn([5, 4], seed: 3);
+        using var dir = new TempDirectory();
+        string path = Save(dir, trained.StateDict());
+
+        Assert.NotEqual(trained.Forward(input).ToArray<float>(), fresh.Forward(input).ToArray<float>());
+        SafeTensors.LoadInto(path, fresh.StateDict());
+        Assert.Equal(trained.Forward(input).ToArray<float>(), fresh.Forward(input).ToArray<float>());
+        Assert.Equal(["0.bias", "0.weight", "2.bias", "2.weight"], SafeTensors.Load(path).Tensors.Keys); // the reference writer's order
     }
 
     [Fact]
