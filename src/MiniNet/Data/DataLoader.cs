@@ -25,7 +25,7 @@ public sealed class DataLoader : IEnumerable<Batch>
     private Batch? _fullBatch, _partialBatch;
     private int _epoch;
 
-    /// <summary>Creates a loader; nothing is read or allocated until the first epoch.</summary>
+    /// <summary>Creates a loader; its batch buffers are made by the first epoch that needs them.</summary>
     /// <param name="dataset">The samples.</param>
     /// <param name="batchSize">Samples per batch (the last batch may be smaller unless <paramref name="dropLast"/>).</param>
     /// <param name="shuffle">Draw a new random order for each epoch from <paramref name="generator"/>.</param>
