@@ -1,4 +1,5 @@
 using System.Text;
+using MiniNet.Serialization;
 
 namespace MiniNet.Layers;
 
@@ -122,6 +123,19 @@ public abstract class Module
         using (Tape.NoGrad())
             foreach (var (name, parameter) in own) parameter.CopyFrom(state[name]);
     }
+
+    /// <summary>
+    /// Saves the parameters to a safetensors file (atomically: a crash mid-save leaves any previous file
+    /// intact), under their <see cref="StateDict"/> names, readable by Python's and Rust's safetensors.
+    /// </summary>
+    public void Save(string path, IReadOnlyDictionary<string, string>? metadata = null) =>
+        SafeTensors.Save(path, StateDict(), metadata);
+
+    /// <summary>
+    /// Loads the parameters from a safetensors file, which must hold exactly this model's names, shapes
+    /// and dtypes (the error lists every name that is missing, extra or mis-shaped). Returns the file's metadata.
+    /// </summary>
+    public IReadOnlyDictionary<string, string>? Load(string path) => SafeTensors.LoadInto(path, StateDict());
 
     /// <summary>Switches this module and all its descendants to training (true) or evaluation (false) mode. Returns this module.</summary>
     public Module Train(bool mode = true)

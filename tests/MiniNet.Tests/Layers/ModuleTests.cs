@@ -124,3 +124,28 @@ public class ModuleTests
         public override Tensor Forward(Tensor input) => input;
     }
 }
+
+public class ModuleFileTests
+{
+    [Fact]
+    public void Save_then_Load_into_a_fresh_model_restores_every_parameter_bit_for_bit()
+    {
+        using var dir = new TempDirectory();
+        var trained = new Sequential(new Dense(4, 3, seed: 1), new ReLU(), new Dense(3, 2, seed: 2));
+        trained.Save(dir.File("model.safetensors"), new Dictionary<string, string> { ["epochs"] = "3" });
+        var fresh = new Sequential(new Dense(4, 3, seed: 8), new ReLU(), new Dense(3, 2, seed: 9));
+        var metadata = fresh.Load(dir.File("model.safetensors"));
+        Assert.Equal("3", metadata!["epochs"]);
+        foreach (var ((name, expected), (_, actual)) in trained.NamedParameters().Zip(fresh.NamedParameters()))
+            Assert.True(expected.ToArray<float>().SequenceEqual(actual.ToArray<float>()), name);
+    }
+
+    [Fact]
+    public void Load_into_a_model_of_another_shape_names_what_differs()
+    {
+        using var dir = new TempDirectory();
+        new Sequential(new Dense(4, 3, seed: 1)).Save(dir.File("m.safetensors"));
+        var error = Assert.ThrowsAny<Exception>(() => new Sequential(new Dense(5, 3, seed: 1)).Load(dir.File("m.safetensors")));
+        Assert.Contains("0.weight", error.Message);
+    }
+}
