@@ -4,7 +4,8 @@ namespace MiniNet.Reporting;
 
 /// <summary>
 /// A plot's legend: one entry (line sample, marker, name) per named series. It goes in the first corner of the
-/// plot area that no line or marker crosses, or, when every corner is taken, in rows below the plot.
+/// plot area that no line or marker crosses; when every corner is taken, in rows below the plot; and when those
+/// rows would take more than a third of the panel, in the corner that covers the least data.
 /// </summary>
 internal sealed class PlotLegend
 {
@@ -32,10 +33,12 @@ internal sealed class PlotLegend
     }
 
     /// <summary>
-    /// The first corner of <paramref name="area"/> (top right, top left, bottom right, bottom left) where the stacked
-    /// legend crosses no line segment or point of <paramref name="lines"/>, or null if every corner is taken.
+    /// The corner of <paramref name="area"/> (top right, top left, bottom right, bottom left, in that order of
+    /// preference) where the stacked legend covers the fewest line segments and points of <paramref name="lines"/>.
+    /// Null when the legend does not fit inside the area, or when every corner covers data and
+    /// <paramref name="mayCoverData"/> is false.
     /// </summary>
-    public PlotBox? FindFreeCorner(PlotBox area, IReadOnlyList<ProjectedSeries> lines)
+    public PlotBox? BestCorner(PlotBox area, IReadOnlyList<ProjectedSeries> lines, bool mayCoverData)
     {
         var (width, height) = StackedSize();
         if (width > area.Width - 2 * Inset || height > area.Height - 2 * Inset) return null;
@@ -46,9 +49,14 @@ internal sealed class PlotLegend
             new(area.Right - Inset - width, area.Bottom - Inset - height, width, height),
             new(area.X + Inset, area.Bottom - Inset - height, width, height),
         ];
+        PlotBox? best = null;
+        int fewest = int.MaxValue;
         foreach (var corner in corners)
-            if (!lines.Any(line => line.Touches(corner.Inflate(4)))) return corner;
-        return null;
+        {
+            int covered = lines.Sum(line => line.CountTouches(corner.Inflate(4)));
+            if (covered < fewest) (best, fewest) = (corner, covered);
+        }
+        return fewest == 0 || mayCoverData ? best : null;
     }
 
     /// <summary>The height of the legend laid out in rows across <paramref name="width"/> pixels, below the plot.</summary>
@@ -74,7 +82,7 @@ internal sealed class PlotLegend
 
     private double EntryWidth(int entry) => SampleLength + SampleGap + _entries[entry].TextWidth + EntryGap;
 
-    /// <summary>Draws the legend as a framed box of one entry per row at <paramref name="box"/> (from <see cref="FindFreeCorner"/>).</summary>
+    /// <summary>Draws the legend as a framed box of one entry per row at <paramref name="box"/> (from <see cref="BestCorner"/>).</summary>
     public void DrawStacked(SvgBuilder svg, PlotBox box)
     {
         svg.Rect(box.X, box.Y, box.Width, box.Height, "#ffffff", stroke: "#bbbbbb", fillOpacity: 0.9);

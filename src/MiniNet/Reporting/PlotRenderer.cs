@@ -26,18 +26,24 @@ internal static class PlotRenderer
 
         var layout = Arrange(plot, box, data, legendHeight: 0);
         var lines = Project(plot, layout);
-        PlotBox? corner = legend.IsEmpty ? null : legend.FindFreeCorner(layout.Area, lines);
+        PlotBox? corner = legend.IsEmpty ? null : legend.BestCorner(layout.Area, lines, mayCoverData: false);
         double legendWidth = box.Width - 2 * Pad;
         if (!legend.IsEmpty && corner is null)
         {
-            layout = Arrange(plot, box, data, legend.HeightBelow(legendWidth));
-            lines = Project(plot, layout);
+            // Below the plot, unless that would squash it; then over the data where it hides the least.
+            double heightBelow = legend.HeightBelow(legendWidth);
+            if (heightBelow > box.Height / 3) corner = legend.BestCorner(layout.Area, lines, mayCoverData: true);
+            if (corner is null)
+            {
+                layout = Arrange(plot, box, data, heightBelow);
+                lines = Project(plot, layout);
+            }
         }
 
         DrawGridAndAxes(svg, layout);
-        var clip = layout.Area.Inflate(MarkerRadius + 2); // so that points on the frame keep their whole marker
+        var clip = layout.Area.Inflate(LineWidth / 2); // a line along the frame keeps its whole width
         svg.ClipRect(clipId, clip.X, clip.Y, clip.Width, clip.Height);
-        foreach (var line in lines) DrawSeries(svg, line, clipId);
+        foreach (var line in lines) DrawSeries(svg, line, layout.Area, clipId);
         if (corner is PlotBox legendBox) legend.DrawStacked(svg, legendBox);
         else if (!legend.IsEmpty) legend.DrawBelow(svg, box.X + Pad, layout.XAxisBottom + 6, legendWidth);
         DrawLabels(svg, plot, box, layout);
@@ -159,7 +165,7 @@ internal static class PlotRenderer
         svg.Rect(area.X, area.Y, area.Width, area.Height, "none", stroke: AxisColour);
     }
 
-    private static void DrawSeries(SvgBuilder svg, ProjectedSeries line, string clipId)
+    private static void DrawSeries(SvgBuilder svg, ProjectedSeries line, PlotBox area, string clipId)
     {
         string colour = Palette.Colour(line.Index);
         var path = new StringBuilder();
@@ -171,13 +177,16 @@ internal static class PlotRenderer
         if (path.Length > 0) svg.Path(path.ToString(), colour, LineWidth, clipId);
 
         // Markers at every point of a short series; otherwise a dot where a point stands alone between gaps.
+        // Not clipped, so that a point on the frame keeps its whole marker; points outside a fixed range get none.
         var points = new StringBuilder();
+        var inside = area.Inflate(0.5);
         for (int i = 0; i < line.X.Length; i++)
         {
-            if (line.Markers && line.IsDrawn(i)) Palette.AppendMarker(points, line.Index, line.X[i], line.Y[i], MarkerRadius);
+            if (!line.IsDrawn(i) || !inside.Contains(line.X[i], line.Y[i])) continue;
+            if (line.Markers) Palette.AppendMarker(points, line.Index, line.X[i], line.Y[i], MarkerRadius);
             else if (line.IsIsolated(i)) Palette.AppendMarker(points, 0, line.X[i], line.Y[i], LineWidth);
         }
-        if (points.Length > 0) svg.FilledPath(points.ToString(), colour, line.Markers ? "#ffffff" : colour, line.Markers ? 1 : 0, clipId);
+        if (points.Length > 0) svg.FilledPath(points.ToString(), colour, line.Markers ? "#ffffff" : colour, line.Markers ? 1 : 0);
     }
 
     private static void DrawLabels(SvgBuilder svg, LinePlot plot, PlotBox box, Layout layout)
@@ -190,8 +199,12 @@ internal static class PlotRenderer
             FittedText(svg, plot.XLabel, centre, area.Bottom + TickLength + TickGap + TickFont + 8 + LabelFont * 0.8, LabelFont, box.X + Pad, box.Right - Pad);
         if (plot.YLabel.Length > 0)
         {
-            double size = Math.Min(LabelFont, LabelFont * (area.Height + 20) / SvgBuilder.TextWidth(plot.YLabel, LabelFont));
-            svg.Text(box.X + Pad + LabelFont * 0.8, area.Y + area.Height / 2, plot.YLabel, size, anchor: "middle", rotate: -90);
+            // Turned a quarter to read upwards: centred on the axis, kept (and if need be shrunk) between the title and the panel's foot.
+            double top = box.Y + Pad + (plot.Title.Length > 0 ? TitleFont + 10 : 0), bottom = box.Bottom - Pad;
+            double size = LabelFont, length = SvgBuilder.TextWidth(plot.YLabel, size);
+            if (length > bottom - top) (size, length) = (size * (bottom - top) / length, bottom - top);
+            double y = Math.Clamp(area.Y + area.Height / 2, top + length / 2, bottom - length / 2);
+            svg.Text(box.X + Pad + LabelFont * 0.8, y, plot.YLabel, size, anchor: "middle", rotate: -90);
         }
     }
 

@@ -21,16 +21,17 @@ internal sealed class ProjectedSeries(int index, double[] x, double[] y, bool ma
     /// <summary>Whether point <paramref name="i"/> stands alone between gaps, so no segment shows it.</summary>
     public bool IsIsolated(int i) => IsDrawn(i) && (i == 0 || !IsDrawn(i - 1)) && (i == X.Length - 1 || !IsDrawn(i + 1));
 
-    /// <summary>Whether a segment, marker or isolated point of this series touches <paramref name="box"/>.</summary>
-    public bool Touches(PlotBox box)
+    /// <summary>How many segments, markers and isolated points of this series touch <paramref name="box"/>.</summary>
+    public int CountTouches(PlotBox box)
     {
         var pointBox = box.Inflate(PlotRenderer.MarkerRadius);
+        int count = 0;
         for (int i = 0; i < X.Length; i++)
         {
             if (!IsDrawn(i)) continue;
-            if ((Markers || IsIsolated(i)) && pointBox.Contains(X[i], Y[i])) return true;
-            if (i + 1 < X.Length && IsDrawn(i + 1) && box.Intersects(X[i], Y[i], X[i + 1], Y[i + 1])) return true;
+            if ((Markers || IsIsolated(i)) && pointBox.Contains(X[i], Y[i])) count++;
+            if (i + 1 < X.Length && IsDrawn(i + 1) && box.Intersects(X[i], Y[i], X[i + 1], Y[i + 1])) count++;
         }
-        return false;
+        return count;
     }
 }

@@ -216,14 +216,36 @@ public class LinePlotTests
         var legend = new PlotLegend([new Series("falling", [0, 1], [0, 1])]);
         // A line from the top left to the bottom right leaves the top right corner free.
         var falling = new ProjectedSeries(0, [0, 400], [0, 300], markers: false);
-        var corner = legend.FindFreeCorner(area, [falling])!.Value;
+        var corner = legend.BestCorner(area, [falling], mayCoverData: false)!.Value;
         Assert.True(corner.X > 200 && corner.Y < 100, $"legend at {corner}");
-        Assert.False(falling.Touches(corner));
+        Assert.Equal(0, falling.CountTouches(corner));
 
-        // A line along the top and another along the bottom take every corner: the legend goes below.
+        // A line along the top and another along the bottom take every corner: the legend goes below the plot.
         var top = new ProjectedSeries(0, [0, 400], [10, 10], markers: false);
         var bottom = new ProjectedSeries(1, [0, 400], [290, 290], markers: false);
-        Assert.Null(legend.FindFreeCorner(area, [top, bottom]));
+        Assert.Null(legend.BestCorner(area, [top, bottom], mayCoverData: false));
+    }
+
+    [Fact]
+    public void Legend_with_no_free_corner_covers_the_least_data_when_allowed_to()
+    {
+        var area = new PlotBox(0, 0, 400, 300);
+        var legend = new PlotLegend([new Series("a", [0, 1], [0, 1]), new Series("b", [0, 1], [0, 1])]);
+        // Twenty short segments along the top, one long segment along the bottom.
+        var top = new ProjectedSeries(0, Enumerable.Range(0, 21).Select(i => i * 20.0).ToArray(), Enumerable.Repeat(10.0, 21).ToArray(), markers: false);
+        var bottom = new ProjectedSeries(1, [0, 400], [290, 290], markers: false);
+        var corner = legend.BestCorner(area, [top, bottom], mayCoverData: true)!.Value;
+        Assert.True(corner.X > 200 && corner.Y > 150, $"legend at {corner}"); // bottom right: first of the two least covered
+    }
+
+    [Fact]
+    public void Markers_are_not_drawn_for_points_outside_a_fixed_range()
+    {
+        var plot = new LinePlot("accuracy") { YRange = (0, 1) };
+        plot.Add("", [0.5, 1.0, 1.5, 0.9]); // 1.0 sits on the frame and keeps its marker; 1.5 is off the chart
+        var markers = XDocument.Parse(plot.ToSvg()).Descendants(Svg + "path").Single(p => (string?)p.Attribute("fill") == Palette.Colour(0));
+        Assert.Equal(3, markers.Attribute("d")!.Value.Count(c => c == 'M'));
+        Assert.Null(markers.Attribute("clip-path"));
     }
 
     [Fact]
