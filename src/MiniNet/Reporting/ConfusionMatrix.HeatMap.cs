@@ -6,7 +6,8 @@ namespace MiniNet.Reporting;
 // share of its row, so that a weak class reads as a pale diagonal cell whatever the class sizes.
 public sealed partial class ConfusionMatrix
 {
-    private const double Cell = 46, HeatPad = 10, HeatTitleFont = 15, HeatLabelFont = 13, NameFont = 12;
+    private const double Cell = 46, HeatPad = 10, HeatTitleFont = 15, HeatLabelFont = 13, NameFont = 12, SubtitleFont = 11;
+    private const string Subtitle = "shade: share of the true class's samples (row)";
 
     /// <summary>
     /// The matrix as an SVG heat map: rows are the true classes, columns the predicted ones, each cell shows its
@@ -19,15 +20,17 @@ public sealed partial class ConfusionMatrix
         double widestName = _classNames.Max(name => SvgBuilder.TextWidth(name, NameFont));
         double rotatedSpill = widestName * 0.7071; // column names are turned 45°
         double left = HeatPad + HeatLabelFont + 8 + Math.Max(widestName + 8, rotatedSpill - Cell / 2);
-        double top = HeatPad + HeatTitleFont + 8 + 11 + 12;
+        double top = HeatPad + HeatTitleFont + 8 + SubtitleFont + 12;
         double gridSize = n * Cell;
-        double width = left + gridSize + HeatPad + 10;
         double height = top + gridSize + 8 + rotatedSpill + NameFont + HeatLabelFont + HeatPad;
-        width = Math.Max(width, SvgBuilder.TextWidth(title, HeatTitleFont) * 1.1 + 2 * HeatPad);
+        double width = left + gridSize + HeatPad + 10;
+        double headingWidth = Math.Max(SvgBuilder.TextWidth(title, HeatTitleFont) * 1.1, SvgBuilder.TextWidth(Subtitle, SubtitleFont)) + 2 * HeatPad;
+        double shift = Math.Max(0, (headingWidth - width) / 2); // centres the grid under a wider heading
+        (left, width) = (left + shift, width + 2 * shift);
 
         var svg = new SvgBuilder();
         PlotRenderer.FittedText(svg, title, width / 2, HeatPad + HeatTitleFont, HeatTitleFont, HeatPad, width - HeatPad, bold: true);
-        PlotRenderer.FittedText(svg, "shade: share of the true class's samples (row)", width / 2, HeatPad + HeatTitleFont + 8 + 11, 11, HeatPad, width - HeatPad);
+        PlotRenderer.FittedText(svg, Subtitle, width / 2, HeatPad + HeatTitleFont + 8 + SubtitleFont, SubtitleFont, HeatPad, width - HeatPad);
 
         for (int t = 0; t < n; t++)
         {
@@ -47,7 +50,7 @@ public sealed partial class ConfusionMatrix
         for (int p = 0; p < n; p++)
             svg.Text(left + p * Cell + Cell / 2 + NameFont * 0.3, top + gridSize + 8, _classNames[p], NameFont, anchor: "end", rotate: -45);
 
-        svg.Text(HeatPad + HeatLabelFont * 0.8, top + gridSize / 2, "true class", HeatLabelFont, anchor: "middle", rotate: -90);
+        svg.Text(HeatPad + shift + HeatLabelFont * 0.8, top + gridSize / 2, "true class", HeatLabelFont, anchor: "middle", rotate: -90);
         svg.Text(left + gridSize / 2, height - HeatPad - 2, "predicted class", HeatLabelFont, anchor: "middle");
         return svg.ToDocument(width, height, title);
     }

@@ -21,13 +21,16 @@ internal static class NiceTicks
     /// <param name="fixedRange">Keep the axis at [min, max] instead of growing it to nice bounds.</param>
     /// <param name="integerStep">Steps of at least 1 (for epochs, counts), and ±1 around a single value.</param>
     /// <param name="percent">Label 0.25 as "25%".</param>
-    /// <exception cref="ArgumentException">A bound is not finite, min &gt; max, a fixed range is empty, or maxIntervals &lt; 1.</exception>
+    /// <exception cref="ArgumentException">A bound is not finite, min &gt; max, max − min overflows, or a fixed range is empty.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">maxIntervals &lt; 1.</exception>
     public static AxisScale Linear(double min, double max, int maxIntervals, bool fixedRange = false, bool integerStep = false, bool percent = false)
     {
         if (!double.IsFinite(min) || !double.IsFinite(max) || min > max)
             throw new ArgumentException($"NiceTicks: the range [{min}, {max}] must be finite with min ≤ max.", nameof(min));
         if (maxIntervals < 1)
             throw new ArgumentOutOfRangeException(nameof(maxIntervals), maxIntervals, "NiceTicks: at least one interval is needed.");
+        if (!double.IsFinite(max - min))
+            throw new ArgumentException($"NiceTicks: the range [{min}, {max}] is wider than a double can hold.", nameof(max));
         if (min == max)
         {
             if (fixedRange) throw new ArgumentException($"NiceTicks: a fixed range [{min}, {max}] must not be empty.", nameof(max));
@@ -74,7 +77,8 @@ internal static class NiceTicks
     /// <param name="maxIntervals">At most this many intervals between labelled ticks.</param>
     /// <param name="fixedRange">Keep the axis at [min, max] instead of growing it to whole decades.</param>
     /// <param name="percent">Label 0.25 as "25%".</param>
-    /// <exception cref="ArgumentException">A bound is not finite and positive, min &gt; max, or maxIntervals &lt; 1.</exception>
+    /// <exception cref="ArgumentException">A bound is not finite and positive, min &gt; max, or a fixed range is empty.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">maxIntervals &lt; 1.</exception>
     public static AxisScale Log(double min, double max, int maxIntervals, bool fixedRange = false, bool percent = false)
     {
         if (!(min > 0) || !double.IsFinite(max) || min > max)

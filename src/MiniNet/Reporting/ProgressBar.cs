@@ -184,9 +184,12 @@ public sealed class ProgressBar
         int width = _consoleWidth?.Invoke() is int console and > 0 ? Math.Min(console - 1, _lineWidth) : _lineWidth;
         // Everything but the bar first, to see how wide the bar can be.
         _line.Clear().Append(' ').Append(_batches).Append('/').Append(_batchCount);
-        AppendMetrics();
-        _line.Append(" ETA ");
-        AppendEta();
+        if (_batches > 0)
+        {
+            AppendMetrics();
+            _line.Append(" ETA ");
+            AppendEta();
+        }
         int barWidth = Math.Clamp(width - _label.Length - 3 - _line.Length, MinTerminalBarWidth, MaxTerminalBarWidth);
 
         string tail = _line.ToString();
@@ -245,21 +248,19 @@ public sealed class ProgressBar
         else _line.Append(Invariant, $" {rate:0.0} samples/s");
     }
 
-    /// <summary>Four decimals, or scientific notation for losses too small or too large to read that way.</summary>
+    /// <summary>Four decimals, or scientific notation for losses too small or too large to read that way; nan and inf as Python prints them.</summary>
     private void AppendLoss(double loss)
     {
         double magnitude = Math.Abs(loss);
-        if (double.IsNaN(loss)) _line.Append('-');
+        if (double.IsNaN(loss)) _line.Append("nan");
+        else if (double.IsInfinity(loss)) _line.Append(loss > 0 ? "inf" : "-inf");
         else if (magnitude != 0 && (magnitude < 1e-3 || magnitude >= 1e5)) _line.Append(Invariant, $"{loss:0.000e+0}");
         else _line.Append(Invariant, $"{loss:0.0000}");
     }
 
-    private void AppendEta()
-    {
-        if (_batches == 0) { _line.Append("-:--"); return; }
-        var elapsed = Elapsed;
-        AppendDuration(TimeSpan.FromTicks(elapsed.Ticks / _batches * (_batchCount - _batches)), withTenths: false);
-    }
+    /// <summary>The time left if the remaining batches take as long as the mean batch so far.</summary>
+    private void AppendEta() =>
+        AppendDuration(TimeSpan.FromTicks(Elapsed.Ticks / _batches * (_batchCount - _batches)), withTenths: false);
 
     /// <summary>"m:ss" (or "h:mm:ss"); with <paramref name="withTenths"/>, "12.3s" below a minute.</summary>
     private void AppendDuration(TimeSpan duration, bool withTenths)

@@ -165,6 +165,7 @@ public class NiceTicksTests
         Assert.Throws<ArgumentException>(() => NiceTicks.Linear(2, 1, 5));
         Assert.Throws<ArgumentException>(() => NiceTicks.Linear(1, 1, 5, fixedRange: true));
         Assert.Throws<ArgumentOutOfRangeException>(() => NiceTicks.Linear(0, 1, 0));
+        Assert.Throws<ArgumentException>(() => NiceTicks.Linear(-1e308, 1e308, 5));
     }
 
     [Theory]

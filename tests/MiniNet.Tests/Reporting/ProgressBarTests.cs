@@ -85,7 +85,7 @@ public class ProgressBarTests
         // The bar takes what the 80 columns leave (30 at most): 30 cells before any batch, then 21.
         // Its fill is in eighths of a cell: 1/4 of 21 cells = 5 cells and 2 eighths.
         string expected =
-            "\rtrain ▕" + new string(' ', 30) + "▏ 0/4 loss - - samples/s ETA -:--" +
+            "\rtrain ▕" + new string(' ', 30) + "▏ 0/4" +
             "\rtrain ▕█████▎" + new string(' ', 15) + "▏ 1/4 loss 1.0000 acc 0.5000 50.0 samples/s ETA 0:06" +
             "\rtrain ▕██████████▌" + new string(' ', 10) + "▏ 2/4 loss 1.0000 acc 0.5500 50.0 samples/s ETA 0:04" +
             "\rtrain ▕███████████████▊" + new string(' ', 5) + "▏ 3/4 loss 0.6667 acc 0.6000 50.0 samples/s ETA 0:02" +
@@ -126,6 +126,27 @@ public class ProgressBarTests
         Assert.Equal("epoch [#####...............] 100/400 loss 0.3000 42.7 samples/s ETA 7:30\n", output.ToString());
         Assert.Equal(6400 / 150.0, progress.SamplesPerSecond, 12);
         Assert.True(double.IsNaN(progress.Accuracy));
+    }
+
+    [Fact]
+    public void Extreme_losses_stay_readable()
+    {
+        var output = new StringWriter();
+        var clock = new FakeClock();
+        var progress = new ProgressBar(output, isTerminal: false, clock);
+        foreach (double loss in new[] { 2.5e-5, 123456.0, double.NaN, double.PositiveInfinity })
+        {
+            progress.Start("e", batchCount: 1);
+            clock.Advance(TimeSpan.FromSeconds(1));
+            progress.Step(10, loss);
+            progress.Finish();
+        }
+        Assert.Equal(
+            "e 1/1 loss 2.500e-5 10.0 samples/s 1.0s\n" +
+            "e 1/1 loss 1.235e+5 10.0 samples/s 1.0s\n" +
+            "e 1/1 loss nan 10.0 samples/s 1.0s\n" +
+            "e 1/1 loss inf 10.0 samples/s 1.0s\n",
+            output.ToString());
     }
 
     [Fact]
