@@ -18,6 +18,7 @@ internal static class PlotRenderer
     /// <summary>The extent of the drawn data.</summary>
     private readonly record struct DataRange(double XMin, double XMax, double YMin, double YMax, bool IntegerX);
 
+    /// <summary>Draws <paramref name="plot"/> within <paramref name="box"/>; <paramref name="clipId"/> names its clip path (unique per document).</summary>
     public static void Draw(LinePlot plot, SvgBuilder svg, PlotBox box, string clipId)
     {
         CheckLogScale(plot);
