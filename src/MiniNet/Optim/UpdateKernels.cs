@@ -1,4 +1,5 @@
 using System.Numerics;
+using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
 using MiniNet.Kernels;
 
@@ -9,7 +10,8 @@ namespace MiniNet.Optim;
 // for operation, in the same order, at every vector width. Only +, −, ×, ÷ and √ are used, never a fused
 // multiply-add, so every width rounds identically: the result does not depend on the CPU.
 // Hyper-parameters are kept as double and rounded to the element type where used, as PyTorch rounds a
-// Python float to a float32 tensor's type.
+// Python float to a float32 tensor's type. The updates are too long for the JIT to inline on its own;
+// without AggressiveInlining every vector would pay a call and spill its lanes to the stack.
 
 /// <summary>
 /// SGD (torch.optim.SGD): d = ±g + wd·θ; with momentum b = d on the first step, else μ·b + (1 − τ)·d, and
@@ -17,6 +19,7 @@ namespace MiniNet.Optim;
 /// </summary>
 internal readonly struct SgdUpdateOp(double lr, double weightDecay, double momentum, double dampening, bool nesterov, bool maximize, bool firstStep) : IUpdateOp
 {
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public void Invoke<T>(ref T parameter, T gradient, ref T buffer, ref T unused1, ref T unused2) where T : unmanaged, IFloatingPointIeee754<T>
     {
         T d = maximize ? -gradient : gradient;
@@ -29,6 +32,7 @@ internal readonly struct SgdUpdateOp(double lr, double weightDecay, double momen
         parameter += T.CreateTruncating(-lr) * d;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public void Invoke<T>(ref Vector128<T> parameter, Vector128<T> gradient, ref Vector128<T> buffer, ref Vector128<T> unused1, ref Vector128<T> unused2) where T : unmanaged, IFloatingPointIeee754<T>
     {
         var d = maximize ? -gradient : gradient;
@@ -41,6 +45,7 @@ internal readonly struct SgdUpdateOp(double lr, double weightDecay, double momen
         parameter += Lanes.V128<T>(-lr) * d;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public void Invoke<T>(ref Vector256<T> parameter, Vector256<T> gradient, ref Vector256<T> buffer, ref Vector256<T> unused1, ref Vector256<T> unused2) where T : unmanaged, IFloatingPointIeee754<T>
     {
         var d = maximize ? -gradient : gradient;
@@ -53,6 +58,7 @@ internal readonly struct SgdUpdateOp(double lr, double weightDecay, double momen
         parameter += Lanes.V256<T>(-lr) * d;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public void Invoke<T>(ref Vector512<T> parameter, Vector512<T> gradient, ref Vector512<T> buffer, ref Vector512<T> unused1, ref Vector512<T> unused2) where T : unmanaged, IFloatingPointIeee754<T>
     {
         var d = maximize ? -gradient : gradient;
@@ -75,6 +81,7 @@ internal readonly struct AdamUpdateOp(
     double beta1, double beta2, double eps, double l2Penalty, double decayFactor,
     double negativeStepSize, double biasCorrection2Sqrt, bool amsgrad, bool maximize) : IUpdateOp
 {
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public void Invoke<T>(ref T parameter, T gradient, ref T m, ref T v, ref T vMax) where T : unmanaged, IFloatingPointIeee754<T>
     {
         T d = maximize ? -gradient : gradient;
@@ -87,6 +94,7 @@ internal readonly struct AdamUpdateOp(
         parameter += T.CreateTruncating(negativeStepSize) * m / denominator;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public void Invoke<T>(ref Vector128<T> parameter, Vector128<T> gradient, ref Vector128<T> m, ref Vector128<T> v, ref Vector128<T> vMax) where T : unmanaged, IFloatingPointIeee754<T>
     {
         var d = maximize ? -gradient : gradient;
@@ -99,6 +107,7 @@ internal readonly struct AdamUpdateOp(
         parameter += Lanes.V128<T>(negativeStepSize) * m / denominator;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public void Invoke<T>(ref Vector256<T> parameter, Vector256<T> gradient, ref Vector256<T> m, ref Vector256<T> v, ref Vector256<T> vMax) where T : unmanaged, IFloatingPointIeee754<T>
     {
         var d = maximize ? -gradient : gradient;
@@ -111,6 +120,7 @@ internal readonly struct AdamUpdateOp(
         parameter += Lanes.V256<T>(negativeStepSize) * m / denominator;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public void Invoke<T>(ref Vector512<T> parameter, Vector512<T> gradient, ref Vector512<T> m, ref Vector512<T> v, ref Vector512<T> vMax) where T : unmanaged, IFloatingPointIeee754<T>
     {
         var d = maximize ? -gradient : gradient;
@@ -136,6 +146,7 @@ internal readonly struct AdamUpdateOp(
 /// </remarks>
 internal readonly struct RmsPropUpdateOp(double lr, double alpha, double eps, double weightDecay, double momentum, bool centered, bool maximize) : IUpdateOp
 {
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public void Invoke<T>(ref T parameter, T gradient, ref T squareAvg, ref T buffer, ref T gradAvg) where T : unmanaged, IFloatingPointIeee754<T>
     {
         T d = maximize ? -gradient : gradient;
@@ -157,6 +168,7 @@ internal readonly struct RmsPropUpdateOp(double lr, double alpha, double eps, do
         else parameter += T.CreateTruncating(-lr) * d / root;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public void Invoke<T>(ref Vector128<T> parameter, Vector128<T> gradient, ref Vector128<T> squareAvg, ref Vector128<T> buffer, ref Vector128<T> gradAvg) where T : unmanaged, IFloatingPointIeee754<T>
     {
         var d = maximize ? -gradient : gradient;
@@ -178,6 +190,7 @@ internal readonly struct RmsPropUpdateOp(double lr, double alpha, double eps, do
         else parameter += Lanes.V128<T>(-lr) * d / root;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public void Invoke<T>(ref Vector256<T> parameter, Vector256<T> gradient, ref Vector256<T> squareAvg, ref Vector256<T> buffer, ref Vector256<T> gradAvg) where T : unmanaged, IFloatingPointIeee754<T>
     {
         var d = maximize ? -gradient : gradient;
@@ -199,6 +212,7 @@ internal readonly struct RmsPropUpdateOp(double lr, double alpha, double eps, do
         else parameter += Lanes.V256<T>(-lr) * d / root;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public void Invoke<T>(ref Vector512<T> parameter, Vector512<T> gradient, ref Vector512<T> squareAvg, ref Vector512<T> buffer, ref Vector512<T> gradAvg) where T : unmanaged, IFloatingPointIeee754<T>
     {
         var d = maximize ? -gradient : gradient;
