@@ -101,14 +101,16 @@ public static class GradientClipping
             return largest;
         }
         double sum = 0;
+        bool anyFloat32 = false;
         foreach (var gradient in gradients)
         {
-            sum += p == 2
-                ? gradient.DType == DType.Float32 ? Simd.Dot<float>(gradient.Span<float>(), gradient.Span<float>()) : Simd.Dot<double>(gradient.Span<double>(), gradient.Span<double>())
-                : gradient.DType == DType.Float32 ? PowerSum<float>(gradient.Span<float>(), p, 1) : PowerSum<double>(gradient.Span<double>(), p, 1);
+            sum += PowerSum(gradient, p, scale: 1);
+            anyFloat32 |= gradient.DType == DType.Float32;
         }
-        // The plain sum is accurate unless it overflowed or its terms fell into the subnormal range.
-        if (double.IsFinite(sum) && sum > 1e-280) return p == 2 ? Math.Sqrt(sum) : Math.Pow(sum, 1 / p);
+        // The plain sum is accurate unless it overflowed or its terms underflowed: float32 squares are summed
+        // in float32 (below ~1e-38 they lose digits), everything else in double.
+        double smallestAccurate = p == 2 && anyFloat32 ? 1e-30 : 1e-280;
+        if (double.IsFinite(sum) && sum > smallestAccurate) return p == 2 ? Math.Sqrt(sum) : Math.Pow(sum, 1 / p);
         return Rescaled(gradients, p, sum);
     }
 
@@ -123,12 +125,21 @@ public static class GradientClipping
         foreach (var gradient in gradients) largest = Math.Max(largest, LargestMagnitude(gradient));
         if (largest == 0 || !double.IsFinite(largest)) return largest; // all zero, or an ∞ (or NaN) element
         double scaledSum = 0;
-        foreach (var gradient in gradients)
-            scaledSum += gradient.DType == DType.Float32 ? PowerSum<float>(gradient.Span<float>(), p, largest) : PowerSum<double>(gradient.Span<double>(), p, largest);
+        foreach (var gradient in gradients) scaledSum += PowerSum(gradient, p, largest);
         return largest * Math.Pow(scaledSum, 1 / p);
     }
 
-    /// <summary>Σ (|x| / scale)ᵖ in double.</summary>
+    /// <summary>Σ (|g| / scale)ᵖ over one gradient; the common case, p = 2 unscaled, is the vectorised dot product g·g.</summary>
+    private static double PowerSum(Tensor gradient, double p, double scale)
+    {
+        if (p == 2 && scale == 1)
+            return gradient.DType == DType.Float32
+                ? Simd.Dot<float>(gradient.Span<float>(), gradient.Span<float>())
+                : Simd.Dot<double>(gradient.Span<double>(), gradient.Span<double>());
+        return gradient.DType == DType.Float32 ? PowerSum<float>(gradient.Span<float>(), p, scale) : PowerSum<double>(gradient.Span<double>(), p, scale);
+    }
+
+    /// <summary>Σ (|x| / scale)ᵖ, in double.</summary>
     private static double PowerSum<T>(ReadOnlySpan<T> x, double p, double scale) where T : unmanaged, IFloatingPointIeee754<T>
     {
         double sum = 0;
