@@ -1,3 +1,4 @@
+using MiniNet.Layers;
 using MiniNet.Optim;
 
 namespace MiniNet.Tests.Optim;
@@ -81,5 +82,29 @@ public class TrainingSanityTests
             makeSchedule: sgd => new SequentialLr(sgd, [new LinearLr(sgd, startFactor: 0.1, totalIters: 10), new CosineAnnealingLr(sgd, tMax: 190)], milestones: [10]),
             clipNorm: 1.0);
         AssertRecovers(fit, tolerance: 1e-4, lossBelow: 1e-8);
+    }
+
+    [Fact]
+    public void AdamW_trains_a_small_network_on_XOR_through_a_modules_parameters()
+    {
+        var inputs = Tensor.FromArray(new float[,] { { 0, 0 }, { 0, 1 }, { 1, 0 }, { 1, 1 } });
+        var targets = Tensor.FromArray(new float[,] { { 0 }, { 1 }, { 1 }, { 0 } });
+        var model = new Sequential(new Dense(2, 8, seed: 1), new Tanh(), new Dense(8, 1, seed: 2));
+        var optimizer = new AdamW(model.Parameters(), lr: 0.05, weightDecay: 1e-4);
+        Assert.Equal(4, optimizer.Parameters.Count); // two weights, two biases
+        double loss = double.NaN;
+        for (int step = 0; step < 500; step++)
+        {
+            optimizer.ZeroGrad();
+            var error = model.Forward(inputs) - targets;
+            var mse = (error * error).Mean();
+            mse.Backward();
+            optimizer.Step();
+            loss = mse.Item();
+        }
+        Assert.True(loss < 1e-3, $"final loss {loss}");
+        float[] predictions = model.Forward(inputs).ToArray<float>();
+        float[] expected = [0, 1, 1, 0];
+        for (int i = 0; i < 4; i++) Assert.Equal(expected[i], predictions[i], 0.05f);
     }
 }
