@@ -10,7 +10,7 @@ namespace MiniNet.Kernels;
 /// (Vector512, then 256, then 128), then scalars for the tail. Ops never write these loops themselves.
 /// Outputs may alias inputs (in-place updates are safe: each element is read before it is written).
 /// </summary>
-internal static class Simd
+internal static partial class Simd
 {
     /// <summary>y[i] = op(x[i]).</summary>
     public static void Map<T, TOp>(ReadOnlySpan<T> x, Span<T> y, TOp op)

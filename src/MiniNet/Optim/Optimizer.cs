@@ -1,0 +1,197 @@
+using System.Collections.ObjectModel;
+using MiniNet.Kernels;
+
+namespace MiniNet.Optim;
+
+/// <summary>
+/// The base of every optimiser, as PyTorch's <c>torch.optim.Optimizer</c>: it holds the parameters (in
+/// <see cref="ParamGroups"/>, each with its own learning rate and weight decay) and, on <see cref="Step"/>,
+/// updates every parameter that has a gradient, in place, in one fused pass per parameter.
+/// </summary>
+/// <remarks>
+/// The training loop: <c>optimizer.ZeroGrad(); loss.Backward(); optimizer.Step();</c>. Per-parameter
+/// state (moments, momentum buffers) is allocated on the first step that sees the parameter's gradient;
+/// later steps allocate nothing per parameter.
+/// </remarks>
+public abstract class Optimizer
+{
+    private readonly ParameterGroup[] _groups;
+    private readonly Tensor[] _parameters;
+    private readonly string _stepName;
+
+    /// <summary>
+    /// Takes the groups after checking every argument: first the learning rate and weight decay, then the
+    /// optimiser's own options (<paramref name="checkOptions"/>), then the parameters. Only then does a group
+    /// take the defaults, so a refused optimiser leaves the caller's groups as they were.
+    /// </summary>
+    private protected Optimizer(IEnumerable<ParameterGroup> groups, double lr, double weightDecay, Action checkOptions)
+    {
+        string name = GetType().Name;
+        ArgumentNullException.ThrowIfNull(groups);
+        Require.NonNegative(lr, nameof(lr), name);
+        Require.NonNegative(weightDecay, nameof(weightDecay), name);
+        checkOptions();
+        _groups = groups.ToArray();
+        if (_groups.Length == 0)
+            throw new ArgumentException($"{name}: no parameter groups were given; pass at least one group of parameters.", nameof(groups));
+        _parameters = CheckParameters(name, _groups);
+        foreach (var group in _groups) group.TakeDefaults(lr, weightDecay);
+        ParamGroups = new ReadOnlyCollection<ParameterGroup>(_groups);
+        Parameters = new ReadOnlyCollection<Tensor>(_parameters);
+        _stepName = name + ".Step";
+    }
+
+    /// <summary>The parameter groups, in the order given (PyTorch's <c>param_groups</c>).</summary>
+    public IReadOnlyList<ParameterGroup> ParamGroups { get; }
+
+    /// <summary>Every parameter, group by group, in the order given.</summary>
+    public IReadOnlyList<Tensor> Parameters { get; }
+
+    /// <summary>
+    /// The learning rate. Setting it sets every group's; reading it needs the groups to agree (read
+    /// <see cref="ParameterGroup.LearningRate"/> of each group otherwise).
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException">Set to a negative or non-finite value.</exception>
+    /// <exception cref="InvalidOperationException">Read while the groups have different learning rates.</exception>
+    public double LearningRate
+    {
+        get => Shared(nameof(LearningRate), static group => group.LearningRate);
+        set
+        {
+            Require.NonNegative(value, nameof(LearningRate), GetType().Name);
+            foreach (var group in _groups) group.LearningRate = value;
+        }
+    }
+
+    /// <summary>
+    /// The weight decay. Setting it sets every group's; reading it needs the groups to agree (read
+    /// <see cref="ParameterGroup.WeightDecay"/> of each group otherwise).
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException">Set to a negative or non-finite value.</exception>
+    /// <exception cref="InvalidOperationException">Read while the groups have different weight decays.</exception>
+    public double WeightDecay
+    {
+        get => Shared(nameof(WeightDecay), static group => group.WeightDecay);
+        set
+        {
+            Require.NonNegative(value, nameof(WeightDecay), GetType().Name);
+            foreach (var group in _groups) group.WeightDecay = value;
+        }
+    }
+
+    /// <summary>
+    /// Updates every parameter whose <see cref="Tensor.Grad"/> is set, in place (bumping its version, so a
+    /// graph that saved the old value refuses to backward). Parameters without a gradient are skipped and
+    /// their state is left untouched, as in PyTorch. Nothing is recorded on the tape.
+    /// </summary>
+    public void Step()
+    {
+        using var noGrad = Tape.NoGrad();
+        int index = 0;
+        foreach (var group in _groups)
+        {
+            foreach (var parameter in group.ParameterArray)
+            {
+                if (parameter.Grad is { } gradient)
+                {
+                    parameter.BeginInPlace(_stepName);
+                    Update(group, index, parameter, gradient);
+                }
+                index++;
+            }
+        }
+    }
+
+    /// <summary>
+    /// Clears the gradients: sets every parameter's <see cref="Tensor.Grad"/> to null (the default, as in
+    /// PyTorch 2), or fills it with zeros when <paramref name="setToNone"/> is false. A parameter whose
+    /// gradient is null is skipped by <see cref="Step"/>; one whose gradient is zero is still updated
+    /// (weight decay and momentum act on it).
+    /// </summary>
+    public void ZeroGrad(bool setToNone = true)
+    {
+        using var noGrad = Tape.NoGrad();
+        foreach (var parameter in _parameters)
+        {
+            if (setToNone) parameter.Grad = null;
+            else parameter.Grad?.Fill(0);
+        }
+    }
+
+    /// <summary>Updates one parameter from its gradient; <paramref name="index"/> is its position in <see cref="Parameters"/> (the key of its state).</summary>
+    private protected abstract void Update(ParameterGroup group, int index, Tensor parameter, Tensor gradient);
+
+    /// <summary>The position of <paramref name="parameter"/> in <see cref="Parameters"/>, for the optimisers' state accessors.</summary>
+    /// <exception cref="ArgumentException">It is not one of this optimiser's parameters.</exception>
+    private protected int IndexOf(Tensor parameter)
+    {
+        ArgumentNullException.ThrowIfNull(parameter);
+        int index = Array.IndexOf(_parameters, parameter);
+        if (index < 0)
+            throw new ArgumentException($"{GetType().Name}: the tensor of shape {parameter.Shape} is not one of this optimiser's {_parameters.Length} parameters.", nameof(parameter));
+        return index;
+    }
+
+    /// <summary>Runs <paramref name="op"/> over the parameter, its gradient and up to three state buffers (null when unused), for either dtype.</summary>
+    internal static void RunUpdate<TOp>(Tensor parameter, Tensor gradient, Tensor? state0, Tensor? state1, Tensor? state2, TOp op)
+        where TOp : struct, IUpdateOp
+    {
+        if (parameter.DType == DType.Float32)
+            Simd.Update(parameter.Span<float>(), gradient.Span<float>(),
+                state0 is null ? default : state0.Span<float>(), state1 is null ? default : state1.Span<float>(),
+                state2 is null ? default : state2.Span<float>(), op);
+        else
+            Simd.Update(parameter.Span<double>(), gradient.Span<double>(),
+                state0 is null ? default : state0.Span<double>(), state1 is null ? default : state1.Span<double>(),
+                state2 is null ? default : state2.Span<double>(), op);
+    }
+
+    private double Shared(string property, Func<ParameterGroup, double> value)
+    {
+        double first = value(_groups[0]);
+        foreach (var group in _groups)
+        {
+            if (value(group) != first)
+                throw new InvalidOperationException(
+                    $"{GetType().Name}: the {_groups.Length} parameter groups have different values of {property}; read ParamGroups[i].{property} of each group instead.");
+        }
+        return first;
+    }
+
+    private static Tensor[] CheckParameters(string name, ParameterGroup[] groups)
+    {
+        var all = new List<Tensor>();
+        var seen = new Dictionary<Tensor, string>(ReferenceEqualityComparer.Instance);
+        for (int g = 0; g < groups.Length; g++)
+        {
+            if (groups[g] is null)
+                throw new ArgumentException($"{name}: parameter group {g} is null.", nameof(groups));
+            var parameters = groups[g].ParameterArray;
+            if (parameters.Length == 0)
+                throw new ArgumentException(
+                    groups.Length == 1
+                        ? $"{name}: the parameter list is empty; an optimiser needs at least one parameter (did the model's Parameters() return nothing?)."
+                        : $"{name}: parameter group {g} is empty; every group needs at least one parameter.",
+                    nameof(groups));
+            for (int i = 0; i < parameters.Length; i++)
+            {
+                string where = groups.Length == 1 ? $"parameter {i}" : $"parameter {i} of group {g}";
+                var parameter = parameters[i]
+                    ?? throw new ArgumentException($"{name}: {where} is null.", nameof(groups));
+                if (!parameter.IsLeaf)
+                    throw new ArgumentException(
+                        $"{name}: {where} (shape {parameter.Shape}) is not a leaf: it was computed by {parameter.GradFnName}. " +
+                        "An optimiser updates the tensors a model is computed from; pass those, or Detach() this one and set RequiresGrad.", nameof(groups));
+                if (!parameter.RequiresGrad)
+                    throw new ArgumentException(
+                        $"{name}: {where} (shape {parameter.Shape}) does not require grad, so it would never receive a gradient. " +
+                        "Set RequiresGrad = true on it, or leave it out of the optimiser.", nameof(groups));
+                if (!seen.TryAdd(parameter, where))
+                    throw new ArgumentException(
+                        $"{name}: {where} (shape {parameter.Shape}) is the same tensor as {seen[parameter]}; each parameter may appear only once.", nameof(groups));
+                all.Add(parameter);
+            }
+        }
+        return all.ToArray();
+    }
+}
