@@ -33,7 +33,16 @@ public sealed partial class Tensor
         if (b.Shape[-2] != k)
             throw new ArgumentException($"MatMul: cannot multiply {a.Shape} by {b.Shape}: inner dimensions {k} and {b.Shape[-2]} differ.");
         Shape aBatch = a.Shape.Dims[..^2].ToArray(), bBatch = b.Shape.Dims[..^2].ToArray();
-        Shape batch = Shape.Broadcast(aBatch, bBatch, "MatMul (batch dimensions)");
+        Shape batch;
+        try
+        {
+            batch = Shape.Broadcast(aBatch, bBatch, "MatMul");
+        }
+        catch (ArgumentException e)
+        {
+            throw new ArgumentException(
+                $"MatMul: cannot multiply {a.Shape} by {b.Shape}: batch dimensions {aBatch} and {bBatch} do not broadcast (each pair must be equal or one of them 1).", e);
+        }
         var aIndex = MatrixIndices(batch, aBatch);
         var bIndex = MatrixIndices(batch, bBatch);
         var product = Zeros([.. batch, m, n], a.DType);
