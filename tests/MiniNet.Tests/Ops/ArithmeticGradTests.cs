@@ -161,6 +161,32 @@ public class ArithmeticGradTests
         Assert.Equal([-1.0, 2.0, -4.0], (-x).ToArray<double>());
     }
 
+    [Theory]
+    [InlineData(DType.Float32)]
+    [InlineData(DType.Float64)]
+    public void NaN_propagates_through_every_binary_op_at_every_vector_width(DType dtype)
+    {
+        foreach (int length in new[] { 1, 5, 19, 67 })
+        {
+            var values = Enumerable.Range(0, length).Select(i => 0.5 + i % 3).ToArray();
+            values[length / 2] = double.NaN;
+            var withNaN = Tensor.FromArray(values).To(dtype);
+            var plain = Tensor.Full([length], 1.5, dtype);
+            var row = Tensor.Full([2, length], 1.5, dtype); // the NaN operand broadcast over rows
+            foreach (var y in new[]
+            {
+                withNaN + plain, plain - withNaN, withNaN * plain, plain / withNaN, Tensor.Pow(withNaN, plain), Tensor.Pow(plain, withNaN),
+                withNaN + 1.0, 2.0 - withNaN, withNaN * 3.0, 4.0 / withNaN, withNaN / 5.0, -withNaN,
+            })
+            {
+                var v = TestData.Values(y);
+                for (int i = 0; i < length; i++) Assert.Equal(i == length / 2, double.IsNaN(v[i]));
+            }
+            var broadcast = TestData.Values(row * withNaN);
+            for (int i = 0; i < 2 * length; i++) Assert.Equal(i % length == length / 2, double.IsNaN(broadcast[i]));
+        }
+    }
+
     [Fact]
     public void Division_by_zero_follows_IEEE_as_PyTorch()
     {

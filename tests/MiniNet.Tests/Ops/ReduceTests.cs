@@ -17,6 +17,13 @@ public class ReduceTests
                 data.Add(op, "[]", null, keepDims);    // a scalar reduces to itself
             }
         }
+        var random = new Generator(123);
+        for (int i = 0; i < 9; i++) // seeded random shapes, axes and keepDims
+        {
+            var shape = TestData.RandomShape(random, 1, 4, 4);
+            int? axis = random.NextInt(shape.Rank + 1) is int a && a == shape.Rank ? null : a - (random.NextInt(2) == 0 ? 0 : shape.Rank);
+            data.Add(new[] { "Sum", "Mean", "Max" }[i % 3], shape.ToString(), axis, axis is not null && random.NextInt(2) == 0);
+        }
         return data;
     }
 
@@ -25,7 +32,7 @@ public class ReduceTests
     public void Gradient_matches_finite_differences(string op, string shape, int? axis, bool keepDims)
     {
         // Distinct values 0.1 apart: no ties, so Max is differentiable everywhere finite differences look.
-        var x = TestData.Distinct(TestData.ParseShape(shape), (ulong)shape.Length);
+        var x = TestData.Distinct(TestData.ParseShape(shape), (ulong)(shape.Length + (axis ?? 7)));
         GradCheck.Assert(t => Reduce(t, op, axis, keepDims), x);
     }
 

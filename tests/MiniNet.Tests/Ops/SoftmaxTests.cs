@@ -14,6 +14,12 @@ public class SoftmaxTests
             data.Add(op, "[1, 5]", -1);
             data.Add(op, "[2, 5]", 0);
         }
+        var random = new Generator(321);
+        for (int i = 0; i < 6; i++) // seeded random shapes and axes
+        {
+            var shape = TestData.RandomShape(random, 1, 4, 4);
+            data.Add(i % 2 == 0 ? "Softmax" : "LogSoftmax", shape.ToString(), random.NextInt(2 * shape.Rank) - shape.Rank);
+        }
         return data;
     }
 
