@@ -17,6 +17,10 @@ public sealed partial class Tensor
     {
         if (Rank == 0 || other.Rank == 0)
             throw new ArgumentException($"MatMul: cannot multiply {Shape} by {other.Shape}: both operands need at least one dimension (use * to scale).", nameof(other));
+        // Checked here, before 1-D operands are promoted, so that the error names the shapes the caller passed.
+        int inner = Shape[-1], otherInner = other.Rank == 1 ? other.Shape[0] : other.Shape[-2];
+        if (inner != otherInner)
+            throw new ArgumentException($"MatMul: cannot multiply {Shape} by {other.Shape}: inner dimensions {inner} and {otherInner} differ.", nameof(other));
         if (Rank == 1 && other.Rank == 1)
             return Reshape([1, Shape[0]]).MatMul(other).Reshape([]);
         if (Rank == 1)
