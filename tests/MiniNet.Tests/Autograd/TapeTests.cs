@@ -91,12 +91,16 @@ public class TapeTests
     [Fact]
     public void Graphs_built_on_parallel_threads_get_their_own_gradients()
     {
+        // Each thread builds and walks 200 graphs of its own while the others do the same.
         var results = new double[8][];
         Parallel.For(0, 8, i =>
         {
             var x = Tensor.FromArray([i + 1.0, 2.0]).RequireGrad();
-            for (int k = 0; k < 200; k++) x.Grad = null;
-            (x * x * x).Sum().Backward();
+            for (int k = 0; k < 200; k++)
+            {
+                x.Grad = null;
+                (x * x * x).Sum().Backward();
+            }
             results[i] = x.Grad!.ToArray<double>();
         });
         for (int i = 0; i < 8; i++) Assert.Equal([3 * (i + 1.0) * (i + 1.0), 12.0], results[i]);

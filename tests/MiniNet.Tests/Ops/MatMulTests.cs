@@ -112,8 +112,11 @@ public class MatMulTests
     public void Inner_dimension_mismatch_of_vectors_names_the_vectors()
     {
         var error = Assert.Throws<ArgumentException>(() => Tensor.Zeros([3]).MatMul(Tensor.Zeros([4])));
-        Assert.Contains("MatMul: cannot multiply", error.Message);
-        Assert.Contains("inner dimensions 3 and 4 differ", error.Message);
+        Assert.Contains("MatMul: cannot multiply [3] by [4]: inner dimensions 3 and 4 differ", error.Message);
+        error = Assert.Throws<ArgumentException>(() => Tensor.Zeros([2, 3]).MatMul(Tensor.Zeros([4])));
+        Assert.Contains("MatMul: cannot multiply [2, 3] by [4]: inner dimensions 3 and 4 differ", error.Message);
+        error = Assert.Throws<ArgumentException>(() => Tensor.Zeros([3]).MatMul(Tensor.Zeros([2, 4, 5])));
+        Assert.Contains("MatMul: cannot multiply [3] by [2, 4, 5]: inner dimensions 3 and 4 differ", error.Message);
     }
 
     [Fact]
