@@ -253,6 +253,35 @@ public class TapeTests
         Assert.Equal([2.0, 2, 2, 3, 3, 3], batch.Grad!.ToArray<double>());
     }
 
+    [Theory]
+    [InlineData(DType.Float32)]
+    [InlineData(DType.Float64)]
+    public void A_gradient_summed_over_a_long_broadcast_is_as_accurate_as_Sum(DType dtype)
+    {
+        // A bias broadcast over 4099 rows: its gradient is the column sums of the output gradient, and must not
+        // cost one rounding per row (as Sum along that axis does not).
+        const int rows = 4099;
+        var bias = Tensor.Zeros([3], dtype).RequireGrad();
+        var g = Tensor.Uniform([rows, 3], -1, 1, new Generator(9), dtype);
+        (Tensor.Zeros([rows, 3], dtype) + bias).Backward(g);
+        var values = TestData.Values(g);
+        var expected = new double[3];
+        for (int j = 0; j < 3; j++)
+        {
+            double sum = 0, compensation = 0; // Neumaier
+            for (int i = 0; i < rows; i++)
+            {
+                double v = values[i * 3 + j], t = sum + v;
+                compensation += Math.Abs(sum) >= Math.Abs(v) ? (sum - t) + v : (v - t) + sum;
+                sum = t;
+            }
+            expected[j] = sum + compensation;
+        }
+        double tolerance = (dtype == DType.Float32 ? 1e-6 : 1e-15) * Math.Sqrt(rows);
+        TestData.AssertClose(expected, bias.Grad!, rtol: 0, atol: tolerance);
+        TestData.AssertClose(TestData.Values(g.Sum(0)), bias.Grad!, rtol: 0, atol: tolerance);
+    }
+
     [Fact]
     public void A_diamond_graph_gives_both_branches_contributions()
     {
