@@ -138,6 +138,32 @@ public class TapeTests
     }
 
     [Fact]
+    public void A_retained_gradient_accumulates_over_retained_graph_passes_and_the_root_can_retain_its_own()
+    {
+        var x = Tensor.FromArray([1.0, 2.0]).RequireGrad();
+        var hidden = (x * 3).RetainGrad();
+        var loss = (hidden * hidden).Sum().RetainGrad();
+        loss.Backward(retainGraph: true);
+        loss.Backward();
+        Assert.Equal(2.0, loss.Grad!.Item());
+        Assert.Equal([12.0, 24.0], hidden.Grad!.ToArray<double>()); // 2 · 2h
+    }
+
+    [Fact]
+    public void Zero_size_tensors_flow_through_ops_and_backward()
+    {
+        var empty = Tensor.Zeros([0, 3], DType.Float64).RequireGrad();
+        var bias = Tensor.FromArray([1.0, 2.0, 3.0]).RequireGrad();
+        var y = ((empty + bias).Exp() * 2).Sum();
+        Assert.Equal(0.0, y.Item());
+        y.Backward();
+        Assert.Equal([0, 3], empty.Grad!.Shape.ToArray());
+        Assert.Equal([0.0, 0.0, 0.0], bias.Grad!.ToArray<double>());
+        Assert.Equal([0, 2], empty.MatMul(Tensor.Ones([3, 2], DType.Float64)).Shape.ToArray());
+        Assert.Equal([3, 0], empty.Transpose().Shape.ToArray());
+    }
+
+    [Fact]
     public void RetainGrad_on_a_tensor_that_does_not_require_grad_is_refused()
     {
         var error = Assert.Throws<InvalidOperationException>(() => Tensor.Ones([2]).RetainGrad());
