@@ -171,6 +171,13 @@ public class ShapeOpsTests
     }
 
     [Fact]
+    public void Concat_of_one_tensor_with_itself_gives_it_both_slices_gradients()
+    {
+        var x = TestData.Uniform([2, 3], -1, 1, 22);
+        GradCheck.Assert(t => Tensor.Concat([t, t.Exp(), t], axis: 1), x);
+    }
+
+    [Fact]
     public void Concat_places_blocks_side_by_side()
     {
         var a = Tensor.FromArray(new double[,] { { 1, 2 }, { 3, 4 } });
