@@ -53,13 +53,16 @@ public sealed partial class Tensor
     public static Tensor OnesLike(Tensor like) => Ones(like.Shape, like.DType);
 
     /// <summary>The values start, start + step, … below <paramref name="end"/> (above it for a negative step), as <c>torch.arange</c>.</summary>
-    /// <exception cref="ArgumentException">The step is zero or not finite, or the bounds are not finite.</exception>
+    /// <exception cref="ArgumentException">The step is zero or not finite, the bounds are not finite, or there would be more values than an array holds.</exception>
     public static Tensor Arange(double start, double end, double step = 1, DType dtype = DType.Float32)
     {
         if (step == 0 || !double.IsFinite(step) || !double.IsFinite(start) || !double.IsFinite(end))
             throw new ArgumentException($"Arange: start {start}, end {end} and step {step} must be finite and the step non-zero.", nameof(step));
-        double span = (end - start) / step;
-        int count = span <= 0 ? 0 : (int)Math.Min(Math.Ceiling(span), Array.MaxLength);
+        double span = Math.Ceiling((end - start) / step);
+        if (span > Array.MaxLength)
+            throw new ArgumentException(
+                $"Arange: start {start}, end {end} and step {step} give {span:R} values, more than the {Array.MaxLength:N0} an array can hold.", nameof(step));
+        int count = span <= 0 ? 0 : (int)span;
         var storage = Allocate([count], dtype, clear: false);
         // start + i·step (not repeated addition) so that rounding does not drift along the sequence.
         if (storage is float[] f) for (int i = 0; i < count; i++) f[i] = (float)(start + i * step);

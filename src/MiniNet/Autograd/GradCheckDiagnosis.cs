@@ -68,6 +68,16 @@ internal static class GradCheckDiagnosis
                 return Describe(entry, k, entries.Count);
             }
             var entryInputs = entry.Inputs.ToArray().Distinct(ReferenceEqualityComparer.Instance).Cast<Tensor>().ToArray();
+            // The rule must be linear in the output gradient and repeatable: zero in gives zero out, and the
+            // same u gives the same bits (what GradCheck's other two checks test on the whole function).
+            var again = RunRule(entry, u);
+            var fromZero = RunRule(entry, Tensor.Zeros(entry.Output.Shape, DType.Float64));
+            if (again is null || fromZero is null) return Describe(entry, k, entries.Count);
+            foreach (var t in entryInputs)
+            {
+                if (!SameBits(grads.Isolated(t), again.Isolated(t)) || !AllZero(fromZero.Isolated(t)))
+                    return Describe(entry, k, entries.Count);
+            }
             for (int p = 0; p < perturbations.Count; p++)
             {
                 double viaForward = GradCheck.Dot(u.Span<double>(), derivative[p][k]);
@@ -83,6 +93,39 @@ internal static class GradCheckDiagnosis
             }
         }
         return null;
+    }
+
+    /// <summary>Runs one entry's rule alone on <paramref name="gradOutput"/>; null if it throws.</summary>
+    private static Gradients? RunRule(TapeEntry entry, Tensor gradOutput)
+    {
+        var grads = new Gradients(isolated: true) { CurrentOp = entry.Name };
+        try
+        {
+            entry.Backward!(gradOutput, grads);
+            return grads;
+        }
+        catch (Exception e) when (e is InvalidOperationException or ArgumentException or IndexOutOfRangeException)
+        {
+            return null;
+        }
+    }
+
+    private static bool SameBits(Tensor? a, Tensor? b)
+    {
+        if (a is null || b is null) return a is null && b is null;
+        var x = a.Span<double>();
+        var y = b.Span<double>();
+        for (int i = 0; i < x.Length; i++)
+            if (BitConverter.DoubleToInt64Bits(x[i]) != BitConverter.DoubleToInt64Bits(y[i])) return false;
+        return true;
+    }
+
+    private static bool AllZero(Tensor? gradient)
+    {
+        if (gradient is null) return true;
+        foreach (double g in gradient.Span<double>())
+            if (g != 0) return false;
+        return true;
     }
 
     /// <summary>The outputs of every op, in tape order, with one input element moved by <paramref name="delta"/>; null if the tape differs.</summary>

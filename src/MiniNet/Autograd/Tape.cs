@@ -143,8 +143,9 @@ public static class Tape
                 output.PendingGrad = null;
                 if (output.RetainsGrad)
                 {
+                    // Into Grad itself: Gradients.Accumulate would add to a non-leaf's pending buffer instead.
                     if (output.Grad is null) output.Grad = gradOutput.Clone();
-                    else new Gradients().Accumulate(output, gradOutput);
+                    else output.Grad.AddInPlace(gradOutput);
                 }
                 entry.CheckSavedVersions();
                 grads.CurrentOp = entry.Name;

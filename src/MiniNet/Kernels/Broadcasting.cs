@@ -49,21 +49,34 @@ internal static class Broadcasting
         int inner = layout.InnerLength;
         bool contiguous = layout.InnerStride(0) == 1;
         var offsets = new int[1];
+        // One dst element may collect thousands of runs (a bias's gradient over a batch). Runs are added in T
+        // within blocks of BlockRuns and the blocks in double, as Simd.Sum does along a row, so the error is not
+        // one rounding per run; dst itself is rounded once, at the end.
+        var total = new double[dst.Length];
+        var partial = contiguous ? new T[dst.Length] : [];
+        int touchedFrom = int.MaxValue, touchedTo = 0;
         for (int run = 0, start = 0; run < layout.RunCount; run++, start += inner)
         {
             layout.Offsets(run, offsets);
             var srcRun = src.Slice(start, inner);
-            if (contiguous)
+            if (!contiguous)
             {
-                var dstRun = dst.Slice(offsets[0], inner);
-                Simd.Zip(dstRun, srcRun, dstRun, new AddOp());
+                total[offsets[0]] += Simd.Sum(srcRun);
+                continue;
             }
-            else
-            {
-                dst[offsets[0]] += T.CreateTruncating(Simd.Sum(srcRun));
-            }
+            var partialRun = partial.AsSpan(offsets[0], inner);
+            Simd.Zip(partialRun, srcRun, partialRun, new AddOp());
+            touchedFrom = Math.Min(touchedFrom, offsets[0]);
+            touchedTo = Math.Max(touchedTo, offsets[0] + inner);
+            if ((run + 1) % BlockRuns != 0 && run != layout.RunCount - 1) continue;
+            for (int i = touchedFrom; i < touchedTo; i++) total[i] += double.CreateTruncating(partial[i]);
+            partial.AsSpan(touchedFrom, touchedTo - touchedFrom).Clear();
+            (touchedFrom, touchedTo) = (int.MaxValue, 0);
         }
+        for (int i = 0; i < dst.Length; i++) dst[i] += T.CreateTruncating(total[i]);
     }
+
+    private const int BlockRuns = 64;
 
     /// <summary>
     /// Operands laid out against an output shape after merging dimensions: the output is a sequence of

@@ -17,14 +17,27 @@ internal static class Reduction
             for (int o = 0; o < outer; o++) dst[o] = T.CreateTruncating(Simd.Sum(src.Slice(o * length, length)));
             return;
         }
-        dst.Clear();
+        // Whole rows are added in T within blocks of BlockRows and the blocks' sums in double, as Simd.Sum does
+        // along a row: adding thousands of rows one after another in float would cost one rounding per row.
+        var partial = new T[inner];
+        var total = new double[inner];
         for (int o = 0; o < outer; o++)
         {
+            Array.Clear(total);
+            for (int start = 0; start < length; start += BlockRows)
+            {
+                Array.Clear(partial);
+                int end = Math.Min(length, start + BlockRows);
+                for (int k = start; k < end; k++)
+                    Simd.Zip(partial, src.Slice((o * length + k) * inner, inner), partial, new AddOp());
+                for (int i = 0; i < inner; i++) total[i] += double.CreateTruncating(partial[i]);
+            }
             var row = dst.Slice(o * inner, inner);
-            for (int k = 0; k < length; k++)
-                Simd.Zip(row, src.Slice((o * length + k) * inner, inner), row, new AddOp());
+            for (int i = 0; i < inner; i++) row[i] = T.CreateTruncating(total[i]);
         }
     }
+
+    private const int BlockRows = 64;
 
     public static void Max<T>(ReadOnlySpan<T> src, int outer, int length, int inner, Span<T> dst)
         where T : unmanaged, IFloatingPointIeee754<T>

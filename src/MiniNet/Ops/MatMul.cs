@@ -17,6 +17,10 @@ public sealed partial class Tensor
     {
         if (Rank == 0 || other.Rank == 0)
             throw new ArgumentException($"MatMul: cannot multiply {Shape} by {other.Shape}: both operands need at least one dimension (use * to scale).", nameof(other));
+        // Checked here, before 1-D operands are promoted, so that the error names the shapes the caller passed.
+        int inner = Shape[-1], otherInner = other.Rank == 1 ? other.Shape[0] : other.Shape[-2];
+        if (inner != otherInner)
+            throw new ArgumentException($"MatMul: cannot multiply {Shape} by {other.Shape}: inner dimensions {inner} and {otherInner} differ.", nameof(other));
         if (Rank == 1 && other.Rank == 1)
             return Reshape([1, Shape[0]]).MatMul(other).Reshape([]);
         if (Rank == 1)
@@ -33,7 +37,16 @@ public sealed partial class Tensor
         if (b.Shape[-2] != k)
             throw new ArgumentException($"MatMul: cannot multiply {a.Shape} by {b.Shape}: inner dimensions {k} and {b.Shape[-2]} differ.");
         Shape aBatch = a.Shape.Dims[..^2].ToArray(), bBatch = b.Shape.Dims[..^2].ToArray();
-        Shape batch = Shape.Broadcast(aBatch, bBatch, "MatMul (batch dimensions)");
+        Shape batch;
+        try
+        {
+            batch = Shape.Broadcast(aBatch, bBatch, "MatMul");
+        }
+        catch (ArgumentException e)
+        {
+            throw new ArgumentException(
+                $"MatMul: cannot multiply {a.Shape} by {b.Shape}: batch dimensions {aBatch} and {bBatch} do not broadcast (each pair must be equal or one of them 1).", e);
+        }
         var aIndex = MatrixIndices(batch, aBatch);
         var bIndex = MatrixIndices(batch, bBatch);
         var product = Zeros([.. batch, m, n], a.DType);

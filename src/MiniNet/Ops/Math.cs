@@ -46,8 +46,9 @@ public sealed partial class Tensor
         var y = exponent == 2 ? Elementwise.Map(this, new SquareOp()) : Elementwise.Map(this, new PowScalarOp(exponent));
         return Tape.Record("Pow", y, [this], saved: [this], (g, grads) =>
         {
-            if (!grads.Needs(this) || exponent == 0) return; // x⁰ = 1 is constant, even at x = 0
-            grads.Accumulate(this, g * Pow(exponent - 1) * exponent); // dx += g·p·x^(p−1)
+            if (!grads.Needs(this)) return;
+            if (exponent == 0) grads.Buffer(this); // x⁰ = 1 is constant, even at x = 0: dx += 0 (a zero gradient, not none)
+            else grads.Accumulate(this, g * Pow(exponent - 1) * exponent); // dx += g·p·x^(p−1)
         });
     }
 

@@ -208,8 +208,22 @@ public sealed partial class Tensor
         });
     }
 
-    /// <summary>Elements <paramref name="start"/> … <paramref name="start"/> + <paramref name="length"/> − 1 along an axis, as <c>torch.narrow</c>.</summary>
-    public Tensor Narrow(int axis, int start, int length) => Slice(axis, start, start + length);
+    /// <summary>
+    /// Elements <paramref name="start"/> … <paramref name="start"/> + <paramref name="length"/> − 1 along an axis, as
+    /// <c>torch.narrow</c>; a negative start counts from the end. A copy.
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException">The range is outside the dimension or the length is negative (nothing is clipped).</exception>
+    public Tensor Narrow(int axis, int start, int length)
+    {
+        int resolved = Shape.NormalizeAxis(axis, Rank, nameof(Narrow));
+        int size = Shape.Dims[resolved];
+        // Resolve the start here: passing a negative start on to Slice would make start + length count from the end too.
+        int from = start < 0 ? start + size : start;
+        if (from < 0 || length < 0 || from > size - length)
+            throw new ArgumentOutOfRangeException(nameof(start),
+                $"Narrow: start {start} and length {length} are not a range within dimension {axis} of {Shape} (size {size}).");
+        return Slice(resolved, from, from + length);
+    }
 
     /// <summary>A copy with its own storage that stays on the tape (the gradient passes straight through), as <c>torch.clone</c>.</summary>
     public Tensor Clone()

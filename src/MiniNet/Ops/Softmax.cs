@@ -9,15 +9,15 @@ namespace MiniNet;
 public sealed partial class Tensor
 {
     /// <summary>softmax(x)ᵢ = e^(xᵢ − m) / Σⱼ e^(xⱼ − m) along <paramref name="axis"/>, with m the maximum along it.</summary>
-    public Tensor Softmax(int axis = -1) => AlongLastAxis(axis, static x => x.SoftmaxLastAxis());
+    public Tensor Softmax(int axis = -1) => AlongLastAxis(axis, nameof(Softmax), static x => x.SoftmaxLastAxis());
 
-    /// <summary>log softmax(x)ᵢ = xᵢ − m − log Σⱼ e^(xⱼ − m) along <paramref name="axis"/>: stable, and always ≤ 0.</summary>
-    public Tensor LogSoftmax(int axis = -1) => AlongLastAxis(axis, static x => x.LogSoftmaxLastAxis());
+    /// <summary>log softmax(x)ᵢ = (xᵢ − m) − log Σⱼ e^(xⱼ − m) along <paramref name="axis"/>: stable, and always ≤ 0.</summary>
+    public Tensor LogSoftmax(int axis = -1) => AlongLastAxis(axis, nameof(LogSoftmax), static x => x.LogSoftmaxLastAxis());
 
     /// <summary>Runs a last-axis kernel on any axis by moving that axis last and back (both moves are recorded).</summary>
-    private Tensor AlongLastAxis(int axis, Func<Tensor, Tensor> lastAxisOp)
+    private Tensor AlongLastAxis(int axis, string op, Func<Tensor, Tensor> lastAxisOp)
     {
-        int resolved = Shape.NormalizeAxis(axis, Rank, "Softmax");
+        int resolved = Shape.NormalizeAxis(axis, Rank, op);
         if (resolved == Rank - 1) return lastAxisOp(this);
         return lastAxisOp(Transpose(resolved, -1)).Transpose(resolved, -1);
     }
@@ -64,7 +64,8 @@ public sealed partial class Tensor
             double max = double.CreateTruncating(Simd.Max(row));
             Simd.Map(row, output, new ExpShiftedOp(max)); // e^(x − m) ≤ 1
             double sum = Simd.Sum<T>(output);
-            if (log) Simd.Map(row, output, new ShiftOp(max + Math.Log(sum))); // x − (m + log Σ)
+            // (x − m) − log Σ, not x − (m + log Σ): rounding m + log Σ at m's magnitude would lose log Σ's bits.
+            if (log) Simd.Map(row, output, new LogSoftmaxShiftOp(max, Math.Log(sum)));
             else Simd.Zip(output, T.CreateTruncating(sum), output, new DivideOp());
         }
     }
@@ -100,13 +101,16 @@ internal readonly struct ExpShiftedOp(double shift) : IUnaryOp
     public Vector512<T> Invoke<T>(Vector512<T> x) where T : unmanaged, IFloatingPointIeee754<T> => VectorMath.Exp(x - Vector512.Create(T.CreateTruncating(shift)));
 }
 
-/// <summary>x ↦ x − shift.</summary>
-internal readonly struct ShiftOp(double shift) : IUnaryOp
+/// <summary>x ↦ (x − max) − logSum.</summary>
+internal readonly struct LogSoftmaxShiftOp(double max, double logSum) : IUnaryOp
 {
-    public T Invoke<T>(T x) where T : unmanaged, IFloatingPointIeee754<T> => x - T.CreateTruncating(shift);
-    public Vector128<T> Invoke<T>(Vector128<T> x) where T : unmanaged, IFloatingPointIeee754<T> => x - Vector128.Create(T.CreateTruncating(shift));
-    public Vector256<T> Invoke<T>(Vector256<T> x) where T : unmanaged, IFloatingPointIeee754<T> => x - Vector256.Create(T.CreateTruncating(shift));
-    public Vector512<T> Invoke<T>(Vector512<T> x) where T : unmanaged, IFloatingPointIeee754<T> => x - Vector512.Create(T.CreateTruncating(shift));
+    public T Invoke<T>(T x) where T : unmanaged, IFloatingPointIeee754<T> => x - T.CreateTruncating(max) - T.CreateTruncating(logSum);
+    public Vector128<T> Invoke<T>(Vector128<T> x) where T : unmanaged, IFloatingPointIeee754<T> =>
+        x - Vector128.Create(T.CreateTruncating(max)) - Vector128.Create(T.CreateTruncating(logSum));
+    public Vector256<T> Invoke<T>(Vector256<T> x) where T : unmanaged, IFloatingPointIeee754<T> =>
+        x - Vector256.Create(T.CreateTruncating(max)) - Vector256.Create(T.CreateTruncating(logSum));
+    public Vector512<T> Invoke<T>(Vector512<T> x) where T : unmanaged, IFloatingPointIeee754<T> =>
+        x - Vector512.Create(T.CreateTruncating(max)) - Vector512.Create(T.CreateTruncating(logSum));
 }
 
 /// <summary>(y, g) ↦ y·(g − dot): the softmax backward.</summary>
