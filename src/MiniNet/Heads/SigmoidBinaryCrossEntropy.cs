@@ -1,0 +1,117 @@
+using System.Numerics;
+using MiniNet.Kernels;
+
+namespace MiniNet;
+
+public static partial class Losses
+{
+    /// <summary>
+    /// Sigmoid binary cross-entropy of <paramref name="logits"/> against <paramref name="targets"/>, fused into
+    /// one op: PyTorch's <c>BCEWithLogitsLoss</c>. Each logit z with target y costs
+    /// w·[pw·y·softplus(−z) + (1 − y)·softplus(z)] — that is −w·[pw·y·log σ(z) + (1 − y)·log(1 − σ(z))] — computed
+    /// without overflow or cancellation for every finite z; its gradient is w·[(pw·y + 1 − y)·σ(z) − pw·y], which is σ(z) − y
+    /// without weights.
+    /// </summary>
+    /// <param name="logits">Unnormalised scores of any shape: one independent yes/no logit per element.</param>
+    /// <param name="targets">The logits' shape, values in [0, 1]: 0/1 labels, or probabilities (soft labels). Differentiable.</param>
+    /// <param name="weight">Optional weight of each element's loss, broadcast to the logits' shape; a constant.</param>
+    /// <param name="posWeight">Optional weight of the positive term (y = 1), broadcast to the logits' shape — usually one per
+    /// class, [C], along the last axis: pw = negatives / positives balances a rare class. A constant.</param>
+    /// <param name="reduction">Mean (divided by the element count; NaN for no elements, as PyTorch), Sum, or None (the logits' shape).</param>
+    /// <exception cref="ArgumentException">The head linter's findings: class indices given as targets (use the softmax head),
+    /// targets outside [0, 1] or NaN, shapes that differ, weights that do not broadcast, weights that require grad, dtype mismatches.</exception>
+    public static Tensor SigmoidBinaryCrossEntropy(Tensor logits, Tensor targets, Tensor? weight = null, Tensor? posWeight = null,
+        Reduction reduction = Reduction.Mean)
+    {
+        SigmoidHeadLinter.Check(logits, targets, weight, posWeight);
+        int classes = logits.Rank == 0 ? 1 : logits.Shape[-1];
+        var weightTerm = WeightTerm(weight, logits, classes);
+        var posWeightTerm = WeightTerm(posWeight, logits, classes);
+        bool plain = weight is null && posWeight is null;
+
+        var elementLosses = Tensor.Empty(reduction == Reduction.None ? logits.Shape : [0], logits.DType);
+        double total = logits.DType == DType.Float32
+            ? BceForward<float>(logits, targets, weightTerm, posWeightTerm, classes, elementLosses)
+            : BceForward<double>(logits, targets, weightTerm, posWeightTerm, classes, elementLosses);
+        var loss = reduction switch
+        {
+            Reduction.None => elementLosses,
+            Reduction.Mean => Tensor.Scalar(total / logits.ElementCount, logits.DType),
+            _ => Tensor.Scalar(total, logits.DType),
+        };
+
+        return Tape.Record("SigmoidBinaryCrossEntropy", loss, [logits, targets], [logits, targets, .. Present(weight, posWeight)], (g, grads) =>
+        {
+            // Every element's gradient is scaled by the incoming gradient: its own (None) or the loss's, over N (Mean).
+            double scale = reduction == Reduction.None ? 1 : g.GetFlat(0) / (reduction == Reduction.Mean ? logits.ElementCount : 1);
+            var gradOutput = reduction == Reduction.None ? g : null;
+            if (grads.Needs(logits)) Backward(grads.Buffer(logits), forTargets: false);
+            if (grads.Needs(targets)) Backward(grads.Buffer(targets), forTargets: true);
+
+            void Backward(Tensor gradient, bool forTargets)
+            {
+                if (logits.DType == DType.Float32)
+                    BceBackward<float>(logits, targets, weightTerm, posWeightTerm, classes, gradOutput, scale, gradient, forTargets);
+                else
+                    BceBackward<double>(logits, targets, weightTerm, posWeightTerm, classes, gradOutput, scale, gradient, forTargets);
+            }
+        });
+    }
+
+    /// <summary>Writes the element losses to <paramref name="elementLosses"/> (reduction None), or returns their sum when it is empty.</summary>
+    private static double BceForward<T>(Tensor logits, Tensor targets, Tensor? weight, Tensor? posWeight, int classes, Tensor elementLosses)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        ReadOnlySpan<T> z = logits.Span<T>(), y = targets.Span<T>();
+        Span<T> losses = elementLosses.Span<T>();
+        bool sum = losses.IsEmpty;
+        if (weight is null && posWeight is null)
+        {
+            if (sum) return BinaryCrossEntropy.LossSum(z, y);
+            BinaryCrossEntropy.Losses(z, y, losses);
+            return double.NaN;
+        }
+        var terms = new BinaryCrossEntropy.Terms<T>(y, Operand<T>(weight, classes), Operand<T>(posWeight, classes), classes);
+        if (sum) return BinaryCrossEntropy.LossSum(terms, z);
+        BinaryCrossEntropy.Losses(terms, z, losses);
+        return double.NaN;
+    }
+
+    /// <summary>gradient += the scaled gradient of the loss with respect to the logits, or to the targets.</summary>
+    private static void BceBackward<T>(Tensor logits, Tensor targets, Tensor? weight, Tensor? posWeight, int classes, Tensor? gradOutput,
+        double scale, Tensor gradient, bool forTargets) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        ReadOnlySpan<T> z = logits.Span<T>(), y = targets.Span<T>();
+        if (weight is null && posWeight is null && gradOutput is null)
+        {
+            if (forTargets) BinaryCrossEntropy.AddTargetGradient(z, gradient.Span<T>(), scale);
+            else BinaryCrossEntropy.AddGradient(z, y, gradient.Span<T>(), scale);
+            return;
+        }
+        var terms = new BinaryCrossEntropy.Terms<T>(y, Operand<T>(weight, classes), Operand<T>(posWeight, classes), classes);
+        BinaryCrossEntropy.AddGradient(terms, z, gradOutput is null ? default : gradOutput.Span<T>(), scale, gradient.Span<T>(), forTargets);
+    }
+
+    /// <summary>
+    /// A weight as the kernels take it: one value per class ([C]) when it varies along the last axis at most,
+    /// otherwise broadcast to one value per element of the logits.
+    /// </summary>
+    private static Tensor? WeightTerm(Tensor? weight, Tensor logits, int classes)
+    {
+        if (weight is null) return null;
+        bool perClass = true;
+        for (int d = 0; d < weight.Rank - 1; d++) perClass &= weight.Shape[d] == 1;
+        using var noGrad = Tape.NoGrad();
+        if (perClass)
+        {
+            var row = weight.Reshape(weight.ElementCount);
+            return row.ElementCount == classes ? row : row + Tensor.Zeros([classes], weight.DType); // broadcast by adding zeros
+        }
+        return weight.Shape == logits.Shape ? weight : weight + Tensor.Zeros(logits.Shape, weight.DType);
+    }
+
+    private static BinaryCrossEntropy.Operand<T> Operand<T>(Tensor? term, int classes) where T : unmanaged, IFloatingPointIeee754<T> =>
+        term is null ? default
+        : term.Rank == 1 && term.ElementCount == classes ? BinaryCrossEntropy.Operand<T>.PerClass(term.Span<T>())
+        : BinaryCrossEntropy.Operand<T>.PerElement(term.Storage<T>());
+}

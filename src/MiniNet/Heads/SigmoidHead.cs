@@ -1,0 +1,108 @@
+using System.Numerics;
+using System.Runtime.Intrinsics;
+using MiniNet.Kernels;
+using MiniNet.Ops;
+
+namespace MiniNet;
+
+/// <summary>
+/// The sigmoid + binary cross-entropy output head: one independent yes/no (a Bernoulli) per output.
+/// </summary>
+/// <remarks>
+/// <para><b>When to use it.</b> When an example may carry any number of labels at once — tags of a photo,
+/// topics of a text (multi-label) — or when there is a single yes/no output. Each output's probability
+/// σ(z) stands alone; the outputs need not sum to 1. For exactly one of C mutually exclusive classes, use
+/// <see cref="SoftmaxHead"/>. (For two classes the heads agree: a two-way softmax over [a, b] gives
+/// σ(a − b) and σ(b − a).)</para>
+/// <para><b>Why fused.</b> The loss is computed from the logits (<see cref="Losses.SigmoidBinaryCrossEntropy"/>):
+/// stable for any logit, with gradient σ(z) − y, which does not vanish when the prediction is confidently
+/// wrong — unlike a sigmoid followed by squared error, whose gradient carries a factor σ(z)·(1 − σ(z)).</para>
+/// </remarks>
+/// <example>
+/// <code>
+/// var head = new SigmoidHead();
+/// var loss = head.Loss(model.Forward(x), labels01);   // labels01: [N, C] of 0/1
+/// var tags = head.Predict(logits, threshold: 0.5);     // [N, C] of 0/1
+/// </code>
+/// </example>
+public sealed class SigmoidHead
+{
+    /// <summary>Creates a head with the options of <see cref="Losses.SigmoidBinaryCrossEntropy"/>.</summary>
+    /// <param name="weight">Optional weight of each element's loss, broadcast to the logits' shape.</param>
+    /// <param name="posWeight">Optional weight of the positive term, usually one per class ([C]).</param>
+    /// <param name="reduction">How the element losses are combined.</param>
+    public SigmoidHead(Tensor? weight = null, Tensor? posWeight = null, Reduction reduction = Reduction.Mean)
+    {
+        Weight = weight;
+        PosWeight = posWeight;
+        Reduction = reduction;
+    }
+
+    /// <summary>The weight of each element's loss, or null.</summary>
+    public Tensor? Weight { get; }
+
+    /// <summary>The weight of the positive term, or null.</summary>
+    public Tensor? PosWeight { get; }
+
+    /// <summary>How the element losses are combined.</summary>
+    public Reduction Reduction { get; }
+
+    /// <summary>The fused sigmoid binary cross-entropy of <paramref name="logits"/> against 0/1 (or probability) targets of the same shape.</summary>
+    /// <exception cref="ArgumentException">See <see cref="Losses.SigmoidBinaryCrossEntropy"/>: class indices, targets outside [0, 1], shape or dtype mismatches.</exception>
+    public Tensor Loss(Tensor logits, Tensor targets) => Losses.SigmoidBinaryCrossEntropy(logits, targets, Weight, PosWeight, Reduction);
+
+    /// <summary>σ(z) for every logit: each output's probability of "yes" (differentiable).</summary>
+    public Tensor Probabilities(Tensor logits)
+    {
+        ArgumentNullException.ThrowIfNull(logits);
+        return logits.Sigmoid();
+    }
+
+    /// <summary>1 where σ(z) &gt; <paramref name="threshold"/>, else 0: a tensor of the logits' shape and dtype (not differentiable).</summary>
+    /// <exception cref="ArgumentOutOfRangeException">The threshold is outside [0, 1] or NaN.</exception>
+    public Tensor Predict(Tensor logits, double threshold = 0.5)
+    {
+        ArgumentNullException.ThrowIfNull(logits);
+        CheckThreshold(threshold, nameof(threshold));
+        var probabilities = Elementwise.Map(logits, new SigmoidOp());
+        return logits.DType == DType.Float32
+            ? Elementwise.Map(probabilities, new BindRight<IsAboveOp, float>(new IsAboveOp(), (float)threshold))
+            : Elementwise.Map(probabilities, new BindRight<IsAboveOp, double>(new IsAboveOp(), threshold));
+    }
+
+    /// <summary>
+    /// 1 where σ(z) &gt; the threshold of the logit's class (the last axis), else 0: per-class thresholds, for
+    /// classes whose best cut-off differs. A tensor of the logits' shape and dtype (not differentiable).
+    /// </summary>
+    /// <exception cref="ArgumentException">Not one threshold per class.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">A threshold is outside [0, 1] or NaN.</exception>
+    public Tensor Predict(Tensor logits, double[] thresholds)
+    {
+        ArgumentNullException.ThrowIfNull(logits);
+        ArgumentNullException.ThrowIfNull(thresholds);
+        int classes = logits.Rank == 0 ? 1 : logits.Shape[-1];
+        if (thresholds.Length != classes)
+            throw new ArgumentException(
+                $"SigmoidHead.Predict: {thresholds.Length} thresholds for logits of shape {logits.Shape}; give one per class ({classes}, the last axis).",
+                nameof(thresholds));
+        foreach (double threshold in thresholds) CheckThreshold(threshold, nameof(thresholds));
+        var cutoffs = Tensor.FromArray(thresholds).To(logits.DType).Reshape(logits.Rank == 0 ? [] : [classes]);
+        return Elementwise.Broadcast("SigmoidHead.Predict", Elementwise.Map(logits, new SigmoidOp()), cutoffs, new IsAboveOp());
+    }
+
+    private static void CheckThreshold(double threshold, string name)
+    {
+        if (!(threshold >= 0 && threshold <= 1))
+            throw new ArgumentOutOfRangeException(name, threshold,
+                $"SigmoidHead.Predict: threshold {HeadText.Number(threshold)} is not a probability; expected a value in [0, 1].");
+    }
+}
+
+/// <summary>(p, t) ↦ 1 where p &gt; t, else 0.</summary>
+internal readonly struct IsAboveOp : IBinaryOp
+{
+    public T Invoke<T>(T p, T t) where T : unmanaged, IFloatingPointIeee754<T> => p > t ? T.One : T.Zero;
+    public Vector128<T> Invoke<T>(Vector128<T> p, Vector128<T> t) where T : unmanaged, IFloatingPointIeee754<T> => Vector128.GreaterThan(p, t) & Vector128<T>.One;
+    public Vector256<T> Invoke<T>(Vector256<T> p, Vector256<T> t) where T : unmanaged, IFloatingPointIeee754<T> => Vector256.GreaterThan(p, t) & Vector256<T>.One;
+    public Vector512<T> Invoke<T>(Vector512<T> p, Vector512<T> t) where T : unmanaged, IFloatingPointIeee754<T> => Vector512.GreaterThan(p, t) & Vector512<T>.One;
+}

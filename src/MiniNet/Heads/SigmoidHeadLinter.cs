@@ -1,0 +1,128 @@
+using System.Numerics;
+using System.Runtime.Intrinsics;
+using MiniNet.Kernels;
+
+namespace MiniNet;
+
+/// <summary>
+/// The sigmoid head's linter: refuses, with an explanation, targets that the sigmoid + binary
+/// cross-entropy head cannot mean — class indices (the softmax head's targets), values outside [0, 1],
+/// NaN — and weights that do not fit the logits.
+/// </summary>
+internal static class SigmoidHeadLinter
+{
+    private const string Op = "SigmoidBinaryCrossEntropy";
+    private const string SoftmaxHead = "the softmax head (Losses.SoftmaxCrossEntropy)";
+
+    public static void Check(Tensor logits, Tensor targets, Tensor? weight, Tensor? posWeight)
+    {
+        ArgumentNullException.ThrowIfNull(logits);
+        ArgumentNullException.ThrowIfNull(targets);
+        CheckDType(logits, targets, nameof(targets));
+        if (targets.Shape != logits.Shape) throw ShapeMismatch(logits, targets);
+        if (logits.DType == DType.Float32) CheckValues(targets.Span<float>(), targets.Shape);
+        else CheckValues(targets.Span<double>(), targets.Shape);
+        CheckWeight(logits, weight, nameof(weight), "a weight per element, or one that broadcasts to it (for example one per class)");
+        CheckWeight(logits, posWeight, nameof(posWeight), $"usually one per class, [{(logits.Rank == 0 ? 1 : logits.Shape[-1])}], along the last axis");
+    }
+
+    private static void CheckDType(Tensor logits, Tensor other, string name)
+    {
+        if (other.DType != logits.DType)
+            throw new ArgumentException(
+                $"{Op}: {name} are {other.DType} but the logits {logits.DType}; convert with To(DType.{logits.DType}).", name);
+    }
+
+    private static ArgumentException ShapeMismatch(Tensor logits, Tensor targets)
+    {
+        string shapes = $"targets of shape {targets.Shape} for logits of shape {logits.Shape}";
+        if (logits.Rank >= 1 && targets.Shape == logits.Shape.Without(logits.Rank - 1))
+        {
+            if (logits.Shape[-1] == 1)
+                return new ArgumentException(
+                    $"{Op}: {shapes}: give one target per logit, of shape {logits.Shape} — targets.Unsqueeze(-1), or logits.Squeeze(-1).",
+                    nameof(targets));
+            return new ArgumentException(
+                $"{Op}: {shapes} look like class indices, one per row. The sigmoid head scores every class on its own and needs a 0/1 " +
+                $"(or probability) target per logit, of shape {logits.Shape}. If each example has exactly one class, use {SoftmaxHead} with these indices.",
+                nameof(targets));
+        }
+        if (LooksLikeClassIndices(targets))
+            return new ArgumentException(
+                $"{Op}: {shapes}: the targets must have the logits' shape, and these look like class indices (whole numbers up to " +
+                $"{HeadText.Number(MaxOf(targets))}). For one class per example use {SoftmaxHead}; for multi-label, " +
+                $"give a 0/1 target per logit, of shape {logits.Shape}.",
+                nameof(targets));
+        return new ArgumentException($"{Op}: {shapes}: the targets must have exactly the logits' shape, one target per logit.", nameof(targets));
+    }
+
+    private static bool LooksLikeClassIndices(Tensor targets)
+    {
+        bool anyAboveOne = false;
+        for (int i = 0; i < targets.ElementCount; i++)
+        {
+            double value = targets.GetFlat(i);
+            if (!double.IsFinite(value) || value < 0 || value != Math.Floor(value)) return false;
+            anyAboveOne |= value > 1;
+        }
+        return anyAboveOne;
+    }
+
+    private static double MaxOf(Tensor targets)
+    {
+        double max = double.NegativeInfinity;
+        for (int i = 0; i < targets.ElementCount; i++) max = Math.Max(max, targets.GetFlat(i));
+        return max;
+    }
+
+    /// <summary>One vector pass counts the targets outside [0, 1] (NaN included); only then is the culprit looked for.</summary>
+    private static void CheckValues<T>(ReadOnlySpan<T> targets, Shape shape) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        if (Simd.MapSum(targets, new OutsideUnitIntervalOp()) == 0) return;
+        int at = 0;
+        while (new OutsideUnitIntervalOp().Invoke(targets[at]) == T.Zero) at++;
+        double value = double.CreateTruncating(targets[at]);
+        string element = $"element {HeadText.Position(shape, at)} of the targets";
+        if (double.IsNaN(value))
+            throw new ArgumentException($"{Op}: {element} is NaN; every target must be a probability in [0, 1].", "targets");
+        string hint = value >= 2 && value == Math.Floor(value)
+            ? $" It looks like a class index: for one class per example use {SoftmaxHead} with class indices."
+            : "";
+        throw new ArgumentException(
+            $"{Op}: {element} is {HeadText.Number(value)}, outside [0, 1]; binary cross-entropy targets are probabilities (0 or 1 for hard labels, " +
+            $"anything between for soft labels).{hint}", "targets");
+    }
+
+    private static void CheckWeight(Tensor logits, Tensor? weight, string name, string expected)
+    {
+        if (weight is null) return;
+        CheckDType(logits, weight, name);
+        if (weight.RequiresGrad)
+            throw new ArgumentException(
+                $"{Op}: {name} requires grad, but it is a constant of the loss (PyTorch refuses the same); pass {name}.Detach().", name);
+        bool fits;
+        try
+        {
+            fits = Shape.Broadcast(weight.Shape, logits.Shape, Op) == logits.Shape;
+        }
+        catch (ArgumentException)
+        {
+            fits = false;
+        }
+        if (!fits)
+            throw new ArgumentException(
+                $"{Op}: {name} of shape {weight.Shape} does not broadcast to the logits' shape {logits.Shape}; expected {expected}.", name);
+    }
+}
+
+/// <summary>x ↦ 0 for 0 ≤ x ≤ 1, else 1 (NaN included).</summary>
+internal readonly struct OutsideUnitIntervalOp : IUnaryOp
+{
+    public T Invoke<T>(T x) where T : unmanaged, IFloatingPointIeee754<T> => x >= T.Zero && x <= T.One ? T.Zero : T.One;
+    public Vector128<T> Invoke<T>(Vector128<T> x) where T : unmanaged, IFloatingPointIeee754<T> =>
+        Vector128.AndNot(Vector128<T>.One, Vector128.GreaterThanOrEqual(x, Vector128<T>.Zero) & Vector128.LessThanOrEqual(x, Vector128<T>.One));
+    public Vector256<T> Invoke<T>(Vector256<T> x) where T : unmanaged, IFloatingPointIeee754<T> =>
+        Vector256.AndNot(Vector256<T>.One, Vector256.GreaterThanOrEqual(x, Vector256<T>.Zero) & Vector256.LessThanOrEqual(x, Vector256<T>.One));
+    public Vector512<T> Invoke<T>(Vector512<T> x) where T : unmanaged, IFloatingPointIeee754<T> =>
+        Vector512.AndNot(Vector512<T>.One, Vector512.GreaterThanOrEqual(x, Vector512<T>.Zero) & Vector512.LessThanOrEqual(x, Vector512<T>.One));
+}

@@ -1,0 +1,122 @@
+namespace MiniNet;
+
+public static partial class Losses
+{
+    /// <summary>
+    /// Softmax cross-entropy of <paramref name="logits"/> against class indices, fused into one op:
+    /// PyTorch's <c>CrossEntropyLoss</c>. Row n's loss is −w_y·log softmax(zₙ)_y for its label y (with label
+    /// smoothing ε: (1 − ε) times that plus ε/C·Σ_c −w_c·log softmax(zₙ)_c); its gradient is p − y.
+    /// </summary>
+    /// <param name="logits">Unnormalised scores: [N, C], [C] for one example, or [N, C, d1, …] with the classes on axis 1.</param>
+    /// <param name="targets">One class index per row, in row-major order of the logits' shape without the class axis.</param>
+    /// <param name="weight">Optional per-class weights, shape [C]; a constant (no gradient).</param>
+    /// <param name="ignoreIndex">A label that marks a row to skip: it adds no loss, no gradient, and does not count in Mean.</param>
+    /// <param name="labelSmoothing">ε in [0, 1]: the target becomes (1 − ε)·onehot + ε/C.</param>
+    /// <param name="reduction">Mean (divided by the total weight of the rows not ignored: their number without <paramref name="weight"/>;
+    /// NaN when every row is ignored, as in PyTorch), Sum, or None (one loss per row, the logits' shape without the class axis).</param>
+    /// <exception cref="ArgumentException">The head linter's findings: a single class, a label outside 0 … C − 1 (other than
+    /// <paramref name="ignoreIndex"/>), the wrong number of labels, a weight that is not one per class, a dtype mismatch.</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="labelSmoothing"/> is outside [0, 1].</exception>
+    public static Tensor SoftmaxCrossEntropy(Tensor logits, int[] targets, Tensor? weight = null, int ignoreIndex = -100,
+        double labelSmoothing = 0, Reduction reduction = Reduction.Mean)
+    {
+        int classes = SoftmaxHeadLinter.CheckLogits(logits);
+        SoftmaxHeadLinter.CheckOptions(logits, weight, labelSmoothing, classes);
+        var rowShape = RowShape(logits);
+        SoftmaxHeadLinter.CheckLabels(targets, rowShape, classes, ignoreIndex, logits.Shape);
+        return FusedSoftmaxCrossEntropy(ClassAxisLast(logits), rowShape,
+            new SoftmaxCrossEntropyRows(classes, (int[])targets.Clone(), null, weight, ignoreIndex, labelSmoothing), null, weight, reduction);
+    }
+
+    /// <summary>
+    /// Softmax cross-entropy of <paramref name="logits"/> against targets given as a tensor, fused into one op:
+    /// PyTorch's <c>CrossEntropyLoss</c>. The targets are either class indices — whole numbers, of the logits'
+    /// shape without the class axis — or one probability distribution per row, of the logits' shape (soft
+    /// labels; row n's loss is −Σ_c w_c·t_c·log softmax(zₙ)_c, differentiable in the targets too).
+    /// </summary>
+    /// <param name="logits">Unnormalised scores: [N, C], [C] for one example, or [N, C, d1, …] with the classes on axis 1.</param>
+    /// <param name="targets">Class indices ([N], [], or [N, d1, …]) or probabilities (the logits' shape; each row sums to 1).</param>
+    /// <param name="weight">Optional per-class weights, shape [C]; a constant (no gradient).</param>
+    /// <param name="ignoreIndex">For class indices: a label that marks a row to skip. Probability targets allow no
+    /// non-negative value here (as PyTorch).</param>
+    /// <param name="labelSmoothing">ε in [0, 1]: the target becomes (1 − ε)·target + ε/C.</param>
+    /// <param name="reduction">Mean (for class indices: divided by the total weight of the rows not ignored; for probabilities:
+    /// divided by the number of rows), Sum, or None (one loss per row).</param>
+    /// <exception cref="ArgumentException">The head linter's findings: multi-hot rows (use the sigmoid head), a single class,
+    /// rows that are not distributions (negative, NaN, or not summing to 1 within 1e-4), labels out of range or not whole,
+    /// targets of neither accepted shape, a weight that is not one per class, dtype mismatches.</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="labelSmoothing"/> is outside [0, 1].</exception>
+    public static Tensor SoftmaxCrossEntropy(Tensor logits, Tensor targets, Tensor? weight = null, int ignoreIndex = -100,
+        double labelSmoothing = 0, Reduction reduction = Reduction.Mean)
+    {
+        int classes = SoftmaxHeadLinter.CheckLogits(logits);
+        ArgumentNullException.ThrowIfNull(targets);
+        if (targets.DType != logits.DType)
+            throw new ArgumentException(
+                $"SoftmaxCrossEntropy: the targets are {targets.DType} but the logits {logits.DType}; convert with To(DType.{logits.DType}).", nameof(targets));
+        SoftmaxHeadLinter.CheckOptions(logits, weight, labelSmoothing, classes);
+        var rowShape = RowShape(logits);
+        if (targets.Shape == rowShape)
+        {
+            var labels = SoftmaxHeadLinter.LabelsOf(targets, logits.Shape);
+            SoftmaxHeadLinter.CheckLabels(labels, rowShape, classes, ignoreIndex, logits.Shape);
+            return FusedSoftmaxCrossEntropy(ClassAxisLast(logits), rowShape,
+                new SoftmaxCrossEntropyRows(classes, labels, null, weight, ignoreIndex, labelSmoothing), null, weight, reduction);
+        }
+        if (targets.Shape != logits.Shape)
+            throw new ArgumentException(
+                $"SoftmaxCrossEntropy: targets of shape {targets.Shape} fit logits of shape {logits.Shape} neither as class indices " +
+                $"(expected {rowShape}) nor as probabilities (expected {logits.Shape}).", nameof(targets));
+        var probabilities = ClassAxisLast(targets);
+        SoftmaxHeadLinter.CheckProbabilities(probabilities, rowShape, ignoreIndex);
+        return FusedSoftmaxCrossEntropy(ClassAxisLast(logits), rowShape,
+            new SoftmaxCrossEntropyRows(classes, null, probabilities, weight, ignoreIndex, labelSmoothing), probabilities, weight, reduction);
+    }
+
+    /// <summary>The logits' shape without the class axis: one entry per row.</summary>
+    private static Shape RowShape(Tensor logits) => logits.Shape.Without(SoftmaxHeadLinter.ClassAxis(logits));
+
+    /// <summary>[N, C, d1, …] as [N, d1, …, C], so that every row of C logits is contiguous (a recorded permutation).</summary>
+    private static Tensor ClassAxisLast(Tensor tensor)
+    {
+        if (tensor.Rank <= 2) return tensor;
+        var order = new int[tensor.Rank];
+        for (int d = 0; d < order.Length - 1; d++) order[d] = d == 0 ? 0 : d + 1;
+        order[^1] = 1;
+        return tensor.Permute(order);
+    }
+
+    /// <summary>The one tape entry: the forward over all rows, then the backward rule.</summary>
+    private static Tensor FusedSoftmaxCrossEntropy(Tensor logits, Shape rowShape, SoftmaxCrossEntropyRows rows, Tensor? probabilities,
+        Tensor? weight, Reduction reduction)
+    {
+        var rowLosses = Tensor.Empty(reduction == Reduction.None ? rowShape : [0], logits.DType);
+        double total = logits.DType == DType.Float32
+            ? rows.Forward(logits.Span<float>(), rowLosses.Span<float>())
+            : rows.Forward(logits.Span<double>(), rowLosses.Span<double>());
+        var loss = reduction switch
+        {
+            Reduction.None => rowLosses,
+            Reduction.Mean => Tensor.Scalar(total / rows.Normaliser, logits.DType),
+            _ => Tensor.Scalar(total, logits.DType),
+        };
+
+        Tensor[] inputs = probabilities is { RequiresGrad: true } ? [logits, probabilities] : [logits];
+        Tensor[] saved = [logits, .. Present(probabilities, weight)];
+        return Tape.Record("SoftmaxCrossEntropy", loss, inputs, saved, (g, grads) =>
+        {
+            // Each row's gradient is scaled by the incoming gradient: its own (None) or the loss's, over the normaliser (Mean).
+            double scale = reduction == Reduction.None ? 1 : g.GetFlat(0) / (reduction == Reduction.Mean ? rows.Normaliser : 1);
+            bool needsTargets = probabilities is not null && grads.Needs(probabilities);
+            if (logits.DType == DType.Float32)
+                rows.Backward(logits.Span<float>(), scale, reduction == Reduction.None ? g.Span<float>() : default,
+                    grads.Needs(logits) ? grads.Buffer(logits).Span<float>() : default, needsTargets ? grads.Buffer(probabilities!).Span<float>() : default);
+            else
+                rows.Backward(logits.Span<double>(), scale, reduction == Reduction.None ? g.Span<double>() : default,
+                    grads.Needs(logits) ? grads.Buffer(logits).Span<double>() : default, needsTargets ? grads.Buffer(probabilities!).Span<double>() : default);
+        });
+    }
+
+    /// <summary>The tensors that are not null.</summary>
+    private static Tensor[] Present(params Tensor?[] tensors) => [.. tensors.Where(t => t is not null).Select(t => t!)];
+}

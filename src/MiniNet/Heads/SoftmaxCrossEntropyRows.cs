@@ -1,0 +1,128 @@
+using System.Numerics;
+using MiniNet.Kernels;
+
+namespace MiniNet;
+
+/// <summary>
+/// The fused softmax cross-entropy over logits laid out as rows of <c>classes</c> (class axis last):
+/// forward and backward side by side. Each row counts −log p_c with a coefficient a_c (see
+/// <see cref="CrossEntropy"/>), so its gradient is A·p − a, scaled by what the reduction and the
+/// incoming gradient give the row:
+/// <list type="bullet">
+/// <item>class index y, weight w, smoothing ε: a = (1 − ε)·w_y·onehot(y) + (ε/C)·w (PyTorch weights the
+/// smoothing term by every class's weight); Mean divides by Σ w_y over the rows not ignored.</item>
+/// <item>probabilities t: a = w ⊙ ((1 − ε)·t + ε/C); Mean divides by the number of rows.</item>
+/// </list>
+/// Saved for backward: per row, the maximum and log Σ e^(z − max) — the softmax is recomputed from them in
+/// the pass that writes the gradient, which costs one exp per logit and saves storing C probabilities a row.
+/// </summary>
+internal sealed class SoftmaxCrossEntropyRows(int classes, int[]? labels, Tensor? probabilities, Tensor? weight, int ignoreIndex, double labelSmoothing)
+{
+    private double[] _max = [];
+    private double[] _logSum = [];
+
+    /// <summary>What Mean divides by: the total weight of the rows that count (index targets) or the row count (probabilities).</summary>
+    public double Normaliser { get; private set; }
+
+    /// <summary>Computes every row's loss; returns their sum and writes each to <paramref name="rowLosses"/> unless it is empty.</summary>
+    public double Forward<T>(ReadOnlySpan<T> logits, Span<T> rowLosses) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        int rows = classes == 0 ? 0 : logits.Length / classes;
+        _max = new double[rows];
+        _logSum = new double[rows];
+        ReadOnlySpan<T> weights = weight is null ? default : weight.Span<T>();
+        Span<T> scratch = probabilities is null ? default : new T[classes];
+        double total = 0, normaliser = 0, epsilon = labelSmoothing;
+        for (int r = 0; r < rows; r++)
+        {
+            var row = logits.Slice(r * classes, classes);
+            double loss = 0;
+            if (labels is null || labels[r] != ignoreIndex)
+            {
+                var (max, logSum) = CrossEntropy.RowStatistics(row);
+                (_max[r], _logSum[r]) = (max, logSum);
+                if (labels is not null)
+                {
+                    int label = labels[r];
+                    double labelWeight = weights.IsEmpty ? 1 : double.CreateTruncating(weights[label]);
+                    loss = labelWeight * CrossEntropy.NegLogProbability(double.CreateTruncating(row[label]), max, logSum);
+                    if (epsilon != 0)
+                    {
+                        double smoothing = weights.IsEmpty
+                            ? CrossEntropy.NegLogProbabilitySum(row, max, logSum)
+                            : CrossEntropy.WeightedNegLogProbabilitySum(row, weights, max, logSum);
+                        loss = (1 - epsilon) * loss + epsilon / classes * smoothing;
+                    }
+                    normaliser += labelWeight;
+                }
+                else
+                {
+                    loss = CrossEntropy.WeightedNegLogProbabilitySum(row, Coefficients(r, weights, scratch), max, logSum);
+                    normaliser += 1;
+                }
+            }
+            if (!rowLosses.IsEmpty) rowLosses[r] = T.CreateTruncating(loss);
+            total += loss;
+        }
+        Normaliser = normaliser;
+        return total;
+    }
+
+    /// <summary>
+    /// dz += s_r·(A·p − a) for every row r that counts, and, when <paramref name="dTargets"/> is given,
+    /// dt_c += s_r·(1 − ε)·w_c·(−log p_c). The row scale s_r is <paramref name="rowScales"/>[r] (reduction
+    /// None) or <paramref name="scale"/>.
+    /// </summary>
+    public void Backward<T>(ReadOnlySpan<T> logits, double scale, ReadOnlySpan<T> rowScales, Span<T> dLogits, Span<T> dTargets)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        ReadOnlySpan<T> weights = weight is null ? default : weight.Span<T>();
+        Span<T> scratch = probabilities is null ? default : new T[classes];
+        double epsilon = labelSmoothing;
+        double weightSum = weights.IsEmpty ? classes : Simd.Sum(weights);
+        for (int r = 0; r < _max.Length; r++)
+        {
+            if (labels is not null && labels[r] == ignoreIndex) continue;
+            var row = logits.Slice(r * classes, classes);
+            double s = rowScales.IsEmpty ? scale : double.CreateTruncating(rowScales[r]);
+            double max = _max[r], logSum = _logSum[r];
+            if (labels is not null)
+            {
+                int label = labels[r];
+                double labelWeight = weights.IsEmpty ? 1 : double.CreateTruncating(weights[label]);
+                var dRow = dLogits.Slice(r * classes, classes);
+                double total = (1 - epsilon) * labelWeight + epsilon / classes * weightSum; // A
+                if (weights.IsEmpty || epsilon == 0)
+                    CrossEntropy.AddScaledSoftmax(row, max, logSum, s * total, weights.IsEmpty ? s * epsilon / classes : 0, dRow);
+                else
+                    CrossEntropy.AddScaledSoftmaxMinus(row, weights, max, logSum, s * total, s * epsilon / classes, dRow);
+                dRow[label] -= T.CreateTruncating(s * (1 - epsilon) * labelWeight);
+            }
+            else
+            {
+                var coefficients = Coefficients(r, weights, scratch);
+                if (!dLogits.IsEmpty)
+                    CrossEntropy.AddScaledSoftmaxMinus(row, coefficients, max, logSum, s * Simd.Sum(coefficients), s, dLogits.Slice(r * classes, classes));
+                if (dTargets.IsEmpty) continue;
+                var dRow = dTargets.Slice(r * classes, classes);
+                if (weights.IsEmpty) CrossEntropy.AddNegLogProbability(row, max, logSum, s * (1 - epsilon), dRow);
+                else CrossEntropy.AddWeightedNegLogProbability(row, weights, max, logSum, s * (1 - epsilon), dRow);
+            }
+        }
+    }
+
+    /// <summary>A probability row's coefficients a = w ⊙ ((1 − ε)·t + ε/C): the targets themselves when there is neither weight nor smoothing.</summary>
+    private ReadOnlySpan<T> Coefficients<T>(int row, ReadOnlySpan<T> weights, Span<T> scratch) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        var targets = probabilities!.Span<T>().Slice(row * classes, classes);
+        if (weights.IsEmpty && labelSmoothing == 0) return targets;
+        if (labelSmoothing == 0) targets.CopyTo(scratch);
+        else
+        {
+            Simd.Zip(targets, T.CreateTruncating(1 - labelSmoothing), scratch, new MultiplyOp());
+            Simd.Zip(scratch, T.CreateTruncating(labelSmoothing / classes), scratch, new AddOp());
+        }
+        if (!weights.IsEmpty) Simd.Zip(scratch, weights, scratch, new MultiplyOp());
+        return scratch;
+    }
+}

@@ -1,0 +1,82 @@
+namespace MiniNet;
+
+/// <summary>
+/// The softmax + cross-entropy output head: one categorical distribution over C mutually exclusive classes.
+/// </summary>
+/// <remarks>
+/// <para><b>When to use it.</b> When every example belongs to exactly one of C classes (a digit, a species,
+/// the next token). The probabilities softmax(z) sum to 1 over the classes, so raising one lowers the others.
+/// When an example may have several labels, or none, use <see cref="SigmoidHead"/>: the softmax head refuses
+/// multi-hot targets and single-logit outputs and says so.</para>
+/// <para><b>Why fused.</b> The loss is computed from the logits by log-sum-exp
+/// (<see cref="Losses.SoftmaxCrossEntropy(Tensor, int[], Tensor?, int, double, Reduction)"/>): stable for any
+/// logits, with gradient softmax(z) − onehot(y), which does not vanish when the prediction is confidently wrong.</para>
+/// <para>The class axis follows PyTorch: axis 0 of logits [C], axis 1 of [N, C] and of [N, C, d1, …].</para>
+/// </remarks>
+/// <example>
+/// <code>
+/// var head = new SoftmaxHead(labelSmoothing: 0.1);
+/// var loss = head.Loss(model.Forward(x), labels);   // labels: int[] of class indices, one per row
+/// int[] predicted = head.Predict(logits);            // the most probable class of each row
+/// </code>
+/// </example>
+public sealed class SoftmaxHead
+{
+    /// <summary>Creates a head with the options of <see cref="Losses.SoftmaxCrossEntropy(Tensor, int[], Tensor?, int, double, Reduction)"/>.</summary>
+    /// <param name="weight">Optional per-class weights, shape [C].</param>
+    /// <param name="ignoreIndex">A class-index target that marks a row to skip.</param>
+    /// <param name="labelSmoothing">ε in [0, 1]: the target becomes (1 − ε)·onehot + ε/C.</param>
+    /// <param name="reduction">How the row losses are combined.</param>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="labelSmoothing"/> is outside [0, 1].</exception>
+    public SoftmaxHead(Tensor? weight = null, int ignoreIndex = -100, double labelSmoothing = 0, Reduction reduction = Reduction.Mean)
+    {
+        if (!(labelSmoothing >= 0 && labelSmoothing <= 1))
+            throw new ArgumentOutOfRangeException(nameof(labelSmoothing), labelSmoothing,
+                $"SoftmaxHead: labelSmoothing is {HeadText.Number(labelSmoothing)}; expected a value in [0, 1].");
+        Weight = weight;
+        IgnoreIndex = ignoreIndex;
+        LabelSmoothing = labelSmoothing;
+        Reduction = reduction;
+    }
+
+    /// <summary>The per-class weights, or null.</summary>
+    public Tensor? Weight { get; }
+
+    /// <summary>The class-index target that marks a row to skip.</summary>
+    public int IgnoreIndex { get; }
+
+    /// <summary>The label smoothing ε.</summary>
+    public double LabelSmoothing { get; }
+
+    /// <summary>How the row losses are combined.</summary>
+    public Reduction Reduction { get; }
+
+    /// <summary>The fused softmax cross-entropy of <paramref name="logits"/> against one class index per row.</summary>
+    /// <exception cref="ArgumentException">See <see cref="Losses.SoftmaxCrossEntropy(Tensor, int[], Tensor?, int, double, Reduction)"/>.</exception>
+    public Tensor Loss(Tensor logits, int[] targets) =>
+        Losses.SoftmaxCrossEntropy(logits, targets, Weight, IgnoreIndex, LabelSmoothing, Reduction);
+
+    /// <summary>The fused softmax cross-entropy of <paramref name="logits"/> against class indices or probability rows held in a tensor.</summary>
+    /// <exception cref="ArgumentException">See <see cref="Losses.SoftmaxCrossEntropy(Tensor, Tensor, Tensor?, int, double, Reduction)"/>.</exception>
+    public Tensor Loss(Tensor logits, Tensor targets) =>
+        Losses.SoftmaxCrossEntropy(logits, targets, Weight, IgnoreIndex, LabelSmoothing, Reduction);
+
+    /// <summary>softmax(z) over the class axis: each row's probabilities, summing to 1 (differentiable).</summary>
+    /// <exception cref="ArgumentException">The logits have no class axis, or a single class.</exception>
+    public Tensor Probabilities(Tensor logits)
+    {
+        SoftmaxHeadLinter.CheckLogits(logits, "SoftmaxHead.Probabilities");
+        return logits.Softmax(SoftmaxHeadLinter.ClassAxis(logits));
+    }
+
+    /// <summary>
+    /// The most probable class of each row (the argmax of its logits; the first on ties), in row-major order
+    /// of the logits' shape without the class axis.
+    /// </summary>
+    /// <exception cref="ArgumentException">The logits have no class axis, or a single class.</exception>
+    public int[] Predict(Tensor logits)
+    {
+        SoftmaxHeadLinter.CheckLogits(logits, "SoftmaxHead.Predict");
+        return logits.ArgMax(SoftmaxHeadLinter.ClassAxis(logits));
+    }
+}

@@ -1,0 +1,137 @@
+using System.Numerics;
+using System.Runtime.Intrinsics;
+
+namespace MiniNet.Kernels;
+
+// The fused softmax + cross-entropy, one row of logits z at a time. Every variant of PyTorch's
+// CrossEntropyLoss (class weights, label smoothing, probability targets) counts each class's −log p_c with
+// a non-negative coefficient a_c, so one row's loss and gradient are
+//
+//     loss = Σ_c a_c·(−log p_c)        ∂loss/∂z = A·p − a,   A = Σ_c a_c
+//
+// with −log p_c = (m − z_c) + log Σ_j e^(z_j − m), m the row's maximum (so no e^z ever overflows).
+// A row is described by its two statistics (m, log Σ): forward computes them, backward recomputes p from
+// them in the same pass that writes the gradient — two numbers per row are all the op keeps.
+internal static class CrossEntropy
+{
+    /// <summary>The row's maximum m and log Σ_j e^(z_j − m): two passes over a row that stays in cache.</summary>
+    public static (double Max, double LogSum) RowStatistics<T>(ReadOnlySpan<T> row) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        double max = double.CreateTruncating(Simd.Max(row));
+        return (max, Math.Log(Simd.MapSum(row, new ExpShiftedOp(max))));
+    }
+
+    /// <summary>−log p of one logit, in double: m − z cannot overflow there.</summary>
+    public static double NegLogProbability(double logit, double max, double logSum) => (max - logit) + logSum;
+
+    /// <summary>Σ_c −log p_c over the row.</summary>
+    public static double NegLogProbabilitySum<T>(ReadOnlySpan<T> row, double max, double logSum) where T : unmanaged, IFloatingPointIeee754<T> =>
+        2 * Simd.MapSum(row, new NegLogProbabilityOp(max, logSum, 0.5));
+
+    /// <summary>Σ_c a_c·(−log p_c) over the row; a class with a_c = 0 adds exactly 0.</summary>
+    public static double WeightedNegLogProbabilitySum<T>(ReadOnlySpan<T> row, ReadOnlySpan<T> coefficients, double max, double logSum)
+        where T : unmanaged, IFloatingPointIeee754<T> =>
+        2 * Simd.ZipSum(row, coefficients, new WeightedNegLogProbabilityOp(max, logSum, 0.5));
+
+    /// <summary>dz_c += factor·p_c − offset, for every class c.</summary>
+    public static void AddScaledSoftmax<T>(ReadOnlySpan<T> row, double max, double logSum, double factor, double offset, Span<T> gradient)
+        where T : unmanaged, IFloatingPointIeee754<T> =>
+        Simd.MapAdd(row, gradient, new ScaledSoftmaxOp(max, logSum, factor, offset));
+
+    /// <summary>dz_c += factor·p_c − scale·a_c, for every class c.</summary>
+    public static void AddScaledSoftmaxMinus<T>(ReadOnlySpan<T> row, ReadOnlySpan<T> coefficients, double max, double logSum, double factor, double scale, Span<T> gradient)
+        where T : unmanaged, IFloatingPointIeee754<T> =>
+        Simd.ZipAdd(row, coefficients, gradient, new ScaledSoftmaxMinusOp(max, logSum, factor, scale));
+
+    /// <summary>dt_c += factor·(−log p_c) (the gradient with respect to probability targets).</summary>
+    public static void AddNegLogProbability<T>(ReadOnlySpan<T> row, double max, double logSum, double factor, Span<T> gradient)
+        where T : unmanaged, IFloatingPointIeee754<T> =>
+        Simd.MapAdd(row, gradient, new NegLogProbabilityOp(max, logSum, factor));
+
+    /// <summary>dt_c += factor·w_c·(−log p_c).</summary>
+    public static void AddWeightedNegLogProbability<T>(ReadOnlySpan<T> row, ReadOnlySpan<T> weights, double max, double logSum, double factor, Span<T> gradient)
+        where T : unmanaged, IFloatingPointIeee754<T> =>
+        Simd.ZipAdd(row, weights, gradient, new WeightedNegLogProbabilityOp(max, logSum, factor));
+}
+
+/// <summary>
+/// x ↦ factor·(−log p(x)), computed as 2·factor·((m/2 − x/2) + log Σ/2): halving first keeps m − x finite
+/// even for m = float.MaxValue and x = −float.MaxValue, whose difference the dtype cannot hold.
+/// </summary>
+internal readonly struct NegLogProbabilityOp(double max, double logSum, double factor) : IUnaryOp
+{
+    public T Invoke<T>(T x) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        T half = T.CreateTruncating(0.5);
+        return T.CreateTruncating(2 * factor) * ((T.CreateTruncating(max) * half - x * half) + T.CreateTruncating(logSum / 2));
+    }
+
+    public Vector128<T> Invoke<T>(Vector128<T> x) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        var half = Vector128.Create(T.CreateTruncating(0.5));
+        return Vector128.Create(T.CreateTruncating(2 * factor)) * ((Vector128.Create(T.CreateTruncating(max)) * half - x * half) + Vector128.Create(T.CreateTruncating(logSum / 2)));
+    }
+
+    public Vector256<T> Invoke<T>(Vector256<T> x) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        var half = Vector256.Create(T.CreateTruncating(0.5));
+        return Vector256.Create(T.CreateTruncating(2 * factor)) * ((Vector256.Create(T.CreateTruncating(max)) * half - x * half) + Vector256.Create(T.CreateTruncating(logSum / 2)));
+    }
+
+    public Vector512<T> Invoke<T>(Vector512<T> x) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        var half = Vector512.Create(T.CreateTruncating(0.5));
+        return Vector512.Create(T.CreateTruncating(2 * factor)) * ((Vector512.Create(T.CreateTruncating(max)) * half - x * half) + Vector512.Create(T.CreateTruncating(logSum / 2)));
+    }
+}
+
+/// <summary>(x, a) ↦ factor·a·(−log p(x)), and exactly 0 where a = 0 (even where −log p overflows the dtype).</summary>
+internal readonly struct WeightedNegLogProbabilityOp(double max, double logSum, double factor) : IBinaryOp
+{
+    public T Invoke<T>(T x, T a) where T : unmanaged, IFloatingPointIeee754<T> =>
+        a == T.Zero ? T.Zero : a * new NegLogProbabilityOp(max, logSum, factor).Invoke(x);
+
+    public Vector128<T> Invoke<T>(Vector128<T> x, Vector128<T> a) where T : unmanaged, IFloatingPointIeee754<T> =>
+        Vector128.ConditionalSelect(Vector128.Equals(a, Vector128<T>.Zero), Vector128<T>.Zero, a * new NegLogProbabilityOp(max, logSum, factor).Invoke(x));
+
+    public Vector256<T> Invoke<T>(Vector256<T> x, Vector256<T> a) where T : unmanaged, IFloatingPointIeee754<T> =>
+        Vector256.ConditionalSelect(Vector256.Equals(a, Vector256<T>.Zero), Vector256<T>.Zero, a * new NegLogProbabilityOp(max, logSum, factor).Invoke(x));
+
+    public Vector512<T> Invoke<T>(Vector512<T> x, Vector512<T> a) where T : unmanaged, IFloatingPointIeee754<T> =>
+        Vector512.ConditionalSelect(Vector512.Equals(a, Vector512<T>.Zero), Vector512<T>.Zero, a * new NegLogProbabilityOp(max, logSum, factor).Invoke(x));
+}
+
+/// <summary>x ↦ factor·p(x) − offset, with p(x) = e^((x − m) − log Σ): the softmax recomputed from the row statistics.</summary>
+internal readonly struct ScaledSoftmaxOp(double max, double logSum, double factor, double offset) : IUnaryOp
+{
+    public T Invoke<T>(T x) where T : unmanaged, IFloatingPointIeee754<T> =>
+        T.CreateTruncating(factor) * T.Exp((x - T.CreateTruncating(max)) - T.CreateTruncating(logSum)) - T.CreateTruncating(offset);
+
+    public Vector128<T> Invoke<T>(Vector128<T> x) where T : unmanaged, IFloatingPointIeee754<T> =>
+        Vector128.Create(T.CreateTruncating(factor)) * VectorMath.Exp((x - Vector128.Create(T.CreateTruncating(max))) - Vector128.Create(T.CreateTruncating(logSum)))
+        - Vector128.Create(T.CreateTruncating(offset));
+
+    public Vector256<T> Invoke<T>(Vector256<T> x) where T : unmanaged, IFloatingPointIeee754<T> =>
+        Vector256.Create(T.CreateTruncating(factor)) * VectorMath.Exp((x - Vector256.Create(T.CreateTruncating(max))) - Vector256.Create(T.CreateTruncating(logSum)))
+        - Vector256.Create(T.CreateTruncating(offset));
+
+    public Vector512<T> Invoke<T>(Vector512<T> x) where T : unmanaged, IFloatingPointIeee754<T> =>
+        Vector512.Create(T.CreateTruncating(factor)) * VectorMath.Exp((x - Vector512.Create(T.CreateTruncating(max))) - Vector512.Create(T.CreateTruncating(logSum)))
+        - Vector512.Create(T.CreateTruncating(offset));
+}
+
+/// <summary>(x, a) ↦ factor·p(x) − scale·a.</summary>
+internal readonly struct ScaledSoftmaxMinusOp(double max, double logSum, double factor, double scale) : IBinaryOp
+{
+    public T Invoke<T>(T x, T a) where T : unmanaged, IFloatingPointIeee754<T> =>
+        new ScaledSoftmaxOp(max, logSum, factor, 0).Invoke(x) - T.CreateTruncating(scale) * a;
+
+    public Vector128<T> Invoke<T>(Vector128<T> x, Vector128<T> a) where T : unmanaged, IFloatingPointIeee754<T> =>
+        new ScaledSoftmaxOp(max, logSum, factor, 0).Invoke(x) - Vector128.Create(T.CreateTruncating(scale)) * a;
+
+    public Vector256<T> Invoke<T>(Vector256<T> x, Vector256<T> a) where T : unmanaged, IFloatingPointIeee754<T> =>
+        new ScaledSoftmaxOp(max, logSum, factor, 0).Invoke(x) - Vector256.Create(T.CreateTruncating(scale)) * a;
+
+    public Vector512<T> Invoke<T>(Vector512<T> x, Vector512<T> a) where T : unmanaged, IFloatingPointIeee754<T> =>
+        new ScaledSoftmaxOp(max, logSum, factor, 0).Invoke(x) - Vector512.Create(T.CreateTruncating(scale)) * a;
+}
