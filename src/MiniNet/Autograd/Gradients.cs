@@ -60,6 +60,22 @@ public sealed class Gradients
         return input.PendingGrad ??= Tensor.Zeros(input.Shape, input.DType);
     }
 
+    /// <summary>
+    /// The buffer for a rule that computes every element of <paramref name="input"/>'s gradient. When none has
+    /// accumulated yet, a fresh one left uninitialised and <paramref name="accumulate"/> false: the rule stores
+    /// its gradient rather than adding it to zeros written first — for a large tensor, one pass over memory
+    /// instead of three. Otherwise <see cref="Buffer"/>'s buffer and <paramref name="accumulate"/> true.
+    /// </summary>
+    internal Tensor BufferToWrite(Tensor input, out bool accumulate)
+    {
+        accumulate = _isolated is not null || (input.IsLeaf ? input.Grad : input.PendingGrad) is not null;
+        if (accumulate) return Buffer(input);
+        var fresh = Tensor.Empty(input.Shape, input.DType);
+        if (input.IsLeaf) input.Grad = fresh;
+        else input.PendingGrad = fresh;
+        return fresh;
+    }
+
     /// <summary>In isolation mode, the gradient a rule produced for <paramref name="input"/>, or null if none.</summary>
     internal Tensor? Isolated(Tensor input) => _isolated!.GetValueOrDefault(input);
 }
