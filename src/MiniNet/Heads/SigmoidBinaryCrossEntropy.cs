@@ -45,15 +45,16 @@ public static partial class Losses
             // Every element's gradient is scaled by the incoming gradient: its own (None) or the loss's, over N (Mean).
             double scale = reduction == Reduction.None ? 1 : g.GetFlat(0) / (reduction == Reduction.Mean ? logits.ElementCount : 1);
             var gradOutput = reduction == Reduction.None ? g : null;
-            if (grads.Needs(logits)) Backward(grads.Buffer(logits), forTargets: false);
-            if (grads.Needs(targets)) Backward(grads.Buffer(targets), forTargets: true);
+            if (grads.Needs(logits)) Backward(logits, forTargets: false);
+            if (grads.Needs(targets)) Backward(targets, forTargets: true);
 
-            void Backward(Tensor gradient, bool forTargets)
+            void Backward(Tensor input, bool forTargets)
             {
+                var gradient = grads.BufferToWrite(input, out bool accumulate);
                 if (logits.DType == DType.Float32)
-                    BceBackward<float>(logits, targets, weightTerm, posWeightTerm, classes, gradOutput, scale, gradient, forTargets);
+                    BceBackward<float>(logits, targets, weightTerm, posWeightTerm, classes, gradOutput, scale, gradient, forTargets, accumulate);
                 else
-                    BceBackward<double>(logits, targets, weightTerm, posWeightTerm, classes, gradOutput, scale, gradient, forTargets);
+                    BceBackward<double>(logits, targets, weightTerm, posWeightTerm, classes, gradOutput, scale, gradient, forTargets, accumulate);
             }
         });
     }
@@ -77,19 +78,19 @@ public static partial class Losses
         return double.NaN;
     }
 
-    /// <summary>gradient += the scaled gradient of the loss with respect to the logits, or to the targets.</summary>
+    /// <summary>gradient (+)= the scaled gradient of the loss with respect to the logits, or to the targets.</summary>
     private static void BceBackward<T>(Tensor logits, Tensor targets, Tensor? weight, Tensor? posWeight, int classes, Tensor? gradOutput,
-        double scale, Tensor gradient, bool forTargets) where T : unmanaged, IFloatingPointIeee754<T>
+        double scale, Tensor gradient, bool forTargets, bool accumulate) where T : unmanaged, IFloatingPointIeee754<T>
     {
         ReadOnlySpan<T> z = logits.Span<T>(), y = targets.Span<T>();
         if (weight is null && posWeight is null && gradOutput is null)
         {
-            if (forTargets) BinaryCrossEntropy.AddTargetGradient(z, gradient.Span<T>(), scale);
-            else BinaryCrossEntropy.AddGradient(z, y, gradient.Span<T>(), scale);
+            if (forTargets) BinaryCrossEntropy.TargetGradient(z, gradient.Span<T>(), scale, accumulate);
+            else BinaryCrossEntropy.Gradient(z, y, gradient.Span<T>(), scale, accumulate);
             return;
         }
         var terms = new BinaryCrossEntropy.Terms<T>(y, Operand<T>(weight, classes), Operand<T>(posWeight, classes), classes);
-        BinaryCrossEntropy.AddGradient(terms, z, gradOutput is null ? default : gradOutput.Span<T>(), scale, gradient.Span<T>(), forTargets);
+        BinaryCrossEntropy.Gradient(terms, z, gradOutput is null ? default : gradOutput.Span<T>(), scale, gradient.Span<T>(), forTargets, accumulate);
     }
 
     /// <summary>

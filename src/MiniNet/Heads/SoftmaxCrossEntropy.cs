@@ -107,13 +107,14 @@ public static partial class Losses
         {
             // Each row's gradient is scaled by the incoming gradient: its own (None) or the loss's, over the normaliser (Mean).
             double scale = reduction == Reduction.None ? 1 : g.GetFlat(0) / (reduction == Reduction.Mean ? rows.Normaliser : 1);
-            bool needsTargets = probabilities is not null && grads.Needs(probabilities);
+            bool accumulateLogits = false, accumulateTargets = false;
+            var dLogits = grads.Needs(logits) ? grads.BufferToWrite(logits, out accumulateLogits) : null;
+            var dTargets = probabilities is not null && grads.Needs(probabilities) ? grads.BufferToWrite(probabilities, out accumulateTargets) : null;
+            var buffers = new SoftmaxCrossEntropyRows.GradientBuffers(dLogits, accumulateLogits, dTargets, accumulateTargets);
             if (logits.DType == DType.Float32)
-                rows.Backward(logits.Span<float>(), scale, reduction == Reduction.None ? g.Span<float>() : default,
-                    grads.Needs(logits) ? grads.Buffer(logits).Span<float>() : default, needsTargets ? grads.Buffer(probabilities!).Span<float>() : default);
+                rows.Backward(logits.Span<float>(), scale, reduction == Reduction.None ? g.Span<float>() : default, buffers);
             else
-                rows.Backward(logits.Span<double>(), scale, reduction == Reduction.None ? g.Span<double>() : default,
-                    grads.Needs(logits) ? grads.Buffer(logits).Span<double>() : default, needsTargets ? grads.Buffer(probabilities!).Span<double>() : default);
+                rows.Backward(logits.Span<double>(), scale, reduction == Reduction.None ? g.Span<double>() : default, buffers);
         });
     }
 

@@ -68,45 +68,55 @@ internal sealed class SoftmaxCrossEntropyRows(int classes, int[]? labels, Tensor
         return total;
     }
 
+    /// <summary>Where backward writes: each gradient buffer, or null, and whether to add to it (it already holds a gradient) or store.</summary>
+    public readonly record struct GradientBuffers(Tensor? Logits, bool AccumulateLogits, Tensor? Targets, bool AccumulateTargets);
+
     /// <summary>
-    /// dz += s_r·(A·p − a) for every row r that counts, and, when <paramref name="dTargets"/> is given,
-    /// dt_c += s_r·(1 − ε)·w_c·(−log p_c). The row scale s_r is <paramref name="rowScales"/>[r] (reduction
-    /// None) or <paramref name="scale"/>.
+    /// dz (+)= s_r·(A·p − a) for every row r that counts, and, for probability targets that take a gradient,
+    /// dt_c (+)= s_r·(1 − ε)·w_c·(−log p_c). The row scale s_r is <paramref name="rowScales"/>[r] (reduction
+    /// None) or <paramref name="scale"/>. Rows that do not count get 0 (stored, or nothing added).
     /// </summary>
-    public void Backward<T>(ReadOnlySpan<T> logits, double scale, ReadOnlySpan<T> rowScales, Span<T> dLogits, Span<T> dTargets)
+    public void Backward<T>(ReadOnlySpan<T> logits, double scale, ReadOnlySpan<T> rowScales, GradientBuffers buffers)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
+        Span<T> dLogits = buffers.Logits is null ? default : buffers.Logits.Span<T>();
+        Span<T> dTargets = buffers.Targets is null ? default : buffers.Targets.Span<T>();
+        bool accumulate = buffers.AccumulateLogits, accumulateTargets = buffers.AccumulateTargets;
         ReadOnlySpan<T> weights = weight is null ? default : weight.Span<T>();
         Span<T> scratch = probabilities is null ? default : new T[classes];
         double epsilon = labelSmoothing;
         double weightSum = weights.IsEmpty ? classes : Simd.Sum(weights);
         for (int r = 0; r < _max.Length; r++)
         {
-            if (labels is not null && labels[r] == ignoreIndex) continue;
             var row = logits.Slice(r * classes, classes);
+            var dRow = dLogits.IsEmpty ? default : dLogits.Slice(r * classes, classes);
+            if (labels is not null && labels[r] == ignoreIndex)
+            {
+                if (!accumulate) dRow.Clear();
+                continue;
+            }
             double s = rowScales.IsEmpty ? scale : double.CreateTruncating(rowScales[r]);
             double max = _max[r], logSum = _logSum[r];
             if (labels is not null)
             {
                 int label = labels[r];
                 double labelWeight = weights.IsEmpty ? 1 : double.CreateTruncating(weights[label]);
-                var dRow = dLogits.Slice(r * classes, classes);
                 double total = (1 - epsilon) * labelWeight + epsilon / classes * weightSum; // A
                 if (weights.IsEmpty || epsilon == 0)
-                    CrossEntropy.AddScaledSoftmax(row, max, logSum, s * total, weights.IsEmpty ? s * epsilon / classes : 0, dRow);
+                    CrossEntropy.ScaledSoftmax(row, max, logSum, s * total, weights.IsEmpty ? s * epsilon / classes : 0, dRow, accumulate);
                 else
-                    CrossEntropy.AddScaledSoftmaxMinus(row, weights, max, logSum, s * total, s * epsilon / classes, dRow);
+                    CrossEntropy.ScaledSoftmaxMinus(row, weights, max, logSum, s * total, s * epsilon / classes, dRow, accumulate);
                 dRow[label] -= T.CreateTruncating(s * (1 - epsilon) * labelWeight);
             }
             else
             {
                 var coefficients = Coefficients(r, weights, scratch);
-                if (!dLogits.IsEmpty)
-                    CrossEntropy.AddScaledSoftmaxMinus(row, coefficients, max, logSum, s * Simd.Sum(coefficients), s, dLogits.Slice(r * classes, classes));
+                if (!dRow.IsEmpty)
+                    CrossEntropy.ScaledSoftmaxMinus(row, coefficients, max, logSum, s * Simd.Sum(coefficients), s, dRow, accumulate);
                 if (dTargets.IsEmpty) continue;
-                var dRow = dTargets.Slice(r * classes, classes);
-                if (weights.IsEmpty) CrossEntropy.AddNegLogProbability(row, max, logSum, s * (1 - epsilon), dRow);
-                else CrossEntropy.AddWeightedNegLogProbability(row, weights, max, logSum, s * (1 - epsilon), dRow);
+                var dTargetRow = dTargets.Slice(r * classes, classes);
+                if (weights.IsEmpty) CrossEntropy.NegLogProbability(row, max, logSum, s * (1 - epsilon), dTargetRow, accumulateTargets);
+                else CrossEntropy.WeightedNegLogProbability(row, weights, max, logSum, s * (1 - epsilon), dTargetRow, accumulateTargets);
             }
         }
     }

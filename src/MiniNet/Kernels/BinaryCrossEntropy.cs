@@ -30,13 +30,24 @@ internal static class BinaryCrossEntropy
     public static void Losses<T>(ReadOnlySpan<T> logits, ReadOnlySpan<T> targets, Span<T> losses) where T : unmanaged, IFloatingPointIeee754<T> =>
         Simd.Zip(logits, targets, losses, new BceLabelLossOp());
 
-    /// <summary>dz += scale·(σ(z) − y), in the cancellation-free form (1 − y)·σ(z) − y·σ(−z).</summary>
-    public static void AddGradient<T>(ReadOnlySpan<T> logits, ReadOnlySpan<T> targets, Span<T> dLogits, double scale) where T : unmanaged, IFloatingPointIeee754<T> =>
-        Simd.ZipAdd(logits, targets, dLogits, new BceLabelGradOp(scale));
+    // The backward kernels store into the gradient, or add to it when it already holds a gradient (accumulate).
 
-    /// <summary>dy += scale·∂loss/∂y = scale·(softplus(−z) − softplus(z)) = −scale·z.</summary>
-    public static void AddTargetGradient<T>(ReadOnlySpan<T> logits, Span<T> dTargets, double scale) where T : unmanaged, IFloatingPointIeee754<T> =>
-        Simd.MapAdd(logits, dTargets, new BindRight<MultiplyOp, double>(new MultiplyOp(), -scale));
+    /// <summary>dz (+)= scale·(σ(z) − y), in the cancellation-free form (1 − y)·σ(z) − y·σ(−z).</summary>
+    public static void Gradient<T>(ReadOnlySpan<T> logits, ReadOnlySpan<T> targets, Span<T> dLogits, double scale, bool accumulate)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        if (accumulate) Simd.ZipAdd(logits, targets, dLogits, new BceLabelGradOp(scale));
+        else Simd.Zip(logits, targets, dLogits, new BceLabelGradOp(scale));
+    }
+
+    /// <summary>dy (+)= scale·∂loss/∂y = scale·(softplus(−z) − softplus(z)) = −scale·z.</summary>
+    public static void TargetGradient<T>(ReadOnlySpan<T> logits, Span<T> dTargets, double scale, bool accumulate)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        var op = new BindRight<MultiplyOp, double>(new MultiplyOp(), -scale);
+        if (accumulate) Simd.MapAdd(logits, dTargets, op);
+        else Simd.Map(logits, dTargets, op);
+    }
 
     // The general case: weight, positive weight, or a per-element incoming gradient (reduction None).
     // Each segment first builds its α and β in scratch, then runs one pass of the coefficient op.
@@ -66,12 +77,12 @@ internal static class BinaryCrossEntropy
     }
 
     /// <summary>
-    /// dz += scale·g·(α·σ(z) − β·σ(−z)), or with <paramref name="forTargets"/> dy += scale·g·∂loss/∂y,
+    /// dz (+)= scale·g·(α·σ(z) − β·σ(−z)), or with <paramref name="forTargets"/> dy (+)= scale·g·∂loss/∂y,
     /// which is the loss op itself with α = −w and β = w·pw. <paramref name="gradOutput"/> is the
     /// per-element incoming gradient (reduction None) or empty.
     /// </summary>
-    public static void AddGradient<T>(in Terms<T> terms, ReadOnlySpan<T> logits, ReadOnlySpan<T> gradOutput, double scale, Span<T> gradient, bool forTargets)
-        where T : unmanaged, IFloatingPointIeee754<T>
+    public static void Gradient<T>(in Terms<T> terms, ReadOnlySpan<T> logits, ReadOnlySpan<T> gradOutput, double scale, Span<T> gradient,
+        bool forTargets, bool accumulate) where T : unmanaged, IFloatingPointIeee754<T>
     {
         Span<T> alpha = stackalloc T[SegmentLength], beta = stackalloc T[SegmentLength], step = stackalloc T[SegmentLength];
         for (int start = 0, length; start < logits.Length; start += length)
@@ -80,8 +91,10 @@ internal static class BinaryCrossEntropy
             var g = gradOutput.IsEmpty ? default : gradOutput.Slice(start, length);
             terms.Coefficients(start, length, alpha, beta, g, scale, forTargets);
             var z = logits.Slice(start, length);
-            if (forTargets) Simd.Zip(z, alpha[..length], beta[..length], step[..length], new BceLossOp());
-            else Simd.Zip(z, alpha[..length], beta[..length], step[..length], new BceGradOp());
+            var destination = accumulate ? step[..length] : gradient.Slice(start, length);
+            if (forTargets) Simd.Zip(z, alpha[..length], beta[..length], destination, new BceLossOp());
+            else Simd.Zip(z, alpha[..length], beta[..length], destination, new BceGradOp());
+            if (!accumulate) continue;
             var accumulator = gradient.Slice(start, length);
             Simd.Zip(accumulator, step[..length], accumulator, new AddOp());
         }
@@ -182,19 +195,19 @@ internal readonly struct BceLossOp : ITernaryOp
 
     public Vector128<T> Invoke<T>(Vector128<T> z, Vector128<T> alpha, Vector128<T> beta) where T : unmanaged, IFloatingPointIeee754<T>
     {
-        var log1pE = VectorMath.Log1p(VectorMath.Exp(-Vector128.Abs(z)));
+        var log1pE = HeadMath.Log1pUnit(HeadMath.Exp(-Vector128.Abs(z)));
         return alpha * (Vector128.Max(z, Vector128<T>.Zero) + log1pE) + beta * (Vector128.Max(-z, Vector128<T>.Zero) + log1pE);
     }
 
     public Vector256<T> Invoke<T>(Vector256<T> z, Vector256<T> alpha, Vector256<T> beta) where T : unmanaged, IFloatingPointIeee754<T>
     {
-        var log1pE = VectorMath.Log1p(VectorMath.Exp(-Vector256.Abs(z)));
+        var log1pE = HeadMath.Log1pUnit(HeadMath.Exp(-Vector256.Abs(z)));
         return alpha * (Vector256.Max(z, Vector256<T>.Zero) + log1pE) + beta * (Vector256.Max(-z, Vector256<T>.Zero) + log1pE);
     }
 
     public Vector512<T> Invoke<T>(Vector512<T> z, Vector512<T> alpha, Vector512<T> beta) where T : unmanaged, IFloatingPointIeee754<T>
     {
-        var log1pE = VectorMath.Log1p(VectorMath.Exp(-Vector512.Abs(z)));
+        var log1pE = HeadMath.Log1pUnit(HeadMath.Exp(-Vector512.Abs(z)));
         return alpha * (Vector512.Max(z, Vector512<T>.Zero) + log1pE) + beta * (Vector512.Max(-z, Vector512<T>.Zero) + log1pE);
     }
 }
@@ -211,7 +224,7 @@ internal readonly struct BceGradOp : ITernaryOp
 
     public Vector128<T> Invoke<T>(Vector128<T> z, Vector128<T> alpha, Vector128<T> beta) where T : unmanaged, IFloatingPointIeee754<T>
     {
-        var e = VectorMath.Exp(-Vector128.Abs(z));
+        var e = HeadMath.Exp(-Vector128.Abs(z));
         var large = Vector128<T>.One / (Vector128<T>.One + e);
         var small = e * large;
         var positive = Vector128.GreaterThanOrEqual(z, Vector128<T>.Zero);
@@ -220,7 +233,7 @@ internal readonly struct BceGradOp : ITernaryOp
 
     public Vector256<T> Invoke<T>(Vector256<T> z, Vector256<T> alpha, Vector256<T> beta) where T : unmanaged, IFloatingPointIeee754<T>
     {
-        var e = VectorMath.Exp(-Vector256.Abs(z));
+        var e = HeadMath.Exp(-Vector256.Abs(z));
         var large = Vector256<T>.One / (Vector256<T>.One + e);
         var small = e * large;
         var positive = Vector256.GreaterThanOrEqual(z, Vector256<T>.Zero);
@@ -229,7 +242,7 @@ internal readonly struct BceGradOp : ITernaryOp
 
     public Vector512<T> Invoke<T>(Vector512<T> z, Vector512<T> alpha, Vector512<T> beta) where T : unmanaged, IFloatingPointIeee754<T>
     {
-        var e = VectorMath.Exp(-Vector512.Abs(z));
+        var e = HeadMath.Exp(-Vector512.Abs(z));
         var large = Vector512<T>.One / (Vector512<T>.One + e);
         var small = e * large;
         var positive = Vector512.GreaterThanOrEqual(z, Vector512<T>.Zero);
@@ -253,31 +266,33 @@ internal readonly struct BceLabelLossOp : IBinaryOp
 /// <summary>(z, y) ↦ scale·((1 − y)·σ(z) − y·σ(−z)), which is scale·(σ(z) − y) without its cancellation.</summary>
 internal readonly struct BceLabelGradOp(double scale) : IBinaryOp
 {
+    private readonly Constant _scale = new(scale);
+
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public T Invoke<T>(T z, T y) where T : unmanaged, IFloatingPointIeee754<T>
     {
-        T s = T.CreateTruncating(scale);
+        T s = _scale.Get<T>();
         return new BceGradOp().Invoke(z, s - s * y, s * y);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public Vector128<T> Invoke<T>(Vector128<T> z, Vector128<T> y) where T : unmanaged, IFloatingPointIeee754<T>
     {
-        var s = Vector128.Create(T.CreateTruncating(scale));
+        var s = Vector128.Create(_scale.Get<T>());
         return new BceGradOp().Invoke(z, s - s * y, s * y);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public Vector256<T> Invoke<T>(Vector256<T> z, Vector256<T> y) where T : unmanaged, IFloatingPointIeee754<T>
     {
-        var s = Vector256.Create(T.CreateTruncating(scale));
+        var s = Vector256.Create(_scale.Get<T>());
         return new BceGradOp().Invoke(z, s - s * y, s * y);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public Vector512<T> Invoke<T>(Vector512<T> z, Vector512<T> y) where T : unmanaged, IFloatingPointIeee754<T>
     {
-        var s = Vector512.Create(T.CreateTruncating(scale));
+        var s = Vector512.Create(_scale.Get<T>());
         return new BceGradOp().Invoke(z, s - s * y, s * y);
     }
 }

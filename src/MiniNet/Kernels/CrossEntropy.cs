@@ -18,7 +18,7 @@ internal static class CrossEntropy
     public static (double Max, double LogSum) RowStatistics<T>(ReadOnlySpan<T> row) where T : unmanaged, IFloatingPointIeee754<T>
     {
         double max = double.CreateTruncating(Simd.Max(row));
-        return (max, Math.Log(Simd.MapSum(row, new ExpShiftedOp(max))));
+        return (max, Math.Log(Simd.MapSum(row, new ExpMinusOp(max))));
     }
 
     /// <summary>−log p of one logit, in double: m − z cannot overflow there.</summary>
@@ -33,25 +33,54 @@ internal static class CrossEntropy
         where T : unmanaged, IFloatingPointIeee754<T> =>
         2 * Simd.ZipSum(row, coefficients, new WeightedNegLogProbabilityOp(max, logSum, 0.5));
 
-    /// <summary>dz_c += factor·p_c − offset, for every class c.</summary>
-    public static void AddScaledSoftmax<T>(ReadOnlySpan<T> row, double max, double logSum, double factor, double offset, Span<T> gradient)
-        where T : unmanaged, IFloatingPointIeee754<T> =>
-        Simd.MapAdd(row, gradient, new ScaledSoftmaxOp(max, logSum, factor, offset));
+    // The backward kernels store into the gradient, or add to it when it already holds a gradient (accumulate).
 
-    /// <summary>dz_c += factor·p_c − scale·a_c, for every class c.</summary>
-    public static void AddScaledSoftmaxMinus<T>(ReadOnlySpan<T> row, ReadOnlySpan<T> coefficients, double max, double logSum, double factor, double scale, Span<T> gradient)
-        where T : unmanaged, IFloatingPointIeee754<T> =>
-        Simd.ZipAdd(row, coefficients, gradient, new ScaledSoftmaxMinusOp(max, logSum, factor, scale));
+    /// <summary>dz_c (+)= factor·p_c − offset, for every class c.</summary>
+    public static void ScaledSoftmax<T>(ReadOnlySpan<T> row, double max, double logSum, double factor, double offset, Span<T> gradient, bool accumulate)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        var op = new ScaledSoftmaxOp(max, logSum, factor, offset);
+        if (accumulate) Simd.MapAdd(row, gradient, op);
+        else Simd.Map(row, gradient, op);
+    }
 
-    /// <summary>dt_c += factor·(−log p_c) (the gradient with respect to probability targets).</summary>
-    public static void AddNegLogProbability<T>(ReadOnlySpan<T> row, double max, double logSum, double factor, Span<T> gradient)
-        where T : unmanaged, IFloatingPointIeee754<T> =>
-        Simd.MapAdd(row, gradient, new NegLogProbabilityOp(max, logSum, factor));
+    /// <summary>dz_c (+)= factor·p_c − scale·a_c, for every class c.</summary>
+    public static void ScaledSoftmaxMinus<T>(ReadOnlySpan<T> row, ReadOnlySpan<T> coefficients, double max, double logSum, double factor, double scale,
+        Span<T> gradient, bool accumulate) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        var op = new ScaledSoftmaxMinusOp(max, logSum, factor, scale);
+        if (accumulate) Simd.ZipAdd(row, coefficients, gradient, op);
+        else Simd.Zip(row, coefficients, gradient, op);
+    }
 
-    /// <summary>dt_c += factor·w_c·(−log p_c).</summary>
-    public static void AddWeightedNegLogProbability<T>(ReadOnlySpan<T> row, ReadOnlySpan<T> weights, double max, double logSum, double factor, Span<T> gradient)
-        where T : unmanaged, IFloatingPointIeee754<T> =>
-        Simd.ZipAdd(row, weights, gradient, new WeightedNegLogProbabilityOp(max, logSum, factor));
+    /// <summary>dt_c (+)= factor·(−log p_c) (the gradient with respect to probability targets).</summary>
+    public static void NegLogProbability<T>(ReadOnlySpan<T> row, double max, double logSum, double factor, Span<T> gradient, bool accumulate)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        var op = new NegLogProbabilityOp(max, logSum, factor);
+        if (accumulate) Simd.MapAdd(row, gradient, op);
+        else Simd.Map(row, gradient, op);
+    }
+
+    /// <summary>dt_c (+)= factor·w_c·(−log p_c).</summary>
+    public static void WeightedNegLogProbability<T>(ReadOnlySpan<T> row, ReadOnlySpan<T> weights, double max, double logSum, double factor,
+        Span<T> gradient, bool accumulate) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        var op = new WeightedNegLogProbabilityOp(max, logSum, factor);
+        if (accumulate) Simd.ZipAdd(row, weights, gradient, op);
+        else Simd.Zip(row, weights, gradient, op);
+    }
+}
+
+/// <summary>x ↦ e^(x − max).</summary>
+internal readonly struct ExpMinusOp(double max) : IUnaryOp
+{
+    private readonly Constant _max = new(max);
+
+    public T Invoke<T>(T x) where T : unmanaged, IFloatingPointIeee754<T> => T.Exp(x - _max.Get<T>());
+    public Vector128<T> Invoke<T>(Vector128<T> x) where T : unmanaged, IFloatingPointIeee754<T> => HeadMath.Exp(x - Vector128.Create(_max.Get<T>()));
+    public Vector256<T> Invoke<T>(Vector256<T> x) where T : unmanaged, IFloatingPointIeee754<T> => HeadMath.Exp(x - Vector256.Create(_max.Get<T>()));
+    public Vector512<T> Invoke<T>(Vector512<T> x) where T : unmanaged, IFloatingPointIeee754<T> => HeadMath.Exp(x - Vector512.Create(_max.Get<T>()));
 }
 
 /// <summary>
@@ -104,20 +133,19 @@ internal readonly struct WeightedNegLogProbabilityOp(double max, double logSum, 
 /// <summary>x ↦ factor·p(x) − offset, with p(x) = e^((x − m) − log Σ): the softmax recomputed from the row statistics.</summary>
 internal readonly struct ScaledSoftmaxOp(double max, double logSum, double factor, double offset) : IUnaryOp
 {
+    private readonly Constant _max = new(max), _logSum = new(logSum), _factor = new(factor), _offset = new(offset);
+
     public T Invoke<T>(T x) where T : unmanaged, IFloatingPointIeee754<T> =>
-        T.CreateTruncating(factor) * T.Exp((x - T.CreateTruncating(max)) - T.CreateTruncating(logSum)) - T.CreateTruncating(offset);
+        _factor.Get<T>() * T.Exp((x - _max.Get<T>()) - _logSum.Get<T>()) - _offset.Get<T>();
 
     public Vector128<T> Invoke<T>(Vector128<T> x) where T : unmanaged, IFloatingPointIeee754<T> =>
-        Vector128.Create(T.CreateTruncating(factor)) * VectorMath.Exp((x - Vector128.Create(T.CreateTruncating(max))) - Vector128.Create(T.CreateTruncating(logSum)))
-        - Vector128.Create(T.CreateTruncating(offset));
+        Vector128.Create(_factor.Get<T>()) * HeadMath.Exp((x - Vector128.Create(_max.Get<T>())) - Vector128.Create(_logSum.Get<T>())) - Vector128.Create(_offset.Get<T>());
 
     public Vector256<T> Invoke<T>(Vector256<T> x) where T : unmanaged, IFloatingPointIeee754<T> =>
-        Vector256.Create(T.CreateTruncating(factor)) * VectorMath.Exp((x - Vector256.Create(T.CreateTruncating(max))) - Vector256.Create(T.CreateTruncating(logSum)))
-        - Vector256.Create(T.CreateTruncating(offset));
+        Vector256.Create(_factor.Get<T>()) * HeadMath.Exp((x - Vector256.Create(_max.Get<T>())) - Vector256.Create(_logSum.Get<T>())) - Vector256.Create(_offset.Get<T>());
 
     public Vector512<T> Invoke<T>(Vector512<T> x) where T : unmanaged, IFloatingPointIeee754<T> =>
-        Vector512.Create(T.CreateTruncating(factor)) * VectorMath.Exp((x - Vector512.Create(T.CreateTruncating(max))) - Vector512.Create(T.CreateTruncating(logSum)))
-        - Vector512.Create(T.CreateTruncating(offset));
+        Vector512.Create(_factor.Get<T>()) * HeadMath.Exp((x - Vector512.Create(_max.Get<T>())) - Vector512.Create(_logSum.Get<T>())) - Vector512.Create(_offset.Get<T>());
 }
 
 /// <summary>(x, a) ↦ factor·p(x) − scale·a.</summary>

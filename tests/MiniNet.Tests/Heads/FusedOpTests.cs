@@ -36,6 +36,40 @@ public class FusedOpTests
         Assert.Contains("SigmoidBinaryCrossEntropy", Assert.Throws<InvalidOperationException>(bce.Backward).Message);
     }
 
+    public static TheoryData<string> LossKinds() => ["softmax labels", "softmax labels ignored", "softmax probabilities", "sigmoid", "sigmoid weighted"];
+
+    [Theory]
+    [MemberData(nameof(LossKinds))]
+    public void Gradients_accumulate_over_every_use_of_the_logits_and_over_backward_calls(string kind)
+    {
+        // The first rule to reach a gradient stores into a fresh buffer; every later one adds to it.
+        var random = new Generator(48);
+        var values = Tensor.Normal([5, 4], 0, 2, random, DType.Float64);
+        var targets = Tensor.Normal([5, 4], 0, 1, random, DType.Float64).Softmax().RequireGrad();
+        Tensor Loss(Tensor z) => kind switch
+        {
+            "softmax labels" => Losses.SoftmaxCrossEntropy(z, [0, 3, 1, 1, 2], labelSmoothing: 0.1),
+            "softmax labels ignored" => Losses.SoftmaxCrossEntropy(z, [0, -100, 1, -100, 2], reduction: Reduction.Sum),
+            "softmax probabilities" => Losses.SoftmaxCrossEntropy(z, targets, Tensor.Full([4], 0.5, DType.Float64)),
+            "sigmoid" => Losses.SigmoidBinaryCrossEntropy(z, targets),
+            _ => Losses.SigmoidBinaryCrossEntropy(z, targets, posWeight: Tensor.Full([4], 3.0, DType.Float64), reduction: Reduction.Sum),
+        };
+
+        var once = values.Clone().RequireGrad();
+        Loss(once).Backward();
+        var single = HeadAssert.Values(once.Grad!);
+        var singleTargets = targets.Grad is null ? null : HeadAssert.Values(targets.Grad); // label losses leave the targets alone
+
+        var twice = values.Clone().RequireGrad();
+        targets.Grad = null;
+        (Loss(twice) + Loss(twice * 1.0)).Backward(); // a leaf and a non-leaf use
+        HeadAssert.Close(single.Select(v => 2 * v).ToArray(), twice.Grad!, 1e-15, 1e-300, "two uses");
+        if (singleTargets is not null) HeadAssert.Close(singleTargets.Select(v => 2 * v).ToArray(), targets.Grad!, 1e-15, 1e-300, "two uses, targets");
+
+        Loss(twice).Backward(); // onto the existing Grad
+        HeadAssert.Close(single.Select(v => 3 * v).ToArray(), twice.Grad!, 1e-15, 1e-300, "a second backward");
+    }
+
     [Fact]
     public void Results_are_bit_identical_from_run_to_run()
     {
