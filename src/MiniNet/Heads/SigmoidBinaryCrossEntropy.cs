@@ -27,7 +27,6 @@ public static partial class Losses
         int classes = logits.Rank == 0 ? 1 : logits.Shape[-1];
         var weightTerm = WeightTerm(weight, logits, classes);
         var posWeightTerm = WeightTerm(posWeight, logits, classes);
-        bool plain = weight is null && posWeight is null;
 
         var elementLosses = Tensor.Empty(reduction == Reduction.None ? logits.Shape : [0], logits.DType);
         double total = logits.DType == DType.Float32
