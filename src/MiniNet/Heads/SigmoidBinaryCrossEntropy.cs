@@ -12,6 +12,11 @@ public static partial class Losses
     /// without overflow or cancellation for every finite z; its gradient is w·[(pw·y + 1 − y)·σ(z) − pw·y], which is σ(z) − y
     /// without weights.
     /// </summary>
+    /// <remarks>
+    /// Each term is computed in the logits' dtype and the reduction sums in double, so a Mean or Sum is finite
+    /// whenever it fits the dtype — except that one term whose exact value does not fit (in float32,
+    /// w·pw·|z| beyond 3.4e38) is +∞, and so is every reduction over it.
+    /// </remarks>
     /// <param name="logits">Unnormalised scores of any shape: one independent yes/no logit per element.</param>
     /// <param name="targets">The logits' shape, values in [0, 1]: 0/1 labels, or probabilities (soft labels). Differentiable.</param>
     /// <param name="weight">Optional weight of each element's loss, broadcast to the logits' shape; a constant.</param>

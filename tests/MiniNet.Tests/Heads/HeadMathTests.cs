@@ -28,6 +28,17 @@ public class HeadMathTests
 
     [Theory]
     [MemberData(nameof(Widths))]
+    public void Float_exp_is_exactly_1_at_0_and_never_above_1_below_0(int width)
+    {
+        // A softmax probability e^(x − max − log Σ) must never exceed 1.
+        var xs = Enumerable.Range(0, 1 << 16).Select(i => -i / 65536f).Concat([-0f, -1e-30f, -float.Epsilon, -1e-7f, -6e-8f]).ToArray();
+        var ys = Apply(xs, width, Exp, Exp, Exp);
+        Assert.Equal(1f, ys[0]);
+        Assert.All(ys, y => Assert.True(y <= 1f, $"e^x = {y:R} > 1 for some x ≤ 0"));
+    }
+
+    [Theory]
+    [MemberData(nameof(Widths))]
     public void Float_exp_underflows_to_zero_overflows_to_infinity_and_keeps_NaN(int width)
     {
         var ys = Apply([-1000f, float.NegativeInfinity, -float.MaxValue, 1000f, float.PositiveInfinity, float.MaxValue, float.NaN, 88.8f], width, Exp, Exp, Exp);
