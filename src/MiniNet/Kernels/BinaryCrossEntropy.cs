@@ -4,7 +4,7 @@ using System.Runtime.Intrinsics;
 
 namespace MiniNet.Kernels;
 
-// The fused sigmoid + binary cross-entropy, per logit z with two non-negative coefficients α and β:
+// The fused sigmoid + binary cross-entropy, per logit z with two coefficients α and β:
 //
 //     loss = α·softplus(z) + β·softplus(−z)        ∂loss/∂z = α·σ(z) − β·σ(−z)
 //
