@@ -195,19 +195,19 @@ internal readonly struct BceLossOp : ITernaryOp
 
     public Vector128<T> Invoke<T>(Vector128<T> z, Vector128<T> alpha, Vector128<T> beta) where T : unmanaged, IFloatingPointIeee754<T>
     {
-        var log1pE = HeadMath.Log1pUnit(HeadMath.Exp(-Vector128.Abs(z)));
+        var log1pE = HeadMath.Log1pUnit(VectorMath.Exp(-Vector128.Abs(z)));
         return alpha * (Vector128.Max(z, Vector128<T>.Zero) + log1pE) + beta * (Vector128.Max(-z, Vector128<T>.Zero) + log1pE);
     }
 
     public Vector256<T> Invoke<T>(Vector256<T> z, Vector256<T> alpha, Vector256<T> beta) where T : unmanaged, IFloatingPointIeee754<T>
     {
-        var log1pE = HeadMath.Log1pUnit(HeadMath.Exp(-Vector256.Abs(z)));
+        var log1pE = HeadMath.Log1pUnit(VectorMath.Exp(-Vector256.Abs(z)));
         return alpha * (Vector256.Max(z, Vector256<T>.Zero) + log1pE) + beta * (Vector256.Max(-z, Vector256<T>.Zero) + log1pE);
     }
 
     public Vector512<T> Invoke<T>(Vector512<T> z, Vector512<T> alpha, Vector512<T> beta) where T : unmanaged, IFloatingPointIeee754<T>
     {
-        var log1pE = HeadMath.Log1pUnit(HeadMath.Exp(-Vector512.Abs(z)));
+        var log1pE = HeadMath.Log1pUnit(VectorMath.Exp(-Vector512.Abs(z)));
         return alpha * (Vector512.Max(z, Vector512<T>.Zero) + log1pE) + beta * (Vector512.Max(-z, Vector512<T>.Zero) + log1pE);
     }
 }
@@ -224,7 +224,7 @@ internal readonly struct BceGradOp : ITernaryOp
 
     public Vector128<T> Invoke<T>(Vector128<T> z, Vector128<T> alpha, Vector128<T> beta) where T : unmanaged, IFloatingPointIeee754<T>
     {
-        var e = HeadMath.Exp(-Vector128.Abs(z));
+        var e = VectorMath.Exp(-Vector128.Abs(z));
         var large = Vector128<T>.One / (Vector128<T>.One + e);
         var small = e * large;
         var positive = Vector128.GreaterThanOrEqual(z, Vector128<T>.Zero);
@@ -233,7 +233,7 @@ internal readonly struct BceGradOp : ITernaryOp
 
     public Vector256<T> Invoke<T>(Vector256<T> z, Vector256<T> alpha, Vector256<T> beta) where T : unmanaged, IFloatingPointIeee754<T>
     {
-        var e = HeadMath.Exp(-Vector256.Abs(z));
+        var e = VectorMath.Exp(-Vector256.Abs(z));
         var large = Vector256<T>.One / (Vector256<T>.One + e);
         var small = e * large;
         var positive = Vector256.GreaterThanOrEqual(z, Vector256<T>.Zero);
@@ -242,7 +242,7 @@ internal readonly struct BceGradOp : ITernaryOp
 
     public Vector512<T> Invoke<T>(Vector512<T> z, Vector512<T> alpha, Vector512<T> beta) where T : unmanaged, IFloatingPointIeee754<T>
     {
-        var e = HeadMath.Exp(-Vector512.Abs(z));
+        var e = VectorMath.Exp(-Vector512.Abs(z));
         var large = Vector512<T>.One / (Vector512<T>.One + e);
         var small = e * large;
         var positive = Vector512.GreaterThanOrEqual(z, Vector512<T>.Zero);

@@ -78,9 +78,9 @@ internal readonly struct ExpMinusOp(double max) : IUnaryOp
     private readonly Constant _max = new(max);
 
     public T Invoke<T>(T x) where T : unmanaged, IFloatingPointIeee754<T> => T.Exp(x - _max.Get<T>());
-    public Vector128<T> Invoke<T>(Vector128<T> x) where T : unmanaged, IFloatingPointIeee754<T> => HeadMath.Exp(x - Vector128.Create(_max.Get<T>()));
-    public Vector256<T> Invoke<T>(Vector256<T> x) where T : unmanaged, IFloatingPointIeee754<T> => HeadMath.Exp(x - Vector256.Create(_max.Get<T>()));
-    public Vector512<T> Invoke<T>(Vector512<T> x) where T : unmanaged, IFloatingPointIeee754<T> => HeadMath.Exp(x - Vector512.Create(_max.Get<T>()));
+    public Vector128<T> Invoke<T>(Vector128<T> x) where T : unmanaged, IFloatingPointIeee754<T> => VectorMath.Exp(x - Vector128.Create(_max.Get<T>()));
+    public Vector256<T> Invoke<T>(Vector256<T> x) where T : unmanaged, IFloatingPointIeee754<T> => VectorMath.Exp(x - Vector256.Create(_max.Get<T>()));
+    public Vector512<T> Invoke<T>(Vector512<T> x) where T : unmanaged, IFloatingPointIeee754<T> => VectorMath.Exp(x - Vector512.Create(_max.Get<T>()));
 }
 
 /// <summary>
@@ -139,13 +139,13 @@ internal readonly struct ScaledSoftmaxOp(double max, double logSum, double facto
         _factor.Get<T>() * T.Exp((x - _max.Get<T>()) - _logSum.Get<T>()) - _offset.Get<T>();
 
     public Vector128<T> Invoke<T>(Vector128<T> x) where T : unmanaged, IFloatingPointIeee754<T> =>
-        Vector128.Create(_factor.Get<T>()) * HeadMath.Exp((x - Vector128.Create(_max.Get<T>())) - Vector128.Create(_logSum.Get<T>())) - Vector128.Create(_offset.Get<T>());
+        Vector128.Create(_factor.Get<T>()) * VectorMath.Exp((x - Vector128.Create(_max.Get<T>())) - Vector128.Create(_logSum.Get<T>())) - Vector128.Create(_offset.Get<T>());
 
     public Vector256<T> Invoke<T>(Vector256<T> x) where T : unmanaged, IFloatingPointIeee754<T> =>
-        Vector256.Create(_factor.Get<T>()) * HeadMath.Exp((x - Vector256.Create(_max.Get<T>())) - Vector256.Create(_logSum.Get<T>())) - Vector256.Create(_offset.Get<T>());
+        Vector256.Create(_factor.Get<T>()) * VectorMath.Exp((x - Vector256.Create(_max.Get<T>())) - Vector256.Create(_logSum.Get<T>())) - Vector256.Create(_offset.Get<T>());
 
     public Vector512<T> Invoke<T>(Vector512<T> x) where T : unmanaged, IFloatingPointIeee754<T> =>
-        Vector512.Create(_factor.Get<T>()) * HeadMath.Exp((x - Vector512.Create(_max.Get<T>())) - Vector512.Create(_logSum.Get<T>())) - Vector512.Create(_offset.Get<T>());
+        Vector512.Create(_factor.Get<T>()) * VectorMath.Exp((x - Vector512.Create(_max.Get<T>())) - Vector512.Create(_logSum.Get<T>())) - Vector512.Create(_offset.Get<T>());
 }
 
 /// <summary>(x, a) ↦ factor·p(x) − scale·a.</summary>

@@ -12,29 +12,17 @@ namespace MiniNet.Kernels;
 /// </summary>
 internal static class VectorMath
 {
-    // Float exp goes through double lanes: the runtime's float Vector*.Exp is off by up to 2 ulps, and
-    // gives e^0 = 1.0000001 (so a softmax's top term, or exp of a log-probability of 0, would exceed 1);
-    // the double exp rounded to float is correctly rounded in practice and exact at 0.
-    public static Vector128<T> Exp<T>(Vector128<T> x) where T : unmanaged, IFloatingPointIeee754<T>
-    {
-        if (typeof(T) != typeof(float)) return Vector128.Exp(x.AsDouble()).As<double, T>();
-        var (lower, upper) = Vector128.Widen(x.AsSingle());
-        return Vector128.Narrow(Vector128.Exp(lower), Vector128.Exp(upper)).As<float, T>();
-    }
+    // Float exp is MiniNet's own inlined polynomial (FloatExp: within 1 ulp over the whole range, exactly 1
+    // at 0, never above 1 below 0), about 3× faster than the runtime's float Vector*.Exp, which is an
+    // out-of-line call and is off by up to 2 ulps (e^0 = 1.0000001). Double exp is the runtime's.
+    public static Vector128<T> Exp<T>(Vector128<T> x) where T : unmanaged, IFloatingPointIeee754<T> =>
+        typeof(T) == typeof(float) ? FloatExp.Exp(x.AsSingle()).As<float, T>() : Vector128.Exp(x.AsDouble()).As<double, T>();
 
-    public static Vector256<T> Exp<T>(Vector256<T> x) where T : unmanaged, IFloatingPointIeee754<T>
-    {
-        if (typeof(T) != typeof(float)) return Vector256.Exp(x.AsDouble()).As<double, T>();
-        var (lower, upper) = Vector256.Widen(x.AsSingle());
-        return Vector256.Narrow(Vector256.Exp(lower), Vector256.Exp(upper)).As<float, T>();
-    }
+    public static Vector256<T> Exp<T>(Vector256<T> x) where T : unmanaged, IFloatingPointIeee754<T> =>
+        typeof(T) == typeof(float) ? FloatExp.Exp(x.AsSingle()).As<float, T>() : Vector256.Exp(x.AsDouble()).As<double, T>();
 
-    public static Vector512<T> Exp<T>(Vector512<T> x) where T : unmanaged, IFloatingPointIeee754<T>
-    {
-        if (typeof(T) != typeof(float)) return Vector512.Exp(x.AsDouble()).As<double, T>();
-        var (lower, upper) = Vector512.Widen(x.AsSingle());
-        return Vector512.Narrow(Vector512.Exp(lower), Vector512.Exp(upper)).As<float, T>();
-    }
+    public static Vector512<T> Exp<T>(Vector512<T> x) where T : unmanaged, IFloatingPointIeee754<T> =>
+        typeof(T) == typeof(float) ? FloatExp.Exp(x.AsSingle()).As<float, T>() : Vector512.Exp(x.AsDouble()).As<double, T>();
 
     public static Vector128<T> Log<T>(Vector128<T> x) where T : unmanaged, IFloatingPointIeee754<T> =>
         typeof(T) == typeof(float) ? Vector128.Log(x.AsSingle()).As<float, T>() : Vector128.Log(x.AsDouble()).As<double, T>();

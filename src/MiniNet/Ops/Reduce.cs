@@ -39,8 +39,8 @@ public sealed partial class Tensor
         var (outer, length, inner) = Shape.SplitAt(resolved);
         if (length == 0) throw new InvalidOperationException($"ArgMax: axis {axis} of {Shape} is empty.");
         var indices = new int[outer * inner];
-        if (DType == DType.Float32) Kernels.Reduction.ArgMax(Span<float>(), outer, length, inner, indices);
-        else Kernels.Reduction.ArgMax(Span<double>(), outer, length, inner, indices);
+        if (DType == DType.Float32) AxisReduction.ArgMax(Span<float>(), outer, length, inner, indices);
+        else AxisReduction.ArgMax(Span<double>(), outer, length, inner, indices);
         return indices;
     }
 
@@ -71,8 +71,8 @@ public sealed partial class Tensor
                 case ReduceKind.Mean: grads.AddBroadcast(this, gKept / length); break;  // dx += g / n
                 default:                                                          // dx += g / ties at the maxima
                     var buffer = grads.Buffer(this);
-                    if (DType == DType.Float32) Kernels.Reduction.MaxBackward(Span<float>(), y.Span<float>(), g.Span<float>(), outer, length, inner, buffer.Span<float>());
-                    else Kernels.Reduction.MaxBackward(Span<double>(), y.Span<double>(), g.Span<double>(), outer, length, inner, buffer.Span<double>());
+                    if (DType == DType.Float32) AxisReduction.MaxBackward(Span<float>(), y.Span<float>(), g.Span<float>(), outer, length, inner, buffer.Span<float>());
+                    else AxisReduction.MaxBackward(Span<double>(), y.Span<double>(), g.Span<double>(), outer, length, inner, buffer.Span<double>());
                     break;
             }
         });
@@ -83,10 +83,10 @@ public sealed partial class Tensor
     {
         if (kind == ReduceKind.Max)
         {
-            Kernels.Reduction.Max(x, outer, length, inner, y);
+            AxisReduction.Max(x, outer, length, inner, y);
             return;
         }
-        Kernels.Reduction.Sum(x, outer, length, inner, y);
+        AxisReduction.Sum(x, outer, length, inner, y);
         if (kind == ReduceKind.Mean) Simd.Zip(y, T.CreateTruncating(length), y, new DivideOp());
     }
 }

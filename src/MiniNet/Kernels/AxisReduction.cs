@@ -7,7 +7,7 @@ namespace MiniNet.Kernels;
 /// Reductions along one axis of a tensor seen as [outer, length, inner]: dst[o, i] = reduce over k of src[o, k, i].
 /// The last axis (inner = 1) reduces contiguous rows; any other axis adds whole contiguous inner rows.
 /// </summary>
-internal static class Reduction
+internal static class AxisReduction
 {
     public static void Sum<T>(ReadOnlySpan<T> src, int outer, int length, int inner, Span<T> dst)
         where T : unmanaged, IFloatingPointIeee754<T>
