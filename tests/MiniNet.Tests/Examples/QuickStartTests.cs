@@ -39,3 +39,22 @@ public sealed class ConsoleCollection
 {
     public const string Name = "Console";
 }
+
+public class ReadmeSnippetTests
+{
+    [Fact]
+    public void Tensors_and_tape_snippet_fills_both_gradients()
+    {
+        var (x, w) = ReadmeSnippets.TensorsAndTape();
+        Assert.Equal(x.Shape, x.Grad!.Shape);
+        Assert.Equal(w.Shape, w.Grad!.Shape);
+        Assert.Contains(w.Grad.ToArray<float>(), g => g != 0);
+    }
+
+    [Fact]
+    public void Gradient_check_snippet_passes()
+    {
+        var result = ReadmeSnippets.GradientCheck();
+        Assert.True(result.Passed, result.Report);
+    }
+}
