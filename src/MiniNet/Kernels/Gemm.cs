@@ -11,61 +11,117 @@ internal static class Gemm
     /// <summary>
     /// C = op(A)·op(B) (or C += … when <paramref name="accumulate"/>), where op(A) is m×k and op(B) is k×n.
     /// A is stored m×k, or k×m when <paramref name="transposeA"/>; B is k×n, or n×k when <paramref name="transposeB"/>.
+    /// Runs on the calling thread.
     /// </summary>
     public static void Multiply<T>(ReadOnlySpan<T> a, bool transposeA, ReadOnlySpan<T> b, bool transposeB, Span<T> c,
         int m, int k, int n, bool accumulate) where T : unmanaged, IFloatingPointIeee754<T>
     {
-        if (!accumulate) c[..(m * n)].Clear();
-        if (m == 0 || n == 0 || k == 0) return;
-        T[]? aCopy = null, bCopy = null;
-        if (transposeA) a = aCopy = Transposed(a, k, m);
-        if (transposeB) b = bCopy = Transposed(b, n, k);
-        // Row by row: C[i, :] += A[i, p] · B[p, :], each an axpy over a contiguous row of B.
-        for (int i = 0; i < m; i++)
+        CheckSizes(a.Length, b.Length, c.Length, m, k, n);
+        if (m == 0 || n == 0) return;
+        if (k == 0)
         {
-            var cRow = c.Slice(i * n, n);
-            for (int p = 0; p < k; p++)
+            if (!accumulate) c[..(m * n)].Clear();
+            return;
+        }
+        Blocked(a, transposeA, b, transposeB, c, m, k, n, accumulate, 0, m, 0, n);
+    }
+
+    private static void CheckSizes(int aLength, int bLength, int cLength, int m, int k, int n)
+    {
+        if (m < 0 || k < 0 || n < 0)
+            throw new ArgumentOutOfRangeException(nameof(m), $"Gemm: dimensions m={m}, k={k}, n={n} must not be negative.");
+        if (aLength < (long)m * k || bLength < (long)k * n || cLength < (long)m * n)
+            throw new ArgumentException($"Gemm: an {m}×{k} by {k}×{n} product needs A, B and C of at least {(long)m * k}, {(long)k * n} and {(long)m * n} elements, not {aLength}, {bLength} and {cLength}.");
+    }
+
+    /// <summary>C[rows, columns] of the product, by the widest micro-kernel the hardware runs.</summary>
+    private static void Blocked<T>(ReadOnlySpan<T> a, bool transposeA, ReadOnlySpan<T> b, bool transposeB, Span<T> c,
+        int m, int k, int n, bool accumulate, int rowStart, int rowEnd, int columnStart, int columnEnd)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        if (Vector512.IsHardwareAccelerated)
+            Blocked<T, Kernel8x3<T, Vector512<T>, Lanes512<T>>>(a, transposeA, b, transposeB, c, m, k, n, accumulate, rowStart, rowEnd, columnStart, columnEnd);
+        else if (Vector256.IsHardwareAccelerated)
+            Blocked<T, Kernel6x2<T, Vector256<T>, Lanes256<T>>>(a, transposeA, b, transposeB, c, m, k, n, accumulate, rowStart, rowEnd, columnStart, columnEnd);
+        else if (Vector128.IsHardwareAccelerated)
+            Blocked<T, Kernel6x2<T, Vector128<T>, Lanes128<T>>>(a, transposeA, b, transposeB, c, m, k, n, accumulate, rowStart, rowEnd, columnStart, columnEnd);
+        else
+            Blocked<T, Kernel6x2<T, T, Lanes1<T>>>(a, transposeA, b, transposeB, c, m, k, n, accumulate, rowStart, rowEnd, columnStart, columnEnd);
+    }
+
+    // Cache blocking (GotoBLAS/BLIS): a KC-deep B micro-panel (KC×NR) stays in L1 while the micro-kernel sweeps
+    // the A block past it; the packed A block (MC×KC) stays in L2; the packed B panel (KC×NC) in L3.
+    // KC = 1 KiB of elements: a 48-float B micro-panel is then 48 KiB… TUNE
+    internal static int DepthBlockBytes = 1024;
+    internal static int RowBlockBytes = 256 * 1024;
+    internal static int ColumnBlock = 2048;
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void Blocked<T, TKernel>(ReadOnlySpan<T> a, bool transposeA, ReadOnlySpan<T> b, bool transposeB, Span<T> c,
+        int m, int k, int n, bool accumulate, int rowStart, int rowEnd, int columnStart, int columnEnd)
+        where T : unmanaged, IFloatingPointIeee754<T> where TKernel : struct, IMicroKernel<T>
+    {
+        int mr = TKernel.Rows, nr = TKernel.Columns;
+        int kcMax = Math.Max(16, DepthBlockBytes / Unsafe.SizeOf<T>());
+        int mcMax = Math.Max(mr, RowBlockBytes / (kcMax * Unsafe.SizeOf<T>()) / mr * mr);
+        int ncMax = Math.Max(nr, ColumnBlock / nr * nr);
+        int kcBlock = Math.Min(kcMax, k);
+        int mcBlock = Math.Min(mcMax, RoundUp(rowEnd - rowStart, mr));
+        int ncBlock = Math.Min(ncMax, RoundUp(columnEnd - columnStart, nr));
+        var buffers = GemmBuffers<T>.ForThisThread(mcBlock * kcBlock, kcBlock * ncBlock);
+        Span<T> packedA = buffers.A, packedB = buffers.B;
+        Span<T> tile = stackalloc T[mr * nr];
+        ref T cOrigin = ref MemoryMarshal.GetReference(c);
+
+        for (int jc = columnStart; jc < columnEnd; jc += ncBlock)
+        {
+            int nc = Math.Min(ncBlock, columnEnd - jc);
+            for (int pc = 0; pc < k; pc += kcBlock)
             {
-                Axpy(a[i * k + p], b.Slice(p * n, n), cRow);
+                int kc = Math.Min(kcBlock, k - pc);
+                // After the first KC block the tile continues the chain from what C holds: one pass, no extra add.
+                bool addToC = accumulate || pc > 0;
+                GemmPacking.PackB(b, transposeB, k, n, pc, kc, jc, nc, nr, packedB);
+                for (int ic = rowStart; ic < rowEnd; ic += mcBlock)
+                {
+                    int mc = Math.Min(mcBlock, rowEnd - ic);
+                    GemmPacking.PackA(a, transposeA, m, k, ic, mc, pc, kc, mr, packedA);
+                    for (int jr = 0; jr < nc; jr += nr)
+                    {
+                        ref T bPanel = ref packedB[jr * kc];
+                        int columns = Math.Min(nr, nc - jr);
+                        for (int ir = 0; ir < mc; ir += mr)
+                        {
+                            ref T aPanel = ref packedA[ir * kc];
+                            int rows = Math.Min(mr, mc - ir);
+                            ref T cTile = ref Unsafe.Add(ref cOrigin, (nint)(ic + ir) * n + jc + jr);
+                            if (rows == mr && columns == nr)
+                                TKernel.Run(kc, ref aPanel, ref bPanel, ref cTile, n, addToC);
+                            else
+                                EdgeTile<T, TKernel>(kc, ref aPanel, ref bPanel, ref cTile, n, addToC, rows, columns, tile);
+                        }
+                    }
+                }
             }
         }
     }
 
-    /// <summary>y += alpha·x.</summary>
-    private static void Axpy<T>(T alpha, ReadOnlySpan<T> x, Span<T> y) where T : unmanaged, IFloatingPointIeee754<T>
+    /// <summary>A partial tile at the bottom or right edge: the kernel runs on a full-size scratch tile and only the valid part reaches C.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void EdgeTile<T, TKernel>(int depth, ref T aPanel, ref T bPanel, ref T c, int ldc, bool addToC,
+        int rows, int columns, Span<T> tile)
+        where T : unmanaged, IFloatingPointIeee754<T> where TKernel : struct, IMicroKernel<T>
     {
-        ref T xs = ref MemoryMarshal.GetReference(x);
-        ref T ys = ref MemoryMarshal.GetReference(y);
-        nuint n = (nuint)x.Length, i = 0;
-        if (Vector512.IsHardwareAccelerated)
-        {
-            var va = Vector512.Create(alpha);
-            for (; i + (nuint)Vector512<T>.Count <= n; i += (nuint)Vector512<T>.Count)
-                VectorMath.MultiplyAdd(va, Vector512.LoadUnsafe(ref xs, i), Vector512.LoadUnsafe(ref ys, i)).StoreUnsafe(ref ys, i);
-        }
-        if (Vector256.IsHardwareAccelerated)
-        {
-            var va = Vector256.Create(alpha);
-            for (; i + (nuint)Vector256<T>.Count <= n; i += (nuint)Vector256<T>.Count)
-                VectorMath.MultiplyAdd(va, Vector256.LoadUnsafe(ref xs, i), Vector256.LoadUnsafe(ref ys, i)).StoreUnsafe(ref ys, i);
-        }
-        if (Vector128.IsHardwareAccelerated)
-        {
-            var va = Vector128.Create(alpha);
-            for (; i + (nuint)Vector128<T>.Count <= n; i += (nuint)Vector128<T>.Count)
-                VectorMath.MultiplyAdd(va, Vector128.LoadUnsafe(ref xs, i), Vector128.LoadUnsafe(ref ys, i)).StoreUnsafe(ref ys, i);
-        }
-        for (; i < n; i++)
-            Unsafe.Add(ref ys, i) = VectorMath.MultiplyAdd(alpha, Unsafe.Add(ref xs, i), Unsafe.Add(ref ys, i));
+        int nr = TKernel.Columns;
+        if (addToC)
+            for (int r = 0; r < rows; r++)
+                MemoryMarshal.CreateReadOnlySpan(ref Unsafe.Add(ref c, (nint)r * ldc), columns).CopyTo(tile.Slice(r * nr, columns));
+        TKernel.Run(depth, ref aPanel, ref bPanel, ref MemoryMarshal.GetReference(tile), nr, addToC);
+        for (int r = 0; r < rows; r++)
+            tile.Slice(r * nr, columns).CopyTo(MemoryMarshal.CreateSpan(ref Unsafe.Add(ref c, (nint)r * ldc), columns));
     }
 
-    /// <summary>The transpose of a rows×cols row-major matrix, as a new cols×rows array.</summary>
-    private static T[] Transposed<T>(ReadOnlySpan<T> source, int rows, int cols) where T : unmanaged
-    {
-        var result = GC.AllocateUninitializedArray<T>(rows * cols);
-        Transpose(source, result, rows, cols);
-        return result;
-    }
+    private static int RoundUp(int value, int multiple) => (value + multiple - 1) / multiple * multiple;
 
     /// <summary>Writes the transpose of a rows×cols row-major matrix into <paramref name="destination"/> (cols×rows), in cache-sized tiles.</summary>
     public static void Transpose<T>(ReadOnlySpan<T> source, Span<T> destination, int rows, int cols) where T : unmanaged
@@ -79,5 +135,22 @@ internal static class Gemm
             for (int col = c0; col < cEnd; col++)
                 destination[col * rows + r] = source[r * cols + col];
         }
+    }
+}
+
+/// <summary>Each thread's packing buffers, kept between calls so that a product allocates nothing once warm.</summary>
+internal sealed class GemmBuffers<T> where T : unmanaged
+{
+    [ThreadStatic] private static GemmBuffers<T>? t_buffers;
+
+    public T[] A = [];
+    public T[] B = [];
+
+    public static GemmBuffers<T> ForThisThread(int aLength, int bLength)
+    {
+        var buffers = t_buffers ??= new GemmBuffers<T>();
+        if (buffers.A.Length < aLength) buffers.A = GC.AllocateUninitializedArray<T>(aLength);
+        if (buffers.B.Length < bLength) buffers.B = GC.AllocateUninitializedArray<T>(bLength);
+        return buffers;
     }
 }
