@@ -11,19 +11,36 @@ internal static class Gemm
     /// <summary>
     /// C = op(A)·op(B) (or C += … when <paramref name="accumulate"/>), where op(A) is m×k and op(B) is k×n.
     /// A is stored m×k, or k×m when <paramref name="transposeA"/>; B is k×n, or n×k when <paramref name="transposeB"/>.
-    /// Runs on the calling thread.
+    /// Large products are split across one thread per core; the result does not depend on the split.
+    /// </summary>
+    public static void Multiply<T>(ReadOnlyMemory<T> a, bool transposeA, ReadOnlyMemory<T> b, bool transposeB, Memory<T> c,
+        int m, int k, int n, bool accumulate) where T : unmanaged, IFloatingPointIeee754<T> =>
+        Multiply(a, transposeA, b, transposeB, c, m, k, n, accumulate, Environment.ProcessorCount);
+
+    /// <summary>As the overload without <paramref name="maxWorkers"/>, on at most that many threads (tests compare 1 with several).</summary>
+    internal static void Multiply<T>(ReadOnlyMemory<T> a, bool transposeA, ReadOnlyMemory<T> b, bool transposeB, Memory<T> c,
+        int m, int k, int n, bool accumulate, int maxWorkers) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        CheckSizes(a.Length, b.Length, c.Length, m, k, n);
+        if (IsTrivial(c.Span, m, k, n, accumulate)) return;
+        var plan = GemmPlan.For<T>(transposeA, transposeB, m, k, n, maxWorkers);
+        if (plan.Parts > 1)
+            GemmJob<T>.Run(plan, a, transposeA, b, transposeB, c, m, k, n, accumulate);
+        else
+            Compute(plan.Path, a.Span, transposeA, b.Span, transposeB, c.Span, m, k, n, accumulate, 0, m, 0, n);
+    }
+
+    /// <summary>
+    /// C = op(A)·op(B) (or C += … when <paramref name="accumulate"/>), as the <see cref="Memory{T}"/> overload,
+    /// but always on the calling thread (spans cannot be handed to other threads).
     /// </summary>
     public static void Multiply<T>(ReadOnlySpan<T> a, bool transposeA, ReadOnlySpan<T> b, bool transposeB, Span<T> c,
         int m, int k, int n, bool accumulate) where T : unmanaged, IFloatingPointIeee754<T>
     {
         CheckSizes(a.Length, b.Length, c.Length, m, k, n);
-        if (m == 0 || n == 0) return;
-        if (k == 0)
-        {
-            if (!accumulate) c[..(m * n)].Clear();
-            return;
-        }
-        Blocked(a, transposeA, b, transposeB, c, m, k, n, accumulate, 0, m, 0, n);
+        if (IsTrivial(c, m, k, n, accumulate)) return;
+        var plan = GemmPlan.For<T>(transposeA, transposeB, m, k, n, workers: 1);
+        Compute(plan.Path, a, transposeA, b, transposeB, c, m, k, n, accumulate, 0, m, 0, n);
     }
 
     private static void CheckSizes(int aLength, int bLength, int cLength, int m, int k, int n)
@@ -32,6 +49,41 @@ internal static class Gemm
             throw new ArgumentOutOfRangeException(nameof(m), $"Gemm: dimensions m={m}, k={k}, n={n} must not be negative.");
         if (aLength < (long)m * k || bLength < (long)k * n || cLength < (long)m * n)
             throw new ArgumentException($"Gemm: an {m}×{k} by {k}×{n} product needs A, B and C of at least {(long)m * k}, {(long)k * n} and {(long)m * n} elements, not {aLength}, {bLength} and {cLength}.");
+    }
+
+    /// <summary>An empty C, or an empty sum (k = 0: C = 0, or C unchanged when accumulating).</summary>
+    private static bool IsTrivial<T>(Span<T> c, int m, int k, int n, bool accumulate) where T : unmanaged
+    {
+        if (m == 0 || n == 0) return true;
+        if (k != 0) return false;
+        if (!accumulate) c[..(m * n)].Clear();
+        return true;
+    }
+
+    /// <summary>The block C[rowStart..rowEnd, columnStart..columnEnd] of the product, by <paramref name="path"/>.</summary>
+    internal static void Compute<T>(GemmPath path, ReadOnlySpan<T> a, bool transposeA, ReadOnlySpan<T> b, bool transposeB, Span<T> c,
+        int m, int k, int n, bool accumulate, int rowStart, int rowEnd, int columnStart, int columnEnd)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        switch (path)
+        {
+            case GemmPath.ColumnDots: // one column of C: c[i] = A[i, :]·b
+                Gemv.Dots(a, k, b, c, rowStart, rowEnd, accumulate);
+                break;
+            case GemmPath.RowDots: // each row of C: C[i, j] = A[i, :]·B[j, :] with B stored n×k
+                for (int i = rowStart; i < rowEnd; i++)
+                    Gemv.Dots(b, k, a.Slice(i * k, k), c.Slice(i * n, n), columnStart, columnEnd, accumulate);
+                break;
+            case GemmPath.RowCombination: // one row of C: c = Σ_p a[p]·B[p, :]
+                Gemv.CombineRows(b, k, n, a, c, columnStart, columnEnd, accumulate);
+                break;
+            case GemmPath.ColumnCombination: // one column of C: c = Σ_p b[p]·A[p, :] with A stored k×m
+                Gemv.CombineRows(a, k, m, b, c, rowStart, rowEnd, accumulate);
+                break;
+            default:
+                Blocked(a, transposeA, b, transposeB, c, m, k, n, accumulate, rowStart, rowEnd, columnStart, columnEnd);
+                break;
+        }
     }
 
     /// <summary>C[rows, columns] of the product, by the widest micro-kernel the hardware runs.</summary>

@@ -69,12 +69,13 @@ public sealed partial class Tensor
     private static void Multiply(Tensor x, int xOffset, bool transposeX, Tensor y, int yOffset, bool transposeY,
         Tensor c, int cOffset, int rows, int inner, int cols)
     {
+        // Memory rather than spans: a large product is split across threads, and spans cannot cross threads.
         if (x.DType == DType.Float32)
-            Gemm.Multiply(x.Span<float>().Slice(xOffset, rows * inner), transposeX, y.Span<float>().Slice(yOffset, inner * cols), transposeY,
-                c.Span<float>().Slice(cOffset, rows * cols), rows, inner, cols, accumulate: true);
+            Gemm.Multiply<float>(x.Storage<float>().AsMemory(xOffset, rows * inner), transposeX, y.Storage<float>().AsMemory(yOffset, inner * cols), transposeY,
+                c.Storage<float>().AsMemory(cOffset, rows * cols), rows, inner, cols, accumulate: true);
         else
-            Gemm.Multiply(x.Span<double>().Slice(xOffset, rows * inner), transposeX, y.Span<double>().Slice(yOffset, inner * cols), transposeY,
-                c.Span<double>().Slice(cOffset, rows * cols), rows, inner, cols, accumulate: true);
+            Gemm.Multiply<double>(x.Storage<double>().AsMemory(xOffset, rows * inner), transposeX, y.Storage<double>().AsMemory(yOffset, inner * cols), transposeY,
+                c.Storage<double>().AsMemory(cOffset, rows * cols), rows, inner, cols, accumulate: true);
     }
 
     /// <summary>For each matrix of the broadcast batch, the index of the operand's matrix that feeds it.</summary>

@@ -1,0 +1,74 @@
+using System.Numerics;
+using System.Runtime.Intrinsics;
+
+namespace MiniNet.Kernels;
+
+/// <summary>Which loop computes a product: the blocked GEMM, or one of the matrix–vector forms for thin shapes.</summary>
+internal enum GemmPath
+{
+    /// <summary>Packed, cache-blocked GEMM with a register-blocked micro-kernel.</summary>
+    Blocked,
+
+    /// <summary>C[i, j] = A[i, :]·B[j, :] as dot products: op(A)'s rows and op(B)'s columns both lie along memory (B stored n×k), and C is narrow.</summary>
+    RowDots,
+
+    /// <summary>n = 1 and A's rows lie along memory: c[i] = A[i, :]·b.</summary>
+    ColumnDots,
+
+    /// <summary>m = 1 and B stored k×n: the row of C is Σ_p a[p]·B[p, :].</summary>
+    RowCombination,
+
+    /// <summary>n = 1 and A stored k×m: the column of C is Σ_p b[p]·Aᵀ[p, :].</summary>
+    ColumnCombination,
+}
+
+/// <summary>How one product is computed: its path, and how its C is cut into parts for the worker threads.</summary>
+internal readonly record struct GemmPlan(GemmPath Path, int Parts, bool SplitRows, int Step)
+{
+    // Below about this many flops (2·m·n·k) a product runs on one thread: waking a second one costs a few
+    // microseconds, about what it would save. Measured on gemm shapes from 64³ up: see the bench project.
+    internal static long ParallelMinFlops { get; set; } = 2L * 96 * 96 * 96;
+
+    // A narrow C (X·Wᵀ into 10 classes) wastes most of a 48-column micro-tile; dot products waste nothing there.
+    private const int RowDotsMaxColumns = 16;
+
+    public static GemmPlan For<T>(bool transposeA, bool transposeB, int m, int k, int n, int workers)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        GemmPath path;
+        if (n == 1) path = !transposeA || m == 1 ? GemmPath.ColumnDots : GemmPath.ColumnCombination;
+        else if (m == 1) path = transposeB ? GemmPath.RowDots : GemmPath.RowCombination;
+        else if (!transposeA && transposeB && n <= RowDotsMaxColumns) path = GemmPath.RowDots;
+        else path = GemmPath.Blocked;
+
+        // Every part is a rectangle of C computed start to finish by one thread, k in order: the bits of the
+        // result cannot depend on the number of parts or on which thread takes which.
+        long flops = 2L * m * n * k;
+        if (workers <= 1 || flops < ParallelMinFlops) return new GemmPlan(path, 1, true, m);
+        bool splitRows = path switch
+        {
+            GemmPath.ColumnDots or GemmPath.ColumnCombination => true,
+            GemmPath.RowCombination => false,
+            GemmPath.RowDots => m > 1,
+            // Each part packs all of the operand it does not split: duplicate the smaller one.
+            _ => m > n,
+        };
+        int extent = splitRows ? m : n;
+        int align = path == GemmPath.Blocked ? (splitRows ? KernelRows<T>() : KernelColumns<T>()) : 16;
+        int step = (extent + workers - 1) / workers;
+        step = (step + align - 1) / align * align;
+        int parts = (extent + step - 1) / step;
+        return new GemmPlan(path, parts, splitRows, step);
+    }
+
+    /// <summary>MR of the micro-kernel <see cref="Gemm"/> picks for this hardware.</summary>
+    public static int KernelRows<T>() where T : unmanaged, IFloatingPointIeee754<T> =>
+        Vector512.IsHardwareAccelerated ? 8 : 6;
+
+    /// <summary>NR of the micro-kernel <see cref="Gemm"/> picks for this hardware.</summary>
+    public static int KernelColumns<T>() where T : unmanaged, IFloatingPointIeee754<T> =>
+        Vector512.IsHardwareAccelerated ? 3 * Vector512<T>.Count
+        : Vector256.IsHardwareAccelerated ? 2 * Vector256<T>.Count
+        : Vector128.IsHardwareAccelerated ? 2 * Vector128<T>.Count
+        : 2;
+}
