@@ -92,6 +92,7 @@ internal static class GemmPacking
     /// dst[p·width + r] = src[r·stride + p] for r &lt; valid (zeros for valid ≤ r &lt; width), p &lt; depth: a transpose,
     /// four source rows at a time in 4×4 register blocks where the hardware has the shuffles, one value at a time otherwise.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Interleave<T>(ref T src, int stride, int valid, int width, int depth, ref T dst)
         where T : unmanaged, IFloatingPointIeee754<T>
     {

@@ -3,9 +3,11 @@ using System.Numerics;
 namespace MiniNet.Kernels;
 
 /// <summary>
-/// One product split across threads: the calling thread and up to Parts−1 thread-pool threads take parts
-/// (rectangles of C) from a shared counter until none is left. The job object is reused: it goes back to a
-/// one-slot pool once the last thread that could touch it has let go, so a warm product allocates nothing.
+/// One product (or one chunk of it) split across threads: the calling thread and up to Workers−1 thread-pool
+/// threads take parts (rectangles of C) from a shared counter until none is left. On the blocked path the calling
+/// thread first packs the shared operand while the helpers wake up; a helper that is quicker waits for it.
+/// The job object is reused: it returns to a one-slot pool once the last thread that could touch it has let go,
+/// so a warm product allocates nothing.
 /// </summary>
 internal sealed class GemmJob<T> : IThreadPoolWorkItem where T : unmanaged, IFloatingPointIeee754<T>
 {
@@ -16,22 +18,31 @@ internal sealed class GemmJob<T> : IThreadPoolWorkItem where T : unmanaged, IFlo
     private ReadOnlyMemory<T> _a, _b;
     private Memory<T> _c;
     private bool _transposeA, _transposeB, _accumulate;
-    private int _m, _k, _n;
-    private int _nextPart, _partsLeft, _holders;
+    private int _m, _k, _n, _chunkStart, _chunk;
+    private T[]? _shared;
+    private int _sharedReady, _nextPart, _partsLeft, _holders;
 
+    /// <summary>Computes the chunk [chunkStart, chunkStart + chunk) of C on the blocked path (columns when C is cut into rows, rows otherwise), or all of C on the others.</summary>
     public static void Run(GemmPlan plan, ReadOnlyMemory<T> a, bool transposeA, ReadOnlyMemory<T> b, bool transposeB, Memory<T> c,
-        int m, int k, int n, bool accumulate)
+        int m, int k, int n, bool accumulate, int chunkStart, int chunk)
     {
         var job = Interlocked.Exchange(ref s_spare, null) ?? new GemmJob<T>();
-        (job._plan, job._a, job._b, job._c) = (plan, a, b, c);
+        (job._plan, job._a, job._b, job._c, job._shared) = (plan, a, b, c, null);
         (job._transposeA, job._transposeB, job._accumulate, job._m, job._k, job._n) = (transposeA, transposeB, accumulate, m, k, n);
-        int helpers = plan.Parts - 1;
-        job._nextPart = 0;
-        job._partsLeft = plan.Parts;
-        job._holders = 1 + helpers;
+        (job._chunkStart, job._chunk) = (chunkStart, chunk);
+        int helpers = plan.Workers - 1;
+        (job._sharedReady, job._nextPart, job._partsLeft, job._holders) = (0, 0, plan.Parts, 1 + helpers);
         job._done.Reset();
         for (int i = 0; i < helpers; i++)
             ThreadPool.UnsafeQueueUserWorkItem(job, preferLocal: false);
+        if (plan.Path == GemmPath.Blocked)
+        {
+            var problem = job.Problem();
+            var shared = GemmBuffers<T>.ForThisThread().Shared(GemmBlocked.SharedLength(chunk, k));
+            GemmBlocked.PackShared(problem, plan.SplitRows, chunkStart, chunk, shared);
+            job._shared = shared;
+            Volatile.Write(ref job._sharedReady, 1);
+        }
         job.TakeParts();
         // Only parts another thread has started can be outstanding here; a helper that never started finds none left.
         if (Volatile.Read(ref job._partsLeft) != 0) job._done.Wait();
@@ -44,17 +55,26 @@ internal sealed class GemmJob<T> : IThreadPoolWorkItem where T : unmanaged, IFlo
         Release();
     }
 
+    private GemmProblem<T> Problem() => new(_a.Span, _transposeA, _b.Span, _transposeB, _c.Span, _m, _k, _n, _accumulate);
+
     private void TakeParts()
     {
         int part;
         while ((part = Interlocked.Increment(ref _nextPart) - 1) < _plan.Parts)
         {
-            int start = part * _plan.Step;
-            int rowStart = 0, rowEnd = _m, columnStart = 0, columnEnd = _n;
-            if (_plan.SplitRows) (rowStart, rowEnd) = (start, Math.Min(_m, start + _plan.Step));
-            else (columnStart, columnEnd) = (start, Math.Min(_n, start + _plan.Step));
-            Gemm.Compute(_plan.Path, _a.Span, _transposeA, _b.Span, _transposeB, _c.Span, _m, _k, _n, _accumulate,
-                rowStart, rowEnd, columnStart, columnEnd);
+            var problem = Problem();
+            int extent = _plan.SplitRows ? _m : _n;
+            int start = part * _plan.Step, end = Math.Min(extent, start + _plan.Step);
+            if (_plan.Path == GemmPath.Blocked)
+            {
+                var spin = new SpinWait();
+                while (Volatile.Read(ref _sharedReady) == 0) spin.SpinOnce();
+                GemmBlocked.Part(problem, _plan.SplitRows, _chunkStart, _chunk, _shared, start, end);
+            }
+            else if (_plan.SplitRows)
+                Gemm.ComputeThin(_plan.Path, problem, start, end, 0, _n);
+            else
+                Gemm.ComputeThin(_plan.Path, problem, 0, _m, start, end);
             if (Interlocked.Decrement(ref _partsLeft) == 0) _done.Set();
         }
     }
@@ -62,7 +82,7 @@ internal sealed class GemmJob<T> : IThreadPoolWorkItem where T : unmanaged, IFlo
     private void Release()
     {
         if (Interlocked.Decrement(ref _holders) != 0) return;
-        (_a, _b, _c) = (default, default, default); // hold no tensor's storage while idle
+        (_a, _b, _c, _shared) = (default, default, default, null); // hold no tensor's storage while idle
         Volatile.Write(ref s_spare, this);
     }
 }

@@ -22,14 +22,22 @@ internal enum GemmPath
     ColumnCombination,
 }
 
-/// <summary>How one product is computed: its path, and how its C is cut into parts for the worker threads.</summary>
-internal readonly record struct GemmPlan(GemmPath Path, int Parts, bool SplitRows, int Step)
+/// <summary>
+/// How one product is computed: its path, how C is cut into parts (rows or columns, <see cref="Step"/> at a time),
+/// and how many threads take those parts.
+/// </summary>
+internal readonly record struct GemmPlan(GemmPath Path, bool SplitRows, int Parts, int Step, int Workers)
 {
     // Below about this many flops (2·m·n·k) a product runs on one thread: waking a second one costs a few
-    // microseconds, about what it would save. Measured on gemm shapes from 64³ up: see the bench project.
+    // microseconds, about what it would save.
     internal static long ParallelMinFlops { get; set; } = 2L * 96 * 96 * 96;
 
-    // A narrow C (X·Wᵀ into 10 classes) wastes most of a 48-column micro-tile; dot products waste nothing there.
+    // C is cut into up to this many parts per thread, so that a thread slowed down by another process leaves its
+    // share to the others, but no part is so small that taking it costs more than it computes (~10 µs of work).
+    private const int PartsPerWorker = 4;
+    private const long PartMinFlops = 2_000_000;
+
+    // A narrow C (X·Wᵀ into 10 classes) wastes most of a 32-column micro-tile; dot products waste nothing there.
     private const int RowDotsMaxColumns = 16;
 
     public static GemmPlan For<T>(bool transposeA, bool transposeB, int m, int k, int n, int workers)
@@ -41,33 +49,34 @@ internal readonly record struct GemmPlan(GemmPath Path, int Parts, bool SplitRow
         else if (!transposeA && transposeB && n <= RowDotsMaxColumns) path = GemmPath.RowDots;
         else path = GemmPath.Blocked;
 
-        // Every part is a rectangle of C computed start to finish by one thread, k in order: the bits of the
-        // result cannot depend on the number of parts or on which thread takes which.
-        long flops = 2L * m * n * k;
-        if (workers <= 1 || flops < ParallelMinFlops) return new GemmPlan(path, 1, true, m);
         bool splitRows = path switch
         {
             GemmPath.ColumnDots or GemmPath.ColumnCombination => true,
             GemmPath.RowCombination => false,
             GemmPath.RowDots => m > 1,
-            // Each part packs all of the operand it does not split: duplicate the smaller one.
-            _ => m > n,
+            // The blocked path packs the operand it does not split once, on the calling thread: share the smaller one.
+            _ => m >= n,
         };
         int extent = splitRows ? m : n;
+
+        // Every part is a rectangle of C computed start to finish by one thread, k in order: the bits of the
+        // result cannot depend on the number of parts or on which thread takes which.
+        long flops = 2L * m * n * k;
+        if (workers <= 1 || flops < ParallelMinFlops) return new GemmPlan(path, splitRows, 1, extent, 1);
         int align = path == GemmPath.Blocked ? (splitRows ? KernelRows<T>() : KernelColumns<T>()) : 16;
-        int step = (extent + workers - 1) / workers;
-        step = (step + align - 1) / align * align;
+        long wanted = Math.Clamp(flops / PartMinFlops, workers, (long)workers * PartsPerWorker);
+        int step = GemmBlocked.RoundUp((int)((extent + wanted - 1) / wanted), align);
         int parts = (extent + step - 1) / step;
-        return new GemmPlan(path, parts, splitRows, step);
+        return new GemmPlan(path, splitRows, parts, step, Math.Min(workers, parts));
     }
 
-    /// <summary>MR of the micro-kernel <see cref="Gemm"/> picks for this hardware.</summary>
+    /// <summary>MR of the micro-kernel <see cref="GemmBlocked"/> picks for this hardware.</summary>
     public static int KernelRows<T>() where T : unmanaged, IFloatingPointIeee754<T> =>
         Vector512.IsHardwareAccelerated ? 8 : 6;
 
-    /// <summary>NR of the micro-kernel <see cref="Gemm"/> picks for this hardware.</summary>
+    /// <summary>NR of the micro-kernel <see cref="GemmBlocked"/> picks for this hardware.</summary>
     public static int KernelColumns<T>() where T : unmanaged, IFloatingPointIeee754<T> =>
-        Vector512.IsHardwareAccelerated ? 3 * Vector512<T>.Count
+        Vector512.IsHardwareAccelerated ? 2 * Vector512<T>.Count
         : Vector256.IsHardwareAccelerated ? 2 * Vector256<T>.Count
         : Vector128.IsHardwareAccelerated ? 2 * Vector128<T>.Count
         : 2;

@@ -136,6 +136,32 @@ public class GemmTests
     }
 
     [Theory]
+    [InlineData(true, false, true)]
+    [InlineData(false, true, false)]
+    public void Blocked_product_in_chunks_and_parts_equals_the_product_in_one_piece(bool splitRows, bool transposeA, bool transposeB)
+    {
+        // A large product packs its shared operand (columns of B when C is cut into rows, rows of A otherwise) a chunk
+        // at a time, and threads take C in parts: computed chunk by chunk and part by part, the bits are the same.
+        const int m = 70, k = 300, n = 90;
+        var (a, b, c) = RandomOperands<float>(m, k, n, new Generator(9));
+        var whole = (float[])c.Clone();
+        Gemm.Multiply<float>(a, transposeA, b, transposeB, whole, m, k, n, accumulate: true);
+        var pieces = (float[])c.Clone();
+        var problem = new GemmProblem<float>(a, transposeA, b, transposeB, pieces, m, k, n, accumulate: true);
+        int chunk = 2 * (splitRows ? GemmPlan.KernelColumns<float>() : GemmPlan.KernelRows<float>());
+        int partSize = 3 * (splitRows ? GemmPlan.KernelRows<float>() : GemmPlan.KernelColumns<float>());
+        int chunked = splitRows ? n : m, parted = splitRows ? m : n;
+        var shared = new float[GemmBlocked.SharedLength(chunk, k)];
+        for (int chunkStart = 0; chunkStart < chunked; chunkStart += chunk)
+        {
+            GemmBlocked.PackShared(problem, splitRows, chunkStart, chunk, shared);
+            for (int start = parted - partSize; start > -partSize; start -= partSize) // parts in reverse order
+                GemmBlocked.Part(problem, splitRows, chunkStart, chunk, shared, Math.Max(0, start), start + partSize);
+        }
+        Assert.True(whole.AsSpan().SequenceEqual(pieces));
+    }
+
+    [Theory]
     [InlineData(20, 40, 60)] // blocked
     [InlineData(20, 40, 10)] // dot products (with transposeB)
     [InlineData(1, 40, 60)] // one row of C
