@@ -18,7 +18,7 @@ internal enum GemmPath
     /// <summary>m = 1 and B stored k×n: the row of C is Σ_p a[p]·B[p, :].</summary>
     RowCombination,
 
-    /// <summary>n = 1 and A stored k×m: the column of C is Σ_p b[p]·Aᵀ[p, :].</summary>
+    /// <summary>n = 1 and A stored k×m: the column of C is Σ_p b[p]·(row p of A as stored).</summary>
     ColumnCombination,
 }
 
@@ -28,9 +28,10 @@ internal enum GemmPath
 /// </summary>
 internal readonly record struct GemmPlan(GemmPath Path, bool SplitRows, int Parts, int Step, int Workers)
 {
-    // Below about this many flops (2·m·n·k) a product runs on one thread: waking a second one costs a few
-    // microseconds, about what it would save.
-    internal static long ParallelMinFlops { get; set; } = 2L * 96 * 96 * 96;
+    // Below about this many flops (2·m·n·k, ~10 µs of work) a product runs on one thread: a thread-pool thread
+    // takes several microseconds to wake, about what it could save. Above it, queueing a helper costs the calling
+    // thread about a microsecond, and a helper that wakes too late finds no part left and leaves.
+    private const long ParallelMinFlops = 2L * 96 * 96 * 96;
 
     // C is cut into up to this many parts per thread, so that a thread slowed down by another process leaves its
     // share to the others, but no part is so small that taking it costs more than it computes (~10 µs of work).
