@@ -32,7 +32,14 @@ internal static class GemmPacking
             for (int p = 0; p < depth; p++)
             {
                 ref T from = ref Unsafe.Add(ref src, (nint)(depthStart + p) * m + rowStart);
-                for (int panel = 0; panel < rows; panel += panelRows)
+                int panel = 0;
+                if (Vector256.IsHardwareAccelerated && panelRows == Vector256<T>.Count) // 8 floats: one vector per panel
+                    for (; panel + panelRows <= rows; panel += panelRows)
+                        Vector256.LoadUnsafe(ref from, (nuint)panel).StoreUnsafe(ref dst, (nuint)((nint)panel * depth + (nint)p * panelRows));
+                else if (Vector512.IsHardwareAccelerated && panelRows == Vector512<T>.Count) // 8 doubles
+                    for (; panel + panelRows <= rows; panel += panelRows)
+                        Vector512.LoadUnsafe(ref from, (nuint)panel).StoreUnsafe(ref dst, (nuint)((nint)panel * depth + (nint)p * panelRows));
+                for (; panel < rows; panel += panelRows)
                 {
                     int valid = Math.Min(panelRows, rows - panel);
                     ref T to = ref Unsafe.Add(ref dst, (nint)panel * depth + (nint)p * panelRows);
