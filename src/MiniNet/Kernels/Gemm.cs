@@ -125,3 +125,20 @@ internal static class Gemm
         }
     }
 }
+
+/// <summary>The operands of one product, as spans: C (m×n) = op(A)·op(B), or C += … when <see cref="Accumulate"/>.</summary>
+internal readonly ref struct GemmProblem<T> where T : unmanaged, IFloatingPointIeee754<T>
+{
+    public readonly ReadOnlySpan<T> A, B;
+    public readonly Span<T> C;
+    public readonly bool TransposeA, TransposeB, Accumulate;
+    public readonly int M, K, N;
+
+    public GemmProblem(ReadOnlySpan<T> a, bool transposeA, ReadOnlySpan<T> b, bool transposeB, Span<T> c, int m, int k, int n, bool accumulate)
+    {
+        A = a;
+        B = b;
+        C = c;
+        (TransposeA, TransposeB, Accumulate, M, K, N) = (transposeA, transposeB, accumulate, m, k, n);
+    }
+}

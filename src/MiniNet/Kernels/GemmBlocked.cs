@@ -5,23 +5,6 @@ using System.Runtime.Intrinsics;
 
 namespace MiniNet.Kernels;
 
-/// <summary>The operands of one product, as spans: C (m×n) = op(A)·op(B), or C += … when <see cref="Accumulate"/>.</summary>
-internal readonly ref struct GemmProblem<T> where T : unmanaged, IFloatingPointIeee754<T>
-{
-    public readonly ReadOnlySpan<T> A, B;
-    public readonly Span<T> C;
-    public readonly bool TransposeA, TransposeB, Accumulate;
-    public readonly int M, K, N;
-
-    public GemmProblem(ReadOnlySpan<T> a, bool transposeA, ReadOnlySpan<T> b, bool transposeB, Span<T> c, int m, int k, int n, bool accumulate)
-    {
-        A = a;
-        B = b;
-        C = c;
-        (TransposeA, TransposeB, Accumulate, M, K, N) = (transposeA, transposeB, accumulate, m, k, n);
-    }
-}
-
 /// <summary>
 /// The packed, cache-blocked GEMM (GotoBLAS/BLIS). One operand is "shared": packed once, for all of k, by the calling
 /// thread; C is cut along the other operand's dimension into parts, and each part packs its own slice of that

@@ -13,13 +13,15 @@ public class GemmTests
     private static readonly int[] SmallSides = [1, 2, 3, 5, 7, 8, 9, 13, 17];
     private static readonly int[] SmallDepths = [0, 1, 2, 5, 16, 33];
 
-    // (m, k, n) around the blocking: micro-tiles of 8×48 / 6×16 (float) and 8×24 / 6×8 (double), KC = 256 floats or
-    // 128 doubles, MC = 256 rows, NC = 2048 columns, the dot-product path for n ≤ 16, and the matrix–vector paths.
+    // (m, k, n) around the blocking: micro-tiles of 8×32 floats / 8×16 doubles (AVX-512), 6×16 / 6×8 (AVX2),
+    // 6×8 / 6×4 (SSE) and 6×2 (scalar); KC = 256 floats or 128 doubles; A blocks and shared-A chunks of 256 rows,
+    // B panels of 256 columns; the dot-product path for n ≤ 16; and the matrix–vector paths.
     private static readonly (int M, int K, int N)[] BoundaryShapes =
     [
         (9, 255, 49), (8, 256, 48), (7, 257, 47), (24, 127, 24), (25, 129, 23), (97, 20, 95), (130, 24, 130),
-        (6, 7, 24), (12, 128, 25), (96, 31, 97), (64, 130, 16), (64, 130, 17), (130, 40, 15), (257, 3, 9), (9, 5, 2049),
-        (1, 300, 130), (1, 784, 128), (1, 97, 1), (130, 300, 1), (2, 513, 3), (3, 64, 2), (10, 64, 256), (31, 1, 53),
+        (6, 7, 24), (12, 128, 25), (96, 31, 97), (64, 130, 16), (64, 130, 17), (130, 40, 15), (257, 3, 9), (9, 5, 257),
+        (257, 3, 300), (9, 5, 2049), (1, 300, 130), (1, 784, 128), (1, 97, 1), (130, 300, 1), (2, 513, 3), (3, 64, 2),
+        (10, 64, 256), (31, 1, 53),
     ];
 
     public static TheoryData<bool, bool, bool> Layouts()
@@ -75,7 +77,7 @@ public class GemmTests
 
     [Theory]
     [MemberData(nameof(Layouts))]
-    public void Blocked_and_row_combination_paths_give_one_multiply_add_chain_per_element_in_k_order(bool transposeA, bool transposeB, bool accumulate)
+    public void Blocked_and_combination_paths_compute_each_element_as_one_multiply_add_chain_in_k_order(bool transposeA, bool transposeB, bool accumulate)
     {
         // Every element of C is c ← a·b + c for p = 0, 1, …, k−1 starting from C (or 0): however the product is
         // blocked, tiled or split, the bits equal this scalar chain. (The dot-product paths sum in SIMD lanes instead.)
