@@ -1,10 +1,12 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
 using System.Numerics;
 
 namespace MiniNet.Kernels;
 
 /// <summary>
-/// One product (or one chunk of it) split across threads: the calling thread and up to Workers−1 thread-pool
-/// threads take parts (rectangles of C) from a shared counter until none is left. On the blocked path the calling
+/// One product (or one chunk of it) split across threads: the calling thread and up to Workers−1 helper
+/// threads (<see cref="GemmWorkers"/>) take parts (rectangles of C) from a shared counter until none is left. On the blocked path the calling
 /// thread first packs the shared operand while the helpers wake up; a helper that is quicker waits for it.
 /// The job object is reused: it returns to a one-slot pool once the last thread that could touch it has let go,
 /// so a warm product allocates nothing.
@@ -33,8 +35,7 @@ internal sealed class GemmJob<T> : IThreadPoolWorkItem where T : unmanaged, IFlo
         int helpers = plan.Workers - 1;
         (job._sharedReady, job._nextPart, job._partsLeft, job._holders) = (0, 0, plan.Parts, 1 + helpers);
         job._done.Reset();
-        for (int i = 0; i < helpers; i++)
-            ThreadPool.UnsafeQueueUserWorkItem(job, preferLocal: false);
+        GemmWorkers.Post(job, helpers);
         if (plan.Path == GemmPath.Blocked)
         {
             var problem = job.Problem();
@@ -84,5 +85,59 @@ internal sealed class GemmJob<T> : IThreadPoolWorkItem where T : unmanaged, IFlo
         if (Interlocked.Decrement(ref _holders) != 0) return;
         (_a, _b, _c, _shared) = (default, default, default, null); // hold no tensor's storage while idle
         Volatile.Write(ref s_spare, this);
+    }
+}
+
+/// <summary>
+/// The helper threads of <see cref="GemmJob{T}"/>, started as first needed (one per core besides the caller's). A
+/// helper that runs out of work keeps polling for ~100 µs before it sleeps, as BLAS libraries' threads do:
+/// products come back to back in training, and waking a sleeping thread costs tens of microseconds on an idle
+/// machine and milliseconds on a busy one.
+/// </summary>
+internal static class GemmWorkers
+{
+    private const double PollMicroseconds = 100;
+
+    private static readonly ConcurrentQueue<IThreadPoolWorkItem> s_work = new();
+    private static readonly SemaphoreSlim s_wake = new(0);
+    private static readonly Lock s_startLock = new();
+    private static int s_threads, s_sleeping;
+
+    /// <summary>Hands <paramref name="item"/> to <paramref name="count"/> helpers (each runs it once).</summary>
+    public static void Post(IThreadPoolWorkItem item, int count)
+    {
+        if (Volatile.Read(ref s_threads) < count) Start(count);
+        for (int i = 0; i < count; i++) s_work.Enqueue(item);
+        int sleeping = Volatile.Read(ref s_sleeping);
+        if (sleeping > 0) s_wake.Release(Math.Min(sleeping, count));
+    }
+
+    private static void Start(int count)
+    {
+        lock (s_startLock)
+        {
+            for (; s_threads < count; s_threads++)
+                new Thread(Work) { IsBackground = true, Name = $"MiniNet GEMM helper {s_threads + 1}" }.Start();
+        }
+    }
+
+    private static void Work()
+    {
+        while (true)
+        {
+            if (s_work.TryDequeue(out var item))
+            {
+                item.Execute();
+                continue;
+            }
+            long start = Stopwatch.GetTimestamp();
+            while (s_work.IsEmpty && Stopwatch.GetElapsedTime(start).TotalMicroseconds < PollMicroseconds)
+                Thread.SpinWait(20);
+            if (!s_work.IsEmpty) continue;
+            // Announce the sleep before the last look at the queue: a Post that misses the announcement is seen here.
+            Interlocked.Increment(ref s_sleeping);
+            if (s_work.IsEmpty) s_wake.Wait();
+            Interlocked.Decrement(ref s_sleeping);
+        }
     }
 }
