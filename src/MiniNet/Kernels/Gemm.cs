@@ -13,11 +13,12 @@ internal static class Gemm
     /// <summary>
     /// C = op(A)·op(B) (or C += … when <paramref name="accumulate"/>), where op(A) is m×k and op(B) is k×n.
     /// A is stored m×k, or k×m when <paramref name="transposeA"/>; B is k×n, or n×k when <paramref name="transposeB"/>.
-    /// Large products are split across one thread per core.
+    /// Large products are split across one thread per core, when the helper threads answer quickly enough to pay.
     /// </summary>
     public static void Multiply<T>(ReadOnlyMemory<T> a, bool transposeA, ReadOnlyMemory<T> b, bool transposeB, Memory<T> c,
         int m, int k, int n, bool accumulate) where T : unmanaged, IFloatingPointIeee754<T> =>
-        Multiply(a, transposeA, b, transposeB, c, m, k, n, accumulate, Environment.ProcessorCount);
+        Multiply(a, transposeA, b, transposeB, c, m, k, n, accumulate,
+            GemmWorkers.WorthSplitting(2L * m * n * k) ? Environment.ProcessorCount : 1);
 
     /// <summary>As the overload without <paramref name="maxWorkers"/>, on at most that many threads (tests compare 1 with several).</summary>
     internal static void Multiply<T>(ReadOnlyMemory<T> a, bool transposeA, ReadOnlyMemory<T> b, bool transposeB, Memory<T> c,

@@ -92,22 +92,40 @@ internal sealed class GemmJob<T> : IThreadPoolWorkItem where T : unmanaged, IFlo
 /// The helper threads of <see cref="GemmJob{T}"/>, started as first needed (one per core besides the caller's). A
 /// helper that runs out of work keeps polling for ~100 µs before it sleeps, as BLAS libraries' threads do:
 /// products come back to back in training, and waking a sleeping thread costs tens of microseconds on an idle
-/// machine and milliseconds on a busy one.
+/// machine. On a busy one a helper can start, or stall in the middle of a part, milliseconds late while another
+/// process has its core; so the helpers also time how late they start, and <see cref="WorthSplitting"/> keeps
+/// products that would not outlast such a delay on the calling thread.
 /// </summary>
 internal static class GemmWorkers
 {
     private const double PollMicroseconds = 100;
 
-    private static readonly ConcurrentQueue<IThreadPoolWorkItem> s_work = new();
+    private static readonly ConcurrentQueue<(IThreadPoolWorkItem Item, long PostedAt)> s_work = new();
     private static readonly SemaphoreSlim s_wake = new(0);
     private static readonly Lock s_startLock = new();
     private static int s_threads, s_sleeping;
+    private static double s_startDelaySeconds; // smoothed over recent posts
+    private static long s_startDelayMeasuredAt;
+
+    /// <summary>
+    /// Whether a product of <paramref name="flops"/> is worth splitting now: its time alone on one core (at a
+    /// conservative 100 GFLOP/s) must exceed four times the recent start delay of the helpers. The delay is
+    /// forgotten within a second (halved every 100 ms), so that a machine that has become idle is noticed again.
+    /// Only the speed depends on this; the result's bits do not.
+    /// </summary>
+    public static bool WorthSplitting(long flops)
+    {
+        double age = Stopwatch.GetElapsedTime(Volatile.Read(ref s_startDelayMeasuredAt)).TotalMilliseconds;
+        double delay = Volatile.Read(ref s_startDelaySeconds) * Math.Pow(0.5, age / 100);
+        return flops / 100e9 > 4 * delay;
+    }
 
     /// <summary>Hands <paramref name="item"/> to <paramref name="count"/> helpers (each runs it once).</summary>
     public static void Post(IThreadPoolWorkItem item, int count)
     {
         if (Volatile.Read(ref s_threads) < count) Start(count);
-        for (int i = 0; i < count; i++) s_work.Enqueue(item);
+        long now = Stopwatch.GetTimestamp();
+        for (int i = 0; i < count; i++) s_work.Enqueue((item, now));
         int sleeping = Volatile.Read(ref s_sleeping);
         if (sleeping > 0) s_wake.Release(Math.Min(sleeping, count));
     }
@@ -125,9 +143,10 @@ internal static class GemmWorkers
     {
         while (true)
         {
-            if (s_work.TryDequeue(out var item))
+            if (s_work.TryDequeue(out var work))
             {
-                item.Execute();
+                RecordStartDelay(Stopwatch.GetElapsedTime(work.PostedAt).TotalSeconds);
+                work.Item.Execute();
                 continue;
             }
             long start = Stopwatch.GetTimestamp();
@@ -139,5 +158,13 @@ internal static class GemmWorkers
             if (s_work.IsEmpty) s_wake.Wait();
             Interlocked.Decrement(ref s_sleeping);
         }
+    }
+
+    // An estimate, not an account: racing helpers may lose an update, which only smooths it further.
+    private static void RecordStartDelay(double seconds)
+    {
+        double smoothed = Volatile.Read(ref s_startDelaySeconds);
+        Volatile.Write(ref s_startDelaySeconds, smoothed + (seconds - smoothed) / 4);
+        Volatile.Write(ref s_startDelayMeasuredAt, Stopwatch.GetTimestamp());
     }
 }
