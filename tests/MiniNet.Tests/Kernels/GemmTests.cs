@@ -52,7 +52,7 @@ public class GemmTests
             var (a, b, c) = RandomOperands<T>(m, k, n, generator);
             var (expected, bound) = Naive(a, transposeA, b, transposeB, c, m, k, n, accumulate);
             var viaSpans = (T[])c.Clone();
-            Gemm.Multiply<T>(a, transposeA, b, transposeB, viaSpans, m, k, n, accumulate);
+            Gemm.Multiply<T>(a.AsSpan(), transposeA, b.AsSpan(), transposeB, viaSpans.AsSpan(), m, k, n, accumulate);
             var viaMemory = (T[])c.Clone();
             Gemm.Multiply<T>(a.AsMemory(), transposeA, b.AsMemory(), transposeB, viaMemory.AsMemory(), m, k, n, accumulate, maxWorkers: 2);
             for (int i = 0; i < m * n; i++)
