@@ -30,8 +30,8 @@ public sealed partial class Tensor
         var outDims = input.Shape.ToArray();
         outDims[^1] = outFeatures;
         var y = Empty(outDims, input.DType);
-        if (input.DType == DType.Float32) Forward(input.Span<float>(), weight.Span<float>(), bias is null ? default : bias.Span<float>(), y.Span<float>(), rows, inFeatures, outFeatures);
-        else Forward(input.Span<double>(), weight.Span<double>(), bias is null ? default : bias.Span<double>(), y.Span<double>(), rows, inFeatures, outFeatures);
+        if (input.DType == DType.Float32) Forward(input.Storage<float>(), weight.Storage<float>(), bias is null ? default : bias.Span<float>(), y.Storage<float>(), rows, inFeatures, outFeatures);
+        else Forward(input.Storage<double>(), weight.Storage<double>(), bias is null ? default : bias.Span<double>(), y.Storage<double>(), rows, inFeatures, outFeatures);
 
         Tensor[] inputs = bias is null ? [input, weight] : [input, weight, bias];
         return Tape.Record("Linear", y, inputs, saved: [input, weight], (g, grads) =>
@@ -45,20 +45,22 @@ public sealed partial class Tensor
         });
     }
 
-    private static void Forward<T>(ReadOnlySpan<T> x, ReadOnlySpan<T> w, ReadOnlySpan<T> b, Span<T> y, int rows, int inFeatures, int outFeatures)
+    // The GEMMs take the storage arrays as Memory rather than spans: a large product is split across threads,
+    // and spans cannot cross threads.
+    private static void Forward<T>(T[] x, T[] w, ReadOnlySpan<T> b, T[] y, int rows, int inFeatures, int outFeatures)
         where T : unmanaged, System.Numerics.IFloatingPointIeee754<T>
     {
         // Start from the bias broadcast over the rows, then accumulate x·Wᵀ into it.
-        if (b.IsEmpty) y.Clear();
-        else for (int r = 0; r < rows; r++) b.CopyTo(y.Slice(r * outFeatures, outFeatures));
-        Gemm.Multiply(x, false, w, true, y, rows, inFeatures, outFeatures, accumulate: true);
+        if (b.IsEmpty) y.AsSpan().Clear();
+        else for (int r = 0; r < rows; r++) b.CopyTo(y.AsSpan(r * outFeatures, outFeatures));
+        Gemm.Multiply<T>(x.AsMemory(), false, w.AsMemory(), true, y.AsMemory(), rows, inFeatures, outFeatures, accumulate: true);
     }
 
     private static void GemmInto(Tensor a, bool transposeA, Tensor b, bool transposeB, Tensor c, int m, int k, int n)
     {
         if (a.DType == DType.Float32)
-            Gemm.Multiply(a.Span<float>(), transposeA, b.Span<float>(), transposeB, c.Span<float>(), m, k, n, accumulate: true);
+            Gemm.Multiply<float>(a.Storage<float>().AsMemory(), transposeA, b.Storage<float>().AsMemory(), transposeB, c.Storage<float>().AsMemory(), m, k, n, accumulate: true);
         else
-            Gemm.Multiply(a.Span<double>(), transposeA, b.Span<double>(), transposeB, c.Span<double>(), m, k, n, accumulate: true);
+            Gemm.Multiply<double>(a.Storage<double>().AsMemory(), transposeA, b.Storage<double>().AsMemory(), transposeB, c.Storage<double>().AsMemory(), m, k, n, accumulate: true);
     }
 }

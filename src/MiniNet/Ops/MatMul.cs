@@ -49,32 +49,33 @@ public sealed partial class Tensor
         }
         var aIndex = MatrixIndices(batch, aBatch);
         var bIndex = MatrixIndices(batch, bBatch);
-        var product = Zeros([.. batch, m, n], a.DType);
+        var product = Empty([.. batch, m, n], a.DType); // each matrix of the product is written once, whole
         for (int t = 0; t < aIndex.Length; t++)
-            Multiply(a, aIndex[t] * m * k, false, b, bIndex[t] * k * n, false, product, t * m * n, m, k, n);
+            Multiply(a, aIndex[t] * m * k, false, b, bIndex[t] * k * n, false, product, t * m * n, m, k, n, accumulate: false);
 
         return Tape.Record("MatMul", product, [a, b], saved: [a, b], (g, grads) =>
         {
             for (int t = 0; t < aIndex.Length; t++)
             {
                 if (grads.Needs(a)) // dA += G · Bᵀ
-                    Multiply(g, t * m * n, false, b, bIndex[t] * k * n, true, grads.Buffer(a), aIndex[t] * m * k, m, n, k);
+                    Multiply(g, t * m * n, false, b, bIndex[t] * k * n, true, grads.Buffer(a), aIndex[t] * m * k, m, n, k, accumulate: true);
                 if (grads.Needs(b)) // dB += Aᵀ · G
-                    Multiply(a, aIndex[t] * m * k, true, g, t * m * n, false, grads.Buffer(b), bIndex[t] * k * n, k, m, n);
+                    Multiply(a, aIndex[t] * m * k, true, g, t * m * n, false, grads.Buffer(b), bIndex[t] * k * n, k, m, n, accumulate: true);
             }
         });
     }
 
-    /// <summary>c[cOffset…] += op(x)·op(y) for one matrix of a batch; the destination accumulates (it starts zeroed).</summary>
+    /// <summary>c[cOffset…] = op(x)·op(y) for one matrix of a batch, or += when <paramref name="accumulate"/> (gradients).</summary>
     private static void Multiply(Tensor x, int xOffset, bool transposeX, Tensor y, int yOffset, bool transposeY,
-        Tensor c, int cOffset, int rows, int inner, int cols)
+        Tensor c, int cOffset, int rows, int inner, int cols, bool accumulate)
     {
+        // Memory rather than spans: a large product is split across threads, and spans cannot cross threads.
         if (x.DType == DType.Float32)
-            Gemm.Multiply(x.Span<float>().Slice(xOffset, rows * inner), transposeX, y.Span<float>().Slice(yOffset, inner * cols), transposeY,
-                c.Span<float>().Slice(cOffset, rows * cols), rows, inner, cols, accumulate: true);
+            Gemm.Multiply<float>(x.Storage<float>().AsMemory(xOffset, rows * inner), transposeX, y.Storage<float>().AsMemory(yOffset, inner * cols), transposeY,
+                c.Storage<float>().AsMemory(cOffset, rows * cols), rows, inner, cols, accumulate);
         else
-            Gemm.Multiply(x.Span<double>().Slice(xOffset, rows * inner), transposeX, y.Span<double>().Slice(yOffset, inner * cols), transposeY,
-                c.Span<double>().Slice(cOffset, rows * cols), rows, inner, cols, accumulate: true);
+            Gemm.Multiply<double>(x.Storage<double>().AsMemory(xOffset, rows * inner), transposeX, y.Storage<double>().AsMemory(yOffset, inner * cols), transposeY,
+                c.Storage<double>().AsMemory(cOffset, rows * cols), rows, inner, cols, accumulate);
     }
 
     /// <summary>For each matrix of the broadcast batch, the index of the operand's matrix that feeds it.</summary>

@@ -1,0 +1,170 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Numerics;
+
+namespace MiniNet.Kernels;
+
+/// <summary>
+/// One product (or one chunk of it) split across threads: the calling thread and up to Workers−1 helper
+/// threads (<see cref="GemmWorkers"/>) take parts (rectangles of C) from a shared counter until none is left. On the blocked path the calling
+/// thread first packs the shared operand while the helpers wake up; a helper that is quicker waits for it.
+/// The job object is reused: it returns to a one-slot pool once the last thread that could touch it has let go,
+/// so a warm product allocates nothing.
+/// </summary>
+internal sealed class GemmJob<T> : IThreadPoolWorkItem where T : unmanaged, IFloatingPointIeee754<T>
+{
+    private static GemmJob<T>? s_spare;
+
+    private readonly ManualResetEventSlim _done = new(false);
+    private GemmPlan _plan;
+    private ReadOnlyMemory<T> _a, _b;
+    private Memory<T> _c;
+    private bool _transposeA, _transposeB, _accumulate;
+    private int _m, _k, _n, _chunkStart, _chunk;
+    private T[]? _shared;
+    private int _sharedReady, _nextPart, _partsLeft, _holders;
+
+    /// <summary>Computes the chunk [chunkStart, chunkStart + chunk) of C on the blocked path (columns when C is cut into rows, rows otherwise), or all of C on the others.</summary>
+    public static void Run(GemmPlan plan, ReadOnlyMemory<T> a, bool transposeA, ReadOnlyMemory<T> b, bool transposeB, Memory<T> c,
+        int m, int k, int n, bool accumulate, int chunkStart, int chunk)
+    {
+        var job = Interlocked.Exchange(ref s_spare, null) ?? new GemmJob<T>();
+        (job._plan, job._a, job._b, job._c, job._shared) = (plan, a, b, c, null);
+        (job._transposeA, job._transposeB, job._accumulate, job._m, job._k, job._n) = (transposeA, transposeB, accumulate, m, k, n);
+        (job._chunkStart, job._chunk) = (chunkStart, chunk);
+        int helpers = plan.Workers - 1;
+        (job._sharedReady, job._nextPart, job._partsLeft, job._holders) = (0, 0, plan.Parts, 1 + helpers);
+        job._done.Reset();
+        GemmWorkers.Post(job, helpers);
+        if (plan.Path == GemmPath.Blocked)
+        {
+            var problem = job.Problem();
+            var shared = GemmBuffers<T>.ForThisThread().Shared(GemmBlocked.SharedLength(chunk, k));
+            GemmBlocked.PackShared(problem, plan.SplitRows, chunkStart, chunk, shared);
+            job._shared = shared;
+            Volatile.Write(ref job._sharedReady, 1);
+        }
+        job.TakeParts();
+        // Only parts another thread has started can be outstanding here; a helper that never started finds none left.
+        if (Volatile.Read(ref job._partsLeft) != 0) job._done.Wait();
+        job.Release();
+    }
+
+    void IThreadPoolWorkItem.Execute()
+    {
+        TakeParts();
+        Release();
+    }
+
+    private GemmProblem<T> Problem() => new(_a.Span, _transposeA, _b.Span, _transposeB, _c.Span, _m, _k, _n, _accumulate);
+
+    private void TakeParts()
+    {
+        int part;
+        while ((part = Interlocked.Increment(ref _nextPart) - 1) < _plan.Parts)
+        {
+            var problem = Problem();
+            int extent = _plan.SplitRows ? _m : _n;
+            int start = part * _plan.Step, end = Math.Min(extent, start + _plan.Step);
+            if (_plan.Path == GemmPath.Blocked)
+            {
+                var spin = new SpinWait();
+                while (Volatile.Read(ref _sharedReady) == 0) spin.SpinOnce();
+                GemmBlocked.Part(problem, _plan.SplitRows, _chunkStart, _chunk, _shared, start, end);
+            }
+            else if (_plan.SplitRows)
+                Gemm.ComputeThin(_plan.Path, problem, start, end, 0, _n);
+            else
+                Gemm.ComputeThin(_plan.Path, problem, 0, _m, start, end);
+            if (Interlocked.Decrement(ref _partsLeft) == 0) _done.Set();
+        }
+    }
+
+    private void Release()
+    {
+        if (Interlocked.Decrement(ref _holders) != 0) return;
+        (_a, _b, _c, _shared) = (default, default, default, null); // hold no tensor's storage while idle
+        Volatile.Write(ref s_spare, this);
+    }
+}
+
+/// <summary>
+/// The helper threads of <see cref="GemmJob{T}"/>, started as first needed (one per core besides the caller's). A
+/// helper that runs out of work keeps polling for ~100 µs before it sleeps, as BLAS libraries' threads do:
+/// products come back to back in training, and waking a sleeping thread costs tens of microseconds on an idle
+/// machine. On a busy one a helper can start, or stall in the middle of a part, milliseconds late while another
+/// process has its core; so the helpers also time how late they start, and <see cref="WorthSplitting"/> keeps
+/// products that would not outlast such a delay on the calling thread.
+/// </summary>
+internal static class GemmWorkers
+{
+    private const double PollMicroseconds = 100;
+
+    private static readonly ConcurrentQueue<(IThreadPoolWorkItem Item, long PostedAt)> s_work = new();
+    private static readonly SemaphoreSlim s_wake = new(0);
+    private static readonly Lock s_startLock = new();
+    private static int s_threads, s_sleeping;
+    private static double s_startDelaySeconds; // smoothed over recent posts
+    private static long s_startDelayMeasuredAt;
+
+    /// <summary>
+    /// Whether a product of <paramref name="flops"/> is worth splitting now: its time alone on one core (at a
+    /// conservative 100 GFLOP/s) must exceed four times the recent start delay of the helpers. The delay is
+    /// forgotten within a second (halved every 100 ms), so that a machine that has become idle is noticed again.
+    /// Only the speed depends on this; the result's bits do not.
+    /// </summary>
+    public static bool WorthSplitting(long flops)
+    {
+        double age = Stopwatch.GetElapsedTime(Volatile.Read(ref s_startDelayMeasuredAt)).TotalMilliseconds;
+        double delay = Volatile.Read(ref s_startDelaySeconds) * Math.Pow(0.5, age / 100);
+        return flops / 100e9 > 4 * delay;
+    }
+
+    /// <summary>Hands <paramref name="item"/> to <paramref name="count"/> helpers (each runs it once).</summary>
+    public static void Post(IThreadPoolWorkItem item, int count)
+    {
+        if (Volatile.Read(ref s_threads) < count) Start(count);
+        long now = Stopwatch.GetTimestamp();
+        for (int i = 0; i < count; i++) s_work.Enqueue((item, now));
+        int sleeping = Volatile.Read(ref s_sleeping);
+        if (sleeping > 0) s_wake.Release(Math.Min(sleeping, count));
+    }
+
+    private static void Start(int count)
+    {
+        lock (s_startLock)
+        {
+            for (; s_threads < count; s_threads++)
+                new Thread(Work) { IsBackground = true, Name = $"MiniNet GEMM helper {s_threads + 1}" }.Start();
+        }
+    }
+
+    private static void Work()
+    {
+        while (true)
+        {
+            if (s_work.TryDequeue(out var work))
+            {
+                RecordStartDelay(Stopwatch.GetElapsedTime(work.PostedAt).TotalSeconds);
+                work.Item.Execute();
+                continue;
+            }
+            long start = Stopwatch.GetTimestamp();
+            while (s_work.IsEmpty && Stopwatch.GetElapsedTime(start).TotalMicroseconds < PollMicroseconds)
+                Thread.SpinWait(20);
+            if (!s_work.IsEmpty) continue;
+            // Announce the sleep before the last look at the queue: a Post that misses the announcement is seen here.
+            Interlocked.Increment(ref s_sleeping);
+            if (s_work.IsEmpty) s_wake.Wait();
+            Interlocked.Decrement(ref s_sleeping);
+        }
+    }
+
+    // An estimate, not an account: racing helpers may lose an update, which only smooths it further.
+    private static void RecordStartDelay(double seconds)
+    {
+        double smoothed = Volatile.Read(ref s_startDelaySeconds);
+        Volatile.Write(ref s_startDelaySeconds, smoothed + (seconds - smoothed) / 4);
+        Volatile.Write(ref s_startDelayMeasuredAt, Stopwatch.GetTimestamp());
+    }
+}

@@ -1,0 +1,84 @@
+using System.Numerics;
+using System.Runtime.Intrinsics;
+
+namespace MiniNet.Kernels;
+
+/// <summary>Which loop computes a product: the blocked GEMM, or one of the matrix–vector forms for thin shapes.</summary>
+internal enum GemmPath
+{
+    /// <summary>Packed, cache-blocked GEMM with a register-blocked micro-kernel.</summary>
+    Blocked,
+
+    /// <summary>C[i, j] = A[i, :]·B[j, :] as dot products: op(A)'s rows and op(B)'s columns both lie along memory (B stored n×k), and C is narrow.</summary>
+    RowDots,
+
+    /// <summary>n = 1 and A's rows lie along memory: c[i] = A[i, :]·b.</summary>
+    ColumnDots,
+
+    /// <summary>m = 1 and B stored k×n: the row of C is Σ_p a[p]·B[p, :].</summary>
+    RowCombination,
+
+    /// <summary>n = 1 and A stored k×m: the column of C is Σ_p b[p]·(row p of A as stored).</summary>
+    ColumnCombination,
+}
+
+/// <summary>
+/// How one product is computed: its path, how C is cut into parts (rows or columns, <see cref="Step"/> at a time),
+/// and how many threads take those parts.
+/// </summary>
+internal readonly record struct GemmPlan(GemmPath Path, bool SplitRows, int Parts, int Step, int Workers)
+{
+    // Below about this many flops (2·m·n·k, ~10 µs of work) a product runs on one thread: a thread-pool thread
+    // takes several microseconds to wake, about what it could save. Above it, queueing a helper costs the calling
+    // thread about a microsecond, and a helper that wakes too late finds no part left and leaves.
+    private const long ParallelMinFlops = 2L * 96 * 96 * 96;
+
+    // C is cut into up to this many parts per thread, so that a thread slowed down by another process leaves its
+    // share to the others, but no part is so small that taking it costs more than it computes (~10 µs of work).
+    private const int PartsPerWorker = 4;
+    private const long PartMinFlops = 2_000_000;
+
+    // A narrow C (X·Wᵀ into 10 classes) wastes most of a 32-column micro-tile; dot products waste nothing there.
+    private const int RowDotsMaxColumns = 16;
+
+    public static GemmPlan For<T>(bool transposeA, bool transposeB, int m, int k, int n, int workers)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        GemmPath path;
+        if (n == 1) path = !transposeA || m == 1 ? GemmPath.ColumnDots : GemmPath.ColumnCombination;
+        else if (m == 1) path = transposeB ? GemmPath.RowDots : GemmPath.RowCombination;
+        else if (!transposeA && transposeB && n <= RowDotsMaxColumns) path = GemmPath.RowDots;
+        else path = GemmPath.Blocked;
+
+        bool splitRows = path switch
+        {
+            GemmPath.ColumnDots or GemmPath.ColumnCombination => true,
+            GemmPath.RowCombination => false,
+            GemmPath.RowDots => m > 1,
+            // The blocked path packs the operand it does not split once, on the calling thread: share the smaller one.
+            _ => m >= n,
+        };
+        int extent = splitRows ? m : n;
+
+        // Every part is a rectangle of C computed start to finish by one thread, k in order: the bits of the
+        // result cannot depend on the number of parts or on which thread takes which.
+        long flops = 2L * m * n * k;
+        if (workers <= 1 || flops < ParallelMinFlops) return new GemmPlan(path, splitRows, 1, extent, 1);
+        int align = path == GemmPath.Blocked ? (splitRows ? KernelRows<T>() : KernelColumns<T>()) : 16;
+        long wanted = Math.Clamp(flops / PartMinFlops, workers, (long)workers * PartsPerWorker);
+        int step = GemmBlocked.RoundUp((int)((extent + wanted - 1) / wanted), align);
+        int parts = (extent + step - 1) / step;
+        return new GemmPlan(path, splitRows, parts, step, Math.Min(workers, parts));
+    }
+
+    /// <summary>MR of the micro-kernel <see cref="GemmBlocked"/> picks for this hardware.</summary>
+    public static int KernelRows<T>() where T : unmanaged, IFloatingPointIeee754<T> =>
+        Vector512.IsHardwareAccelerated ? 8 : 6;
+
+    /// <summary>NR of the micro-kernel <see cref="GemmBlocked"/> picks for this hardware.</summary>
+    public static int KernelColumns<T>() where T : unmanaged, IFloatingPointIeee754<T> =>
+        Vector512.IsHardwareAccelerated ? 2 * Vector512<T>.Count
+        : Vector256.IsHardwareAccelerated ? 2 * Vector256<T>.Count
+        : Vector128.IsHardwareAccelerated ? 2 * Vector128<T>.Count
+        : 2;
+}
