@@ -14,9 +14,10 @@ namespace MiniNet.Optim;
 /// Weight decay here is an L2 penalty folded into the gradient, so Adam rescales it like the gradient;
 /// <see cref="AdamW"/> decays the weights directly, which is usually what is wanted.
 /// </remarks>
-public sealed class Adam : Optimizer
+public class Adam : Optimizer
 {
     private readonly AdamState?[] _states;
+    private readonly bool _decoupledWeightDecay;
 
     /// <summary>Adam over <paramref name="parameters"/> (leaves that require grad, each once).</summary>
     /// <param name="parameters">The parameters to optimise, typically a model's <c>Parameters()</c>.</param>
@@ -48,8 +49,16 @@ public sealed class Adam : Optimizer
     /// <exception cref="ArgumentOutOfRangeException">A hyper-parameter is out of range or not finite.</exception>
     public Adam(IEnumerable<ParameterGroup> groups, double lr = 1e-3, double beta1 = 0.9, double beta2 = 0.999, double eps = 1e-8,
         double weightDecay = 0, bool amsgrad = false, bool maximize = false)
-        : base(groups, lr, weightDecay, () => AdamState.CheckOptions(nameof(Adam), beta1, beta2, eps))
+        : this(nameof(Adam), decoupledWeightDecay: false, groups, lr, beta1, beta2, eps, weightDecay, amsgrad, maximize)
     {
+    }
+
+    /// <summary>Adam, or with <paramref name="decoupledWeightDecay"/> AdamW: the two differ only in how weight decay enters.</summary>
+    private protected Adam(string name, bool decoupledWeightDecay, IEnumerable<ParameterGroup> groups, double lr, double beta1, double beta2,
+        double eps, double weightDecay, bool amsgrad, bool maximize)
+        : base(groups, lr, weightDecay, () => AdamState.CheckOptions(name, beta1, beta2, eps))
+    {
+        _decoupledWeightDecay = decoupledWeightDecay;
         Beta1 = beta1;
         Beta2 = beta2;
         Eps = eps;
@@ -77,10 +86,11 @@ public sealed class Adam : Optimizer
     /// <exception cref="ArgumentException">The tensor is not one of this optimiser's parameters.</exception>
     public AdamState? StateOf(Tensor parameter) => _states[IndexOf(parameter)];
 
-    private protected override void Update(ParameterGroup group, int index, Tensor parameter, Tensor gradient)
+    private protected sealed override void Update(ParameterGroup group, int index, Tensor parameter, Tensor gradient)
     {
         var state = _states[index] ??= new AdamState(parameter, Amsgrad);
         state.Advance(parameter, gradient, group.LearningRate, Beta1, Beta2, Eps,
-            l2Penalty: group.WeightDecay, decoupledDecay: 0, Amsgrad, Maximize);
+            l2Penalty: _decoupledWeightDecay ? 0 : group.WeightDecay,
+            decoupledDecay: _decoupledWeightDecay ? group.WeightDecay : 0, Amsgrad, Maximize);
     }
 }

@@ -11,12 +11,10 @@ namespace MiniNet.Optim;
 /// AMSGrad: v̂ ← max(v̂, v), used below in place of v
 /// θ ← θ − (lr / (1 − β₁ᵗ)) · m / (√v / √(1 − β₂ᵗ) + eps)
 /// </code>
-/// The default weight decay is PyTorch's 1e-2.
+/// The default weight decay is PyTorch's 1e-2. As in PyTorch 2, AdamW is an <see cref="Adam"/>.
 /// </summary>
-public sealed class AdamW : Optimizer
+public sealed class AdamW : Adam
 {
-    private readonly AdamState?[] _states;
-
     /// <summary>AdamW over <paramref name="parameters"/> (leaves that require grad, each once).</summary>
     /// <param name="parameters">The parameters to optimise, typically a model's <c>Parameters()</c>.</param>
     /// <param name="lr">The learning rate (≥ 0).</param>
@@ -47,39 +45,7 @@ public sealed class AdamW : Optimizer
     /// <exception cref="ArgumentOutOfRangeException">A hyper-parameter is out of range or not finite.</exception>
     public AdamW(IEnumerable<ParameterGroup> groups, double lr = 1e-3, double beta1 = 0.9, double beta2 = 0.999, double eps = 1e-8,
         double weightDecay = 1e-2, bool amsgrad = false, bool maximize = false)
-        : base(groups, lr, weightDecay, () => AdamState.CheckOptions(nameof(AdamW), beta1, beta2, eps))
+        : base(nameof(AdamW), decoupledWeightDecay: true, groups, lr, beta1, beta2, eps, weightDecay, amsgrad, maximize)
     {
-        Beta1 = beta1;
-        Beta2 = beta2;
-        Eps = eps;
-        Amsgrad = amsgrad;
-        Maximize = maximize;
-        _states = new AdamState?[Parameters.Count];
-    }
-
-    /// <summary>β₁, the decay of the first-moment average.</summary>
-    public double Beta1 { get; }
-
-    /// <summary>β₂, the decay of the second-moment average.</summary>
-    public double Beta2 { get; }
-
-    /// <summary>The term added to the denominator.</summary>
-    public double Eps { get; }
-
-    /// <summary>Whether AMSGrad's running maximum of v is used.</summary>
-    public bool Amsgrad { get; }
-
-    /// <summary>Whether the objective is maximised.</summary>
-    public bool Maximize { get; }
-
-    /// <summary>The state of <paramref name="parameter"/> (its step count and moments), or null before its first step. The live state, not a copy.</summary>
-    /// <exception cref="ArgumentException">The tensor is not one of this optimiser's parameters.</exception>
-    public AdamState? StateOf(Tensor parameter) => _states[IndexOf(parameter)];
-
-    private protected override void Update(ParameterGroup group, int index, Tensor parameter, Tensor gradient)
-    {
-        var state = _states[index] ??= new AdamState(parameter, Amsgrad);
-        state.Advance(parameter, gradient, group.LearningRate, Beta1, Beta2, Eps,
-            l2Penalty: 0, decoupledDecay: group.WeightDecay, Amsgrad, Maximize);
     }
 }

@@ -290,8 +290,7 @@ public class OptimizerBehaviourTests
     private static object? StateOf(Optimizer optimizer, Tensor parameter) => optimizer switch
     {
         Sgd sgd => sgd.MomentumBuffer(parameter),
-        Adam adam => adam.StateOf(parameter),
-        AdamW adamW => adamW.StateOf(parameter),
+        Adam adam => adam.StateOf(parameter), // AdamW too
         RmsProp rmsProp => rmsProp.StateOf(parameter),
         _ => throw new ArgumentException(optimizer.GetType().Name),
     };
