@@ -1,0 +1,1 @@
+return MiniNet.Examples.MultiLabel.MultiLabelExample.Run(args, Console.Out);
