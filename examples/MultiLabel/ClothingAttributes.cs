@@ -24,21 +24,7 @@ public static class ClothingAttributes
         "straps/handles", // the straps of a sandal, the handles of a bag
     ];
 
-    /// <summary>A one-line description of each attribute, in column order (the README's legend).</summary>
-    public static IReadOnlyList<string> Descriptions { get; } =
-    [
-        "worn on the torso",
-        "covers the legs",
-        "worn on the feet",
-        "sleeves down to the wrist",
-        "buttons or a zip down the front",
-        "a shoe that encloses the toes",
-        "full-length trousers; boots that cover the ankle",
-        "a sandal's straps; a bag's handles",
-    ];
-
-    // One row per class, in FashionMnist.ClassNames' order; one column per attribute, in Names' order; x: has it.
-    //                                        upper, lower, footwear, long sleeves, front opening, closed toe, reaches ankle, straps/handles
+    // One row per class (FashionMnist.ClassNames' order), one column per attribute (Names' order): x where the class has it.
     private static readonly bool[,] Table = Parse(
         "x.......", // T-shirt/top
         ".x....x.", // Trouser

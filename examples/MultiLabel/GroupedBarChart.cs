@@ -6,9 +6,9 @@ namespace MiniNet.Examples.MultiLabel;
 
 /// <summary>
 /// A grouped bar chart as SVG, for scores in [0, 1]: one group per category (its name under the axis, on two
-/// lines if long), one bar per series with its value written at its top, and on each bar an optional mark (a black bar
-/// across it) for a reference value such as an upper bound; a legend under the title. MiniNet's
-/// <c>LinePlot</c> has numeric x axes only, and attribute names belong under the bars.
+/// lines if long), one bar per series with its value written at its top, and across each bar a black mark for a
+/// reference value (an upper bound, say); a legend under the title. MiniNet's <c>LinePlot</c> has numeric x axes
+/// only, and attribute names belong under the bars.
 /// </summary>
 internal sealed class GroupedBarChart(string title, string yLabel, IReadOnlyList<string> categories, string markName)
 {
@@ -31,6 +31,7 @@ internal sealed class GroupedBarChart(string title, string yLabel, IReadOnlyList
         return this;
     }
 
+    /// <summary>The chart as a standalone SVG document (900 × 440 pixels).</summary>
     public string ToSvg()
     {
         var svg = new StringBuilder();
@@ -84,6 +85,7 @@ internal sealed class GroupedBarChart(string title, string yLabel, IReadOnlyList
             svg + "</svg>\n";
     }
 
+    /// <summary>Writes <see cref="ToSvg"/> to <paramref name="path"/> as UTF-8 without a byte-order mark.</summary>
     public void Save(string path) => File.WriteAllText(path, ToSvg(), new UTF8Encoding(encoderShouldEmitUTF8Identifier: false));
 
     /// <summary>The name on one line if it fits, else split at the space nearest its middle.</summary>

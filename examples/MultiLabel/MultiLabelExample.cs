@@ -95,7 +95,7 @@ public static class MultiLabelExample
         var softmaxOracle = new MultiLabelMetrics(topTrueCount(softmax.TestLogits), testTargets, names);
         double entropyFloor = MeanTargetEntropy(testTargets);
         output.WriteLine($"trained in {Seconds(softmax.Elapsed)}; its test cross-entropy cannot go below the targets' entropy, mean ln m = {entropyFloor:0.0000}.");
-        output.WriteLine($"Test set, attribute predicted when p > max p / 2:");
+        output.WriteLine("Test set, attribute predicted when p > max p / 2:");
         output.Write(softmaxMetrics.Format());
 
         output.WriteLine();
@@ -112,9 +112,9 @@ public static class MultiLabelExample
             $"(recall {sigmoidMetrics.MicroRecall:0.0000} and {softmaxMetrics.MicroRecall:0.0000}); " +
             $"top m when told m: {sigmoidOracle.MicroF1:0.0000} and {softmaxOracle.MicroF1:0.0000}.");
         output.WriteLine("Why the sigmoid head is the one for multi-label targets:");
-        output.WriteLine("- softmax makes the attributes compete for one unit of probability: a true attribute gets 1/m, less the more the");
-        output.WriteLine("  image has, and when the net hesitates between classes, the attributes of the class with more of them are");
-        output.WriteLine("  diluted most and fall under the cut; so the softmax may rank the attributes well, but no cut reads them off;");
+        output.WriteLine("- softmax makes the attributes compete for one unit of probability: a true attribute gets only 1/m, and when the");
+        output.WriteLine("  net hesitates between classes, the attributes of the class that has more of them are diluted most and slip");
+        output.WriteLine("  under the cut, which costs recall; its p_k is a share, not the probability that the image has attribute k;");
         output.WriteLine("- sigmoid gives each attribute its own Bernoulli: σ(z_k) estimates P(attribute k | image) whatever the others are.");
 
         if (options.PlotsDirectory is string plots)
