@@ -8,12 +8,14 @@ namespace MiniNet.Examples.SigmoidVsSoftmax;
 
 /// <summary>What one epoch of one head measured.</summary>
 /// <param name="Epoch">The epoch, counted from 1.</param>
-/// <param name="TrainLoss">The mean per-example loss ℓᵢ over the epoch's training batches.</param>
 /// <param name="TestAccuracy">The share of test images whose argmax output is their label, after the epoch.</param>
 /// <param name="MeanAbsGradient">The mean |∂ℓᵢ/∂zᵢₖ| over every output of every training batch of the epoch.</param>
 /// <param name="SaturatedWrong">The share of training outputs saturated on the wrong side of their target, over the epoch.</param>
 /// <param name="Seconds">The time the epoch took, evaluation included.</param>
-internal sealed record EpochResult(int Epoch, double TrainLoss, double TestAccuracy, double MeanAbsGradient, double SaturatedWrong, double Seconds);
+internal sealed record EpochResult(int Epoch, double TestAccuracy, double MeanAbsGradient, double SaturatedWrong, double Seconds);
+
+/// <summary>The test images as one tensor, and their labels.</summary>
+internal sealed record TestSet(Tensor Images, int[] Labels);
 
 /// <summary>
 /// Trains one network with one head: the same architecture, initial weights (from the seed), batch order and
@@ -22,16 +24,18 @@ internal sealed record EpochResult(int Epoch, double TrainLoss, double TestAccur
 internal sealed class HeadTrainer
 {
     private readonly ComparedHead _head;
+    private readonly string _label;
     private readonly ExperimentOptions _options;
     private readonly Sequential _model;
     private readonly Optimizer _optimizer;
     private readonly DataLoader _loader;
-    private readonly Tensor _testImages;
-    private readonly int[] _testLabels;
+    private readonly TestSet _test;
 
-    public HeadTrainer(ComparedHead head, ExperimentOptions options, double outputScale, LabeledDataset train, LabeledDataset test)
+    /// <summary>A trainer whose progress is labelled <paramref name="label"/>; <paramref name="outputScale"/> as in <see cref="BuildModel"/>.</summary>
+    public HeadTrainer(ComparedHead head, string label, ExperimentOptions options, double outputScale, LabeledDataset train, TestSet test)
     {
         _head = head;
+        _label = label;
         _options = options;
         _model = BuildModel(train.FeatureCount, options.Hidden, train.ClassCount, outputScale, options.Seed);
         _optimizer = options.Optimizer == "adam"
@@ -40,12 +44,8 @@ internal sealed class HeadTrainer
         // The last partial batch is dropped: with plain SGD, a step on a few leftover images at the learning rate
         // meant for a full batch jolts every model at once (on the shipped subset, 16 images ended each epoch).
         _loader = new DataLoader(train, options.BatchSize, shuffle: true, generator: new Generator(options.Seed + 1), dropLast: true);
-        _testImages = test.ToTensor();
-        _testLabels = test.GetLabels();
+        _test = test;
     }
-
-    /// <summary>The network being trained.</summary>
-    public Sequential Model => _model;
 
     /// <summary>
     /// inputs → hidden (ReLU) … → classes logits, every layer drawn from one generator seeded with
@@ -76,16 +76,10 @@ internal sealed class HeadTrainer
     {
         var clock = Stopwatch.StartNew();
         var tally = new OutputTally();
-        double lossSum = 0;
         _model.Train();
-        foreach (var batch in new DataLoader(_loader.Dataset, _options.BatchSize))
-        {
-            var (loss, _) = ForwardBackward(batch, tally);
-            lossSum += loss * batch.Size;
-        }
+        foreach (var batch in new DataLoader(_loader.Dataset, _options.BatchSize)) ForwardBackward(batch, tally);
         _optimizer.ZeroGrad();
-        return new EpochResult(0, lossSum / _loader.Dataset.Count, TestAccuracy(), tally.MeanAbsGradient, tally.SaturatedWrongShare,
-            clock.Elapsed.TotalSeconds);
+        return new EpochResult(0, TestAccuracy(), tally.MeanAbsGradient, tally.SaturatedWrongShare, clock.Elapsed.TotalSeconds);
     }
 
     /// <summary>Runs one epoch of training, then evaluates on the test set.</summary>
@@ -93,21 +87,17 @@ internal sealed class HeadTrainer
     {
         var clock = Stopwatch.StartNew();
         var tally = new OutputTally();
-        double lossSum = 0;
-        long samples = 0;
         _model.Train();
-        progress?.Start($"{ComparedHeads.Name(_head)} epoch {epoch}/{_options.Epochs}", _loader.BatchCount);
+        progress?.Start($"{_label} epoch {epoch}/{_options.Epochs}", _loader.BatchCount);
         foreach (var batch in _loader)
         {
             _optimizer.ZeroGrad();
             var (loss, logits) = ForwardBackward(batch, tally);
             _optimizer.Step();
-            lossSum += loss * batch.Size;
-            samples += batch.Size;
             progress?.Step(batch.Size, loss, Correct(logits.ArgMax(-1), batch.Labels));
         }
         double accuracy = TestAccuracy();
-        var result = new EpochResult(epoch, lossSum / samples, accuracy, tally.MeanAbsGradient, tally.SaturatedWrongShare, clock.Elapsed.TotalSeconds);
+        var result = new EpochResult(epoch, accuracy, tally.MeanAbsGradient, tally.SaturatedWrongShare, clock.Elapsed.TotalSeconds);
         progress?.Finish($"test acc {accuracy:0.0000}");
         return result;
     }
@@ -117,7 +107,7 @@ internal sealed class HeadTrainer
     {
         _model.Eval();
         using (Tape.NoGrad())
-            return (double)Correct(_model.Forward(_testImages).ArgMax(-1), _testLabels) / _testLabels.Length;
+            return (double)Correct(_model.Forward(_test.Images).ArgMax(-1), _test.Labels) / _test.Labels.Length;
     }
 
     /// <summary>The logits of some test images, without recording.</summary>
@@ -125,7 +115,7 @@ internal sealed class HeadTrainer
     {
         _model.Eval();
         using (Tape.NoGrad())
-            return _model.Forward(_testImages.Narrow(0, 0, count));
+            return _model.Forward(_test.Images.Narrow(0, 0, count));
     }
 
     /// <summary>Forward, loss and backward on one batch, tallying the logits' gradient and the outputs; returns the batch loss and the logits.</summary>

@@ -91,13 +91,14 @@ public static class SigmoidVsSoftmaxExample
         var progressBar = ReferenceEquals(output, Console.Out) && !Console.IsOutputRedirected ? new ProgressBar() : null;
         var runs = new List<(string Name, IReadOnlyDictionary<ComparedHead, List<EpochResult>> Results)>();
         var demonstrationLogits = new Dictionary<ComparedHead, Tensor>();
+        var testSet = new TestSet(test.ToTensor(), test.GetLabels());
         foreach (var start in starts)
         {
             output.WriteLine($"{start.Name}: {start.Description}");
             var results = new Dictionary<ComparedHead, List<EpochResult>>();
             foreach (var head in ComparedHeads.All)
             {
-                var trainer = new HeadTrainer(head, options, start.OutputScale, train, test);
+                var trainer = new HeadTrainer(head, $"{start.Name}, {ComparedHeads.Name(head)}", options, start.OutputScale, train, testSet);
                 var epochs = new List<EpochResult> { trainer.MeasureUntrained() };
                 for (int epoch = 1; epoch <= options.Epochs; epoch++) epochs.Add(trainer.RunEpoch(epoch, progressBar));
                 results[head] = epochs;
