@@ -75,7 +75,7 @@ public static class SigmoidVsSoftmaxExample
         string network = $"{train.FeatureCount} → {string.Join(" → ", options.Hidden.Select(h => $"{h} (ReLU)"))} → {train.ClassCount}";
         string optimizer = $"{(options.Optimizer == "adam" ? "Adam" : "plain SGD")} lr {Number(options.LearningRate)}";
         output.WriteLine("Sigmoid vs softmax: one network, three output heads, two starting points");
-        output.WriteLine($"data: {dataDirectory}{(options.DataDirectory is null ? " (the shipped subset)" : "")}, {train.Count} training and {test.Count} test images");
+        output.WriteLine($"data: {Display(dataDirectory)}{(options.DataDirectory is null ? " (the shipped subset)" : "")}, {train.Count} training and {test.Count} test images");
         output.WriteLine($"network: {network} logits; {optimizer}, batch {options.BatchSize}, {options.Epochs} epochs, seed {options.Seed}");
         output.WriteLine("heads: (a) softmax+CE = softmax + cross-entropy; (b) sigmoid+BCE = ten sigmoids + binary cross-entropy");
         output.WriteLine("       against one-hot targets; (c) sigmoid+MSE = ten sigmoids + squared error against one-hot targets.");
@@ -120,7 +120,7 @@ public static class SigmoidVsSoftmaxExample
 
         string plotsDirectory = options.PlotsDirectory ?? DefaultPlotsDirectory();
         string figure = ExperimentPlots.Save(plotsDirectory, $"Sigmoid vs softmax on Fashion-MNIST: {network}, {optimizer}, {train.Count} training images", runs);
-        output.WriteLine($"plots: {figure}");
+        output.WriteLine($"plots: {Display(figure)}");
         output.WriteLine();
 
         HeadDemonstration.PrintRows(output, demonstrationLogits[ComparedHead.SoftmaxCrossEntropy],
@@ -151,6 +151,13 @@ public static class SigmoidVsSoftmaxExample
             if (File.Exists(Path.Combine(dir.FullName, "MiniNet.sln")) && Directory.Exists(example)) return Path.Combine(example, "plots");
         }
         return Path.GetFullPath("plots");
+    }
+
+    /// <summary>A path relative to the current directory when it lies inside it (examples/data from the repository), else in full.</summary>
+    private static string Display(string path)
+    {
+        string relative = Path.GetRelativePath(Directory.GetCurrentDirectory(), path);
+        return relative.StartsWith("..", StringComparison.Ordinal) || Path.IsPathRooted(relative) ? Path.GetFullPath(path) : relative;
     }
 
     private static string Number(double value) => value.ToString("G", CultureInfo.InvariantCulture);
