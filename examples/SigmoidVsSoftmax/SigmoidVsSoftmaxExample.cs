@@ -76,7 +76,7 @@ public static class SigmoidVsSoftmaxExample
         string optimizer = $"{(options.Optimizer == "adam" ? "Adam" : "plain SGD")} lr {Number(options.LearningRate)}";
         output.WriteLine("Sigmoid vs softmax: one network, three output heads, two starting points");
         output.WriteLine($"data: {Display(dataDirectory)}{(options.DataDirectory is null ? " (the shipped subset)" : "")}, {train.Count} training and {test.Count} test images");
-        output.WriteLine($"network: {network} logits; {optimizer}, batch {options.BatchSize}, {options.Epochs} epochs, seed {options.Seed}");
+        output.WriteLine($"network: {network} logits; {optimizer}, batch {options.BatchSize}, {Epochs(options.Epochs)}, seed {options.Seed}");
         output.WriteLine("heads: (a) softmax+CE = softmax + cross-entropy; (b) sigmoid+BCE = ten sigmoids + binary cross-entropy");
         output.WriteLine("       against one-hot targets; (c) sigmoid+MSE = ten sigmoids + squared error against one-hot targets.");
         output.WriteLine("       Each loss is summed over the ten outputs and averaged over the batch; prediction is the argmax.");
@@ -99,12 +99,8 @@ public static class SigmoidVsSoftmaxExample
             foreach (var head in ComparedHeads.All)
             {
                 var trainer = new HeadTrainer(head, $"{start.Name}, {ComparedHeads.Name(head)}", options, start.OutputScale, train, testSet);
-                var epochs = new List<EpochResult> { trainer.MeasureUntrained() };
-                for (int epoch = 1; epoch <= options.Epochs; epoch++) epochs.Add(trainer.RunEpoch(epoch, progressBar));
-                results[head] = epochs;
-                output.WriteLine($"  trained {ComparedHeads.Name(head),-11}  test accuracy {epochs[^1].TestAccuracy.ToString("0.0000", CultureInfo.InvariantCulture)}" +
-                    $"  ({epochs.Sum(e => e.Seconds).ToString("0.0", CultureInfo.InvariantCulture)} s)");
-                if (start.OutputScale == 1) demonstrationLogits[head] = trainer.TestLogits(DemonstrationRows);
+                results[head] = Train(trainer, options.Epochs, progressBar, output, ComparedHeads.Name(head));
+                if (start == starts[0]) demonstrationLogits[head] = trainer.TestLogits(DemonstrationRows);
             }
             output.WriteLine();
             output.Write(ResultsTable.Format(results));
@@ -134,12 +130,22 @@ public static class SigmoidVsSoftmaxExample
             saturated[ComparedHead.SigmoidSquaredError][0], saturated[ComparedHead.SigmoidSquaredError][^1]);
         output.WriteLine();
 
-        output.WriteLine($"test accuracy after {options.Epochs} epochs   " + string.Concat(ComparedHeads.All.Select(h => ComparedHeads.Name(h).PadLeft(12))));
+        output.WriteLine($"test accuracy after {Epochs(options.Epochs),-9}   " + string.Concat(ComparedHeads.All.Select(h => ComparedHeads.Name(h).PadLeft(12))));
         foreach (var (name, results) in runs)
             output.WriteLine($"  {name,-27}" + string.Concat(ComparedHeads.All.Select(h => results[h][^1].TestAccuracy.ToString("0.0000", CultureInfo.InvariantCulture).PadLeft(12))));
         output.WriteLine($"total time {clock.Elapsed.TotalSeconds.ToString("0.0", CultureInfo.InvariantCulture)} s");
         double softmaxAccuracy = runs[0].Results[ComparedHead.SoftmaxCrossEntropy][^1].TestAccuracy;
         output.WriteLine($"softmax test accuracy: {softmaxAccuracy.ToString("0.0000", CultureInfo.InvariantCulture)}");
+    }
+
+    /// <summary>Epoch 0 (untrained), then <paramref name="epochs"/> epochs of training, with a line saying how it ended.</summary>
+    private static List<EpochResult> Train(HeadTrainer trainer, int epochs, ProgressBar? progressBar, TextWriter output, string name)
+    {
+        var results = new List<EpochResult> { trainer.MeasureUntrained() };
+        for (int epoch = 1; epoch <= epochs; epoch++) results.Add(trainer.RunEpoch(epoch, progressBar));
+        output.WriteLine($"  trained {name,-11}  test accuracy {results[^1].TestAccuracy.ToString("0.0000", CultureInfo.InvariantCulture)}" +
+            $"  ({results.Sum(e => e.Seconds).ToString("0.0", CultureInfo.InvariantCulture)} s)");
+        return results;
     }
 
     /// <summary>examples/SigmoidVsSoftmax/plots of this repository (ignored by git), or ./plots when run from elsewhere.</summary>
@@ -159,6 +165,8 @@ public static class SigmoidVsSoftmaxExample
         string relative = Path.GetRelativePath(Directory.GetCurrentDirectory(), path);
         return relative.StartsWith("..", StringComparison.Ordinal) || Path.IsPathRooted(relative) ? Path.GetFullPath(path) : relative;
     }
+
+    private static string Epochs(int count) => count == 1 ? "1 epoch" : $"{count} epochs";
 
     private static string Number(double value) => value.ToString("G", CultureInfo.InvariantCulture);
 }
