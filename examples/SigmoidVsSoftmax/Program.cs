@@ -1,0 +1,1 @@
+return MiniNet.Examples.SigmoidVsSoftmax.SigmoidVsSoftmaxExample.Run(args, Console.Out);
