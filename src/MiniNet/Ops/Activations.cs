@@ -92,37 +92,33 @@ internal readonly struct TanhBackwardOp : IBinaryOp
 }
 
 /// <summary>
-/// σ(x) with e = e^−|x| (never overflows): 1/(1 + e) for x ≥ 0 and e/(1 + e) for x &lt; 0, each accurate
-/// to the last bits where the other would lose them.
+/// σ(x) with e = e^−|x| (never overflows): 1/(1 + e) for x ≥ 0 and e/(1 + e) for x &lt; 0 — one division
+/// either way, so both halves are correctly rounded from e, each accurate where the other form would not be.
 /// </summary>
 internal readonly struct SigmoidOp : IUnaryOp
 {
     public T Invoke<T>(T x) where T : unmanaged, IFloatingPointIeee754<T>
     {
         T e = T.Exp(-T.Abs(x));
-        T s = T.One / (T.One + e);
-        return x >= T.Zero ? s : e * s;
+        return (x >= T.Zero ? T.One : e) / (T.One + e);
     }
 
     public Vector128<T> Invoke<T>(Vector128<T> x) where T : unmanaged, IFloatingPointIeee754<T>
     {
         var e = VectorMath.Exp(-Vector128.Abs(x));
-        var s = Vector128<T>.One / (Vector128<T>.One + e);
-        return Vector128.ConditionalSelect(Vector128.LessThan(x, Vector128<T>.Zero), e * s, s);
+        return Vector128.ConditionalSelect(Vector128.LessThan(x, Vector128<T>.Zero), e, Vector128<T>.One) / (Vector128<T>.One + e);
     }
 
     public Vector256<T> Invoke<T>(Vector256<T> x) where T : unmanaged, IFloatingPointIeee754<T>
     {
         var e = VectorMath.Exp(-Vector256.Abs(x));
-        var s = Vector256<T>.One / (Vector256<T>.One + e);
-        return Vector256.ConditionalSelect(Vector256.LessThan(x, Vector256<T>.Zero), e * s, s);
+        return Vector256.ConditionalSelect(Vector256.LessThan(x, Vector256<T>.Zero), e, Vector256<T>.One) / (Vector256<T>.One + e);
     }
 
     public Vector512<T> Invoke<T>(Vector512<T> x) where T : unmanaged, IFloatingPointIeee754<T>
     {
         var e = VectorMath.Exp(-Vector512.Abs(x));
-        var s = Vector512<T>.One / (Vector512<T>.One + e);
-        return Vector512.ConditionalSelect(Vector512.LessThan(x, Vector512<T>.Zero), e * s, s);
+        return Vector512.ConditionalSelect(Vector512.LessThan(x, Vector512<T>.Zero), e, Vector512<T>.One) / (Vector512<T>.One + e);
     }
 }
 
