@@ -1,0 +1,203 @@
+using System.Diagnostics;
+using System.Globalization;
+using MiniNet.Data;
+using MiniNet.Layers;
+using MiniNet.Reporting;
+using FashionMnistSet = MiniNet.Data.FashionMnist; // the class, not this example's namespace
+
+namespace MiniNet.Examples.FashionMnist;
+
+/// <summary>
+/// Example 1: an MLP with the softmax head trained on Fashion-MNIST (the shipped 10,000/2,000 subset by default),
+/// with a live progress bar, per-epoch train and test figures, SVG plots, a confusion matrix, and a last line
+/// <c>test accuracy: 0.XXXX</c>. <c>--help</c> lists the options.
+/// </summary>
+public static class FashionMnistExample
+{
+    private static readonly CultureInfo Invariant = CultureInfo.InvariantCulture;
+
+    /// <summary>
+    /// Runs the example with <paramref name="args"/>, writing the report to <paramref name="output"/> and errors
+    /// to <paramref name="errors"/> (standard error by default). Returns the exit code: 0, 1 for bad data or files,
+    /// 2 for bad options.
+    /// </summary>
+    public static int Run(string[] args, TextWriter output, TextWriter? errors = null)
+    {
+        ArgumentNullException.ThrowIfNull(args);
+        ArgumentNullException.ThrowIfNull(output);
+        errors ??= Console.Error;
+        FashionMnistOptions options;
+        try
+        {
+            options = FashionMnistOptions.Parse(args);
+        }
+        catch (ArgumentException e)
+        {
+            errors.WriteLine($"error: {e.Message}");
+            return 2;
+        }
+        if (options.Help)
+        {
+            output.WriteLine(FashionMnistOptions.Usage);
+            return 0;
+        }
+        try
+        {
+            if (options.LoadPath is null) Train(options, output);
+            else EvaluateSaved(options, output);
+            return 0;
+        }
+        catch (Exception e) when (e is IOException or InvalidDataException or UnauthorizedAccessException)
+        {
+            errors.WriteLine($"error: {e.Message}");
+            return 1;
+        }
+    }
+
+    private static void Train(FashionMnistOptions options, TextWriter output)
+    {
+        var random = new Generator(options.Seed);
+        Generator initialisation = random.Fork(), dropoutMasks = random.Fork(), shuffles = random.Fork(), split = random.Fork();
+
+        var (train, test, source) = LoadData(options);
+        LabeledDataset? validation = null;
+        if (options.Validation > 0)
+        {
+            var parts = train.RandomSplit([1 - options.Validation, options.Validation], split);
+            (train, validation) = (parts[0], parts[1]);
+        }
+        output.WriteLine($"Fashion-MNIST: {Count(train.Count)} training{(validation is null ? "" : $", {Count(validation.Count)} validation")} and {Count(test.Count)} test images from {source}");
+
+        var normalization = Normalization.None;
+        if (options.Normalize)
+        {
+            var (mean, std) = train.FeatureMeanAndStd();
+            normalization = new Normalization((float)mean, (float)std);
+            (train, test) = (normalization.Apply(train), normalization.Apply(test));
+            if (validation is not null) validation = normalization.Apply(validation);
+            output.WriteLine($"inputs: pixels / 255, standardised with the training images' mean {mean:0.0000} and std {std:0.0000}");
+        }
+        else output.WriteLine("inputs: pixels / 255");
+
+        var model = Training.BuildModel(train.FeatureCount, options.Hidden, train.ClassCount, options.Dropout, initialisation, dropoutMasks);
+        var loader = new DataLoader(train, options.BatchSize, shuffle: true, generator: shuffles);
+        var optimizer = Training.BuildOptimizer(options, model);
+        var schedule = Training.BuildSchedule(options, optimizer, loader.BatchCount);
+        var head = new SoftmaxHead(labelSmoothing: options.LabelSmoothing);
+        output.WriteLine($"model: {Architecture(train.FeatureCount, options.Hidden, train.ClassCount)} MLP, ReLU, dropout {Number(options.Dropout)}, {Count(model.ParameterCount())} parameters");
+        output.WriteLine($"training: {Describe(options)}, {options.Epochs} epochs of {loader.BatchCount} batches");
+
+        var evaluated = validation ?? test;
+        string evaluatedName = validation is null ? "test" : "validation";
+        var history = new History(evaluatedName);
+        var progress = IsConsole(output) ? new ProgressBar() : new ProgressBar(output, isTerminal: false);
+        var times = new StepTimes();
+        var trainingTime = TimeSpan.Zero;
+        var evaluationTime = TimeSpan.Zero;
+        for (int epoch = 1; epoch <= options.Epochs; epoch++)
+        {
+            long start = Stopwatch.GetTimestamp();
+            Training.TrainEpoch(model, head, optimizer, schedule, loader, progress, $"epoch {epoch}/{options.Epochs}", times);
+            var epochTime = Stopwatch.GetElapsedTime(start);
+            trainingTime += epochTime;
+            progress.Finish();
+
+            start = Stopwatch.GetTimestamp();
+            var onTrain = Training.Evaluate(model, train);
+            var onEvaluated = Training.Evaluate(model, evaluated);
+            evaluationTime += Stopwatch.GetElapsedTime(start);
+            history.Add(onTrain, onEvaluated);
+            output.WriteLine($"  train loss {onTrain.Loss:0.0000} acc {onTrain.Accuracy:0.0000} | {evaluatedName} loss {onEvaluated.Loss:0.0000} acc {onEvaluated.Accuracy:0.0000}");
+        }
+        output.WriteLine($"training took {Seconds(trainingTime)} ({Seconds(trainingTime / options.Epochs)} per epoch; step: forward {Share(times.Forward, trainingTime)}, " +
+            $"backward {Share(times.Backward, trainingTime)}, optimiser {Share(times.Step, trainingTime)}); evaluation took {Seconds(evaluationTime)}");
+
+        if (options.SavePath is not null)
+        {
+            model.Save(options.SavePath, normalization.ToMetadata(options.Hidden));
+            output.WriteLine($"saved the model to {Path.GetFullPath(options.SavePath)}");
+        }
+
+        Directory.CreateDirectory(options.PlotsDirectory);
+        string curves = Path.Combine(options.PlotsDirectory, "training.svg");
+        history.ToFigure($"Fashion-MNIST, {Architecture(train.FeatureCount, options.Hidden, train.ClassCount)} MLP, {Count(train.Count)} training images").Save(curves);
+        output.WriteLine($"wrote {Path.GetFullPath(curves)} (loss and accuracy per epoch)");
+        ReportTest(validation is null ? history.Last : Training.Evaluate(model, test), test, options.PlotsDirectory, output);
+    }
+
+    private static void EvaluateSaved(FashionMnistOptions options, TextWriter output)
+    {
+        var (_, test, source) = LoadData(options, trainingSet: false);
+        output.WriteLine($"Fashion-MNIST: {Count(test.Count)} test images from {source}");
+        var model = Training.BuildModel(test.FeatureCount, options.Hidden, test.ClassCount, dropout: 0, new Generator(0), new Generator(0));
+        var metadata = model.Load(options.LoadPath!);
+        output.WriteLine($"model: {Architecture(test.FeatureCount, options.Hidden, test.ClassCount)} MLP loaded from {Path.GetFullPath(options.LoadPath!)}");
+        var normalization = Normalization.FromMetadata(metadata, options.LoadPath!);
+        test = normalization.Apply(test);
+        output.WriteLine(normalization.IsNone
+            ? "inputs: pixels / 255 (the file records no standardisation)"
+            : $"inputs: pixels / 255, standardised with the mean {normalization.Mean:0.0000} and std {normalization.Std:0.0000} recorded in the file");
+        Directory.CreateDirectory(options.PlotsDirectory);
+        ReportTest(Training.Evaluate(model, test), test, options.PlotsDirectory, output);
+    }
+
+    /// <summary>The confusion matrix (printed and drawn), then the last line: the test accuracy.</summary>
+    private static void ReportTest(Evaluation result, LabeledDataset test, string plotsDirectory, TextWriter output)
+    {
+        var matrix = new ConfusionMatrix(result.Predictions, test.GetLabels(), test.ClassCount,
+            test.ClassCount == FashionMnistSet.ClassCount ? FashionMnistSet.ClassNames : null);
+        string heatMap = Path.Combine(plotsDirectory, "confusion.svg");
+        matrix.SaveSvg(heatMap, $"Fashion-MNIST test set: {Count(test.Count)} images, accuracy {result.Accuracy:0.0000}");
+        output.WriteLine($"wrote {Path.GetFullPath(heatMap)} (confusion matrix)");
+        output.WriteLine();
+        output.WriteLine($"confusion matrix on the {Count(test.Count)} test images (rows: true class, columns: predicted class):");
+        output.WriteLine(matrix.FormatMatrix());
+        output.WriteLine(matrix.FormatReport());
+        output.WriteLine($"test loss: {result.Loss:0.0000}");
+        output.WriteLine($"test accuracy: {result.Accuracy:0.0000}");
+    }
+
+    private static (LabeledDataset Train, LabeledDataset Test, string Source) LoadData(FashionMnistOptions options, bool trainingSet = true)
+    {
+        string directory = options.DataDirectory ?? ExamplePaths.ShippedData();
+        if (!Directory.Exists(directory))
+            throw new DirectoryNotFoundException($"--data: the folder '{directory}' does not exist.");
+        var train = trainingSet ? FashionMnistSet.Load(directory, train: true) : null;
+        var test = FashionMnistSet.Load(directory, train: false);
+        if (options.Limit is int limit)
+        {
+            train = train?.Take(limit);
+            test = test.Take(limit / 5);
+        }
+        string source = Path.GetFullPath(directory) + (options.DataDirectory is null ? " (the shipped subset)" : "");
+        return (train!, test, source);
+    }
+
+    private static string Describe(FashionMnistOptions options)
+    {
+        string optimizer = options.Optimizer switch
+        {
+            "sgd" => $"SGD (lr {Number(options.LearningRate)}, momentum {Number(options.Momentum)}",
+            "adam" => $"Adam (lr {Number(options.LearningRate)}",
+            _ => $"AdamW (lr {Number(options.LearningRate)}",
+        };
+        optimizer += options.WeightDecay > 0 ? $", weight decay {Number(options.WeightDecay)})" : ")";
+        string schedule = options.Schedule == "none"
+            ? "constant learning rate"
+            : options.WarmupEpochs > 0 ? $"{Number(options.WarmupEpochs)} warm-up epoch{(options.WarmupEpochs == 1 ? "" : "s")} then cosine decay" : "cosine decay";
+        string smoothing = options.LabelSmoothing > 0 ? $", label smoothing {Number(options.LabelSmoothing)}" : "";
+        return $"{optimizer}, {schedule}, batch {options.BatchSize}{smoothing}, seed {options.Seed}";
+    }
+
+    private static string Architecture(int inputs, int[] hidden, int classes) => string.Join("-", [inputs, .. hidden, classes]);
+
+    private static bool IsConsole(TextWriter output) => ReferenceEquals(output, Console.Out) && !Console.IsOutputRedirected;
+
+    private static string Count(long value) => value.ToString("N0", Invariant);
+
+    private static string Number(double value) => value.ToString("G", Invariant);
+
+    private static string Seconds(TimeSpan time) => time.TotalSeconds.ToString("0.0", Invariant) + " s";
+
+    private static string Share(TimeSpan part, TimeSpan whole) => (part / whole).ToString("0%", Invariant);
+}

@@ -1,0 +1,137 @@
+using System.Globalization;
+
+namespace MiniNet.Examples.FashionMnist;
+
+/// <summary>The example's command line, read and checked: every option has a default, and a bad value is an error that says why.</summary>
+internal sealed class FashionMnistOptions
+{
+    public const string Usage = """
+        Trains an MLP with the softmax head on Fashion-MNIST and reports its test accuracy.
+
+        usage: dotnet run -c Release --project examples/FashionMnist [-- options]
+
+        data
+          --data DIR            IDX files (train-*/t10k-*, .gz or raw): the full set is in
+                                /usr/share/datasets/fashion-mnist (apt-get install dataset-fashion-mnist);
+                                MNIST's files work too. Default: the shipped subset (examples/data,
+                                10,000 train / 2,000 test images)
+          --limit N             use only the first N training and N/5 test images (quick runs, CI)
+          --validation F        hold out a fraction F of the training images (seeded) and report
+                                validation instead of test figures per epoch: for choosing a recipe
+          --normalize on|off    standardise the pixels with the training images' mean and std (default on)
+
+        model
+          --hidden N [N ...]    hidden layer sizes (default 512 256)
+          --dropout P           dropout after each hidden layer (default 0.2)
+
+        training
+          --epochs N            passes over the training images (default 15)
+          --batch N             mini-batch size (default 128)
+          --optimizer NAME      sgd, adam or adamw (default adamw)
+          --lr X                peak learning rate (default 0.001; 0.05 with sgd)
+          --momentum X          momentum of sgd (default 0.9)
+          --weight-decay X      weight decay, decoupled for adamw (default 0.05 with adamw, else 0)
+          --label-smoothing E   label smoothing of the cross-entropy (default 0.1)
+          --schedule NAME       cosine (linear warm-up, then cosine decay to 0, per batch) or none
+                                (default cosine)
+          --warmup EPOCHS       length of the warm-up (default 1, or 0 for a single epoch)
+          --seed N              seed of the initialisation, the shuffles and dropout (default 0)
+
+        files
+          --save FILE           save the trained parameters (safetensors)
+          --load FILE           evaluate a saved model on the test images instead of training;
+                                build it with the --hidden sizes it was trained with
+          --plots DIR           where the SVG figures go (default out/fashion)
+          --help                print this text
+        """;
+
+    public string? DataDirectory { get; private init; }
+    public int? Limit { get; private init; }
+    public double Validation { get; private init; }
+    public bool Normalize { get; private init; }
+    public int[] Hidden { get; private init; } = [];
+    public double Dropout { get; private init; }
+    public int Epochs { get; private init; }
+    public int BatchSize { get; private init; }
+    public string Optimizer { get; private init; } = "";
+    public double LearningRate { get; private init; }
+    public double Momentum { get; private init; }
+    public double WeightDecay { get; private init; }
+    public double LabelSmoothing { get; private init; }
+    public string Schedule { get; private init; } = "";
+    public double WarmupEpochs { get; private init; }
+    public ulong Seed { get; private init; }
+    public string? SavePath { get; private init; }
+    public string? LoadPath { get; private init; }
+    public string PlotsDirectory { get; private init; } = "";
+    public bool Help { get; private init; }
+
+    /// <summary>Reads <paramref name="args"/>; throws <see cref="ArgumentException"/> (with the usage) on anything wrong.</summary>
+    public static FashionMnistOptions Parse(string[] args)
+    {
+        var line = new CommandLine(args, Usage);
+        if (line.Help) return new FashionMnistOptions { Help = true };
+
+        string optimizer = line.Choice("optimizer", "adamw", "sgd", "adam", "adamw");
+        int epochs = line.Int("epochs", 15, min: 1);
+        var options = new FashionMnistOptions
+        {
+            DataDirectory = line.String("data"),
+            Limit = line.String("limit") is null ? null : line.Int("limit", 0, min: 5),
+            Validation = line.Double("validation", 0, min: 0),
+            Normalize = line.Choice("normalize", "on", "on", "off") == "on",
+            Hidden = line.Ints("hidden", [512, 256], min: 1),
+            Dropout = line.Double("dropout", 0.2, min: 0),
+            Epochs = epochs,
+            BatchSize = line.Int("batch", 128, min: 1),
+            Optimizer = optimizer,
+            LearningRate = line.Double("lr", optimizer == "sgd" ? 0.05 : 1e-3, min: 0),
+            Momentum = line.Double("momentum", 0.9, min: 0),
+            WeightDecay = line.Double("weight-decay", optimizer == "adamw" ? 0.05 : 0, min: 0),
+            LabelSmoothing = line.Double("label-smoothing", 0.1, min: 0),
+            Schedule = line.Choice("schedule", "cosine", "cosine", "none"),
+            WarmupEpochs = line.Double("warmup", epochs > 1 ? 1 : 0, min: 0),
+            Seed = (ulong)line.Int("seed", 0, min: 0),
+            SavePath = line.String("save"),
+            LoadPath = line.String("load"),
+            PlotsDirectory = line.String("plots", Path.Combine("out", "fashion")),
+        };
+        options.Check(args);
+        line.RejectUnknown();
+        return options;
+    }
+
+    /// <summary>The checks that involve more than one option, or bounds the command-line reader does not know.</summary>
+    private void Check(string[] args)
+    {
+        bool Given(string name) => Array.IndexOf(args, "--" + name) >= 0;
+
+        if (!(Validation < 1)) throw Error($"--validation expects a fraction in [0, 1), got {Number(Validation)}");
+        if (!(Dropout < 1)) throw Error($"--dropout expects a probability in [0, 1), got {Number(Dropout)}");
+        if (!(LabelSmoothing <= 1)) throw Error($"--label-smoothing expects a value in [0, 1], got {Number(LabelSmoothing)}");
+        if (LearningRate == 0) throw Error("--lr must be positive: with 0 nothing would be learnt");
+        if (Momentum >= 1) throw Error($"--momentum expects a value in [0, 1), got {Number(Momentum)}");
+        if (Given("momentum") && Optimizer != "sgd")
+            throw Error($"--momentum applies to --optimizer sgd only (adam and adamw keep moment averages of their own); the optimizer is {Optimizer}");
+        if (Given("warmup") && Schedule != "cosine")
+            throw Error("--warmup is part of --schedule cosine; it has no effect with --schedule none");
+        if (WarmupEpochs > 0 && WarmupEpochs >= Epochs)
+            throw Error($"--warmup {Number(WarmupEpochs)} leaves no epochs for the decay of --epochs {Epochs}; give fewer warm-up epochs than epochs");
+        if (PlotsDirectory.Length == 0) throw Error("--plots expects a folder");
+        if (SavePath is not null && LoadPath is not null)
+            throw Error("--save and --load do not go together: --load evaluates a saved model and trains nothing");
+        if (LoadPath is not null)
+        {
+            // A saved model is only evaluated, so an option that shapes training would silently do nothing.
+            string[] trainingOnly =
+                ["validation", "dropout", "epochs", "batch", "optimizer", "lr", "momentum", "weight-decay", "label-smoothing", "schedule", "warmup", "seed", "normalize"];
+            foreach (var name in trainingOnly)
+                if (Given(name))
+                    throw Error($"--{name} shapes training, and --load trains nothing: drop --{name} (the normalisation comes from the file)");
+        }
+    }
+
+    private static ArgumentException Error(string problem) => new($"{problem}.\n\n{Usage}");
+
+    private static string Number(double value) => value.ToString("G", CultureInfo.InvariantCulture);
+}

@@ -1,0 +1,30 @@
+using MiniNet.Reporting;
+
+namespace MiniNet.Examples.FashionMnist;
+
+/// <summary>The figures of every epoch, on the training images and on the evaluated ones (test or validation), and their plot.</summary>
+internal sealed class History(string evaluatedName)
+{
+    private readonly List<double> _trainLoss = [], _trainAccuracy = [], _loss = [], _accuracy = [];
+
+    public Evaluation Last { get; private set; } = null!;
+
+    public void Add(Evaluation onTrain, Evaluation onEvaluated)
+    {
+        _trainLoss.Add(onTrain.Loss);
+        _trainAccuracy.Add(onTrain.Accuracy);
+        _loss.Add(onEvaluated.Loss);
+        _accuracy.Add(onEvaluated.Accuracy);
+        Last = onEvaluated;
+    }
+
+    /// <summary>Two panels: the cross-entropy per epoch, and the accuracy per epoch, each for both sets.</summary>
+    public Figure ToFigure(string title)
+    {
+        var loss = new LinePlot("Loss (cross-entropy, after each epoch)") { XLabel = "epoch", YLabel = "mean cross-entropy" }
+            .Add("train", _trainLoss).Add(evaluatedName, _loss);
+        var accuracy = new LinePlot("Accuracy (after each epoch)") { XLabel = "epoch", YLabel = "accuracy", YPercent = true }
+            .Add("train", _trainAccuracy).Add(evaluatedName, _accuracy);
+        return new Figure(columns: 2) { Title = title }.Add(loss).Add(accuracy);
+    }
+}

@@ -1,0 +1,1 @@
+return MiniNet.Examples.FashionMnist.FashionMnistExample.Run(args, Console.Out);

@@ -1,0 +1,126 @@
+using System.Diagnostics;
+using MiniNet.Data;
+using MiniNet.Layers;
+using MiniNet.Optim;
+using MiniNet.Reporting;
+
+namespace MiniNet.Examples.FashionMnist;
+
+/// <summary>Loss and accuracy of a model over a data set, and each sample's predicted class.</summary>
+internal sealed record Evaluation(double Loss, double Accuracy, int[] Predictions);
+
+/// <summary>The pieces of the training loop: the model, the optimiser and its schedule, one epoch, one evaluation.</summary>
+internal static class Training
+{
+    private const int EvaluationBatchSize = 1000; // no gradients are kept, so big batches only make the products more efficient
+
+    /// <summary>
+    /// The MLP: Dense → ReLU → Dropout for each hidden size, then Dense to the class logits. The Dropout layers are there
+    /// even with p = 0, so that the parameter names (0.weight, 3.weight, …) depend on the hidden sizes alone.
+    /// </summary>
+    public static Sequential BuildModel(int inputCount, int[] hidden, int classCount, double dropout, Generator initialisation, Generator dropoutMasks)
+    {
+        var model = new Sequential();
+        int width = inputCount;
+        foreach (int size in hidden)
+        {
+            model.Add(new Dense(width, size, generator: initialisation)).Add(new ReLU()).Add(new Dropout(dropout, generator: dropoutMasks));
+            width = size;
+        }
+        return model.Add(new Dense(width, classCount, generator: initialisation));
+    }
+
+    public static Optimizer BuildOptimizer(FashionMnistOptions options, Module model) => options.Optimizer switch
+    {
+        "sgd" => new Sgd(model.Parameters(), options.LearningRate, momentum: options.Momentum, weightDecay: options.WeightDecay),
+        "adam" => new Adam(model.Parameters(), options.LearningRate, weightDecay: options.WeightDecay),
+        _ => new AdamW(model.Parameters(), options.LearningRate, weightDecay: options.WeightDecay),
+    };
+
+    /// <summary>
+    /// The per-batch learning-rate schedule, or null for a constant rate: with <c>cosine</c>, a linear warm-up from
+    /// lr/warm-up-steps to lr, then half a cosine down to 0 at the last batch.
+    /// </summary>
+    public static LrScheduler? BuildSchedule(FashionMnistOptions options, Optimizer optimizer, int batchesPerEpoch)
+    {
+        if (options.Schedule == "none") return null;
+        int totalSteps = options.Epochs * batchesPerEpoch;
+        int warmupSteps = (int)Math.Round(options.WarmupEpochs * batchesPerEpoch);
+        if (warmupSteps == 0) return new CosineAnnealingLr(optimizer, totalSteps);
+        var warmup = new LinearLr(optimizer, startFactor: 1.0 / warmupSteps, endFactor: 1, totalIters: warmupSteps);
+        var decay = new CosineAnnealingLr(optimizer, totalSteps - warmupSteps);
+        return new SequentialLr(optimizer, [warmup, decay], milestones: [warmupSteps]);
+    }
+
+    /// <summary>One pass over <paramref name="loader"/>: forward, loss, backward, step for each batch, with live progress.</summary>
+    public static void TrainEpoch(Sequential model, SoftmaxHead head, Optimizer optimizer, LrScheduler? schedule,
+        DataLoader loader, ProgressBar progress, string label, StepTimes times)
+    {
+        model.Train();
+        progress.Start(label, loader.BatchCount);
+        foreach (var batch in loader)
+        {
+            long start = Stopwatch.GetTimestamp();
+            var logits = model.Forward(batch.Features);
+            var loss = head.Loss(logits, batch.Labels);
+            long forward = Stopwatch.GetTimestamp();
+            optimizer.ZeroGrad();
+            loss.Backward();
+            long backward = Stopwatch.GetTimestamp();
+            optimizer.Step();
+            schedule?.Step();
+            long step = Stopwatch.GetTimestamp();
+            times.Add(forward - start, backward - forward, step - backward);
+            progress.Step(batch.Size, loss.Item(), CountCorrect(logits.ArgMax(1), batch.Labels));
+        }
+    }
+
+    /// <summary>The mean cross-entropy (without label smoothing) and the accuracy over <paramref name="data"/>, in evaluation mode.</summary>
+    public static Evaluation Evaluate(Sequential model, LabeledDataset data)
+    {
+        model.Eval();
+        using var noGrad = Tape.NoGrad();
+        var predictions = new int[data.Count];
+        double lossSum = 0;
+        int correct = 0, offset = 0;
+        foreach (var batch in new DataLoader(data, EvaluationBatchSize))
+        {
+            var logits = model.Forward(batch.Features);
+            lossSum += Losses.SoftmaxCrossEntropy(logits, batch.Labels, reduction: Reduction.Sum).Item();
+            var predicted = logits.ArgMax(1);
+            predicted.CopyTo(predictions, offset);
+            correct += CountCorrect(predicted, batch.Labels);
+            offset += batch.Size;
+        }
+        model.Train();
+        return new Evaluation(lossSum / data.Count, (double)correct / data.Count, predictions);
+    }
+
+    private static int CountCorrect(int[] predicted, int[] labels)
+    {
+        int correct = 0;
+        for (int i = 0; i < labels.Length; i++)
+            if (predicted[i] == labels[i]) correct++;
+        return correct;
+    }
+}
+
+/// <summary>Where the training step's time goes: forward with the loss, backward, and the optimiser's step.</summary>
+internal sealed class StepTimes
+{
+    private long _forward, _backward, _step;
+
+    public int Steps { get; private set; }
+
+    public void Add(long forward, long backward, long step)
+    {
+        _forward += forward;
+        _backward += backward;
+        _step += step;
+        Steps++;
+    }
+
+    public TimeSpan Forward => Stopwatch.GetElapsedTime(0, _forward);
+    public TimeSpan Backward => Stopwatch.GetElapsedTime(0, _backward);
+    public TimeSpan Step => Stopwatch.GetElapsedTime(0, _step);
+}
