@@ -58,7 +58,55 @@ public static class FashionMnistExample
     {
         var random = new Generator(options.Seed);
         Generator initialisation = random.Fork(), dropoutMasks = random.Fork(), shuffles = random.Fork(), split = random.Fork();
+        var (train, validation, test, normalization) = PrepareData(options, split, output);
 
+        var model = Training.BuildModel(train.FeatureCount, options.Hidden, train.ClassCount, options.Dropout, initialisation, dropoutMasks);
+        var loader = new DataLoader(train, options.BatchSize, shuffle: true, generator: shuffles);
+        var optimizer = Training.BuildOptimizer(options, model);
+        var schedule = Training.BuildSchedule(options, optimizer, loader.BatchCount);
+        var head = new SoftmaxHead(labelSmoothing: options.LabelSmoothing);
+        string architecture = Architecture(train.FeatureCount, options.Hidden, train.ClassCount);
+        output.WriteLine($"model: {architecture} MLP, ReLU{(options.Dropout > 0 ? $", dropout {Number(options.Dropout)}" : "")}, {Count(model.ParameterCount())} parameters");
+        output.WriteLine($"training: {Describe(options)}, {Plural(options.Epochs, "epoch", "epochs")} of {Plural(loader.BatchCount, "batch", "batches")}");
+
+        string evaluatedName = validation is null ? "test" : "validation";
+        var history = new History(evaluatedName);
+        var progress = IsConsole(output) ? new ProgressBar() : new ProgressBar(output, isTerminal: false);
+        var times = new StepTimes();
+        TimeSpan trainingTime = TimeSpan.Zero, evaluationTime = TimeSpan.Zero;
+        for (int epoch = 1; epoch <= options.Epochs; epoch++)
+        {
+            long start = Stopwatch.GetTimestamp();
+            Training.TrainEpoch(model, head, optimizer, schedule, loader, progress, $"epoch {epoch}/{options.Epochs}", times);
+            trainingTime += Stopwatch.GetElapsedTime(start);
+            progress.Finish();
+
+            start = Stopwatch.GetTimestamp();
+            var onTrain = Training.Evaluate(model, train);
+            var onEvaluated = Training.Evaluate(model, validation ?? test);
+            evaluationTime += Stopwatch.GetElapsedTime(start);
+            history.Add(onTrain, onEvaluated);
+            output.WriteLine($"  train loss {onTrain.Loss:0.0000} acc {onTrain.Accuracy:0.0000} | {evaluatedName} loss {onEvaluated.Loss:0.0000} acc {onEvaluated.Accuracy:0.0000}");
+        }
+        output.WriteLine($"training took {Seconds(trainingTime)} ({Seconds(trainingTime / options.Epochs)} per epoch; forward {Share(times.Forward, trainingTime)}, " +
+            $"backward {Share(times.Backward, trainingTime)}, optimiser {Share(times.Step, trainingTime)}, the rest batching); evaluation took {Seconds(evaluationTime)}");
+
+        if (options.SavePath is not null)
+        {
+            model.Save(options.SavePath, normalization.ToMetadata(options.Hidden));
+            output.WriteLine($"saved the model to {Path.GetFullPath(options.SavePath)}");
+        }
+        Directory.CreateDirectory(options.PlotsDirectory);
+        string curves = Path.Combine(options.PlotsDirectory, "training.svg");
+        history.ToFigure($"Fashion-MNIST, {architecture} MLP, {Count(train.Count)} training images").Save(curves);
+        output.WriteLine($"wrote {Path.GetFullPath(curves)} (loss and accuracy per epoch)");
+        ReportTest(validation is null ? history.Last : Training.Evaluate(model, test), test, options.PlotsDirectory, output);
+    }
+
+    /// <summary>Loads the images, holds out the validation share, and standardises every part with the training part's statistics.</summary>
+    private static (LabeledDataset Train, LabeledDataset? Validation, LabeledDataset Test, Normalization Normalization) PrepareData(
+        FashionMnistOptions options, Generator split, TextWriter output)
+    {
         var (train, test, source) = LoadData(options);
         LabeledDataset? validation = null;
         if (options.Validation > 0)
@@ -67,62 +115,15 @@ public static class FashionMnistExample
             (train, validation) = (parts[0], parts[1]);
         }
         output.WriteLine($"Fashion-MNIST: {Count(train.Count)} training{(validation is null ? "" : $", {Count(validation.Count)} validation")} and {Count(test.Count)} test images from {source}");
-
-        var normalization = Normalization.None;
-        if (options.Normalize)
+        if (!options.Normalize)
         {
-            var (mean, std) = train.FeatureMeanAndStd();
-            normalization = new Normalization((float)mean, (float)std);
-            (train, test) = (normalization.Apply(train), normalization.Apply(test));
-            if (validation is not null) validation = normalization.Apply(validation);
-            output.WriteLine($"inputs: pixels / 255, standardised with the training images' mean {mean:0.0000} and std {std:0.0000}");
+            output.WriteLine("inputs: pixels / 255");
+            return (train, validation, test, Normalization.None);
         }
-        else output.WriteLine("inputs: pixels / 255");
-
-        var model = Training.BuildModel(train.FeatureCount, options.Hidden, train.ClassCount, options.Dropout, initialisation, dropoutMasks);
-        var loader = new DataLoader(train, options.BatchSize, shuffle: true, generator: shuffles);
-        var optimizer = Training.BuildOptimizer(options, model);
-        var schedule = Training.BuildSchedule(options, optimizer, loader.BatchCount);
-        var head = new SoftmaxHead(labelSmoothing: options.LabelSmoothing);
-        output.WriteLine($"model: {Architecture(train.FeatureCount, options.Hidden, train.ClassCount)} MLP, ReLU, dropout {Number(options.Dropout)}, {Count(model.ParameterCount())} parameters");
-        output.WriteLine($"training: {Describe(options)}, {options.Epochs} epochs of {loader.BatchCount} batches");
-
-        var evaluated = validation ?? test;
-        string evaluatedName = validation is null ? "test" : "validation";
-        var history = new History(evaluatedName);
-        var progress = IsConsole(output) ? new ProgressBar() : new ProgressBar(output, isTerminal: false);
-        var times = new StepTimes();
-        var trainingTime = TimeSpan.Zero;
-        var evaluationTime = TimeSpan.Zero;
-        for (int epoch = 1; epoch <= options.Epochs; epoch++)
-        {
-            long start = Stopwatch.GetTimestamp();
-            Training.TrainEpoch(model, head, optimizer, schedule, loader, progress, $"epoch {epoch}/{options.Epochs}", times);
-            var epochTime = Stopwatch.GetElapsedTime(start);
-            trainingTime += epochTime;
-            progress.Finish();
-
-            start = Stopwatch.GetTimestamp();
-            var onTrain = Training.Evaluate(model, train);
-            var onEvaluated = Training.Evaluate(model, evaluated);
-            evaluationTime += Stopwatch.GetElapsedTime(start);
-            history.Add(onTrain, onEvaluated);
-            output.WriteLine($"  train loss {onTrain.Loss:0.0000} acc {onTrain.Accuracy:0.0000} | {evaluatedName} loss {onEvaluated.Loss:0.0000} acc {onEvaluated.Accuracy:0.0000}");
-        }
-        output.WriteLine($"training took {Seconds(trainingTime)} ({Seconds(trainingTime / options.Epochs)} per epoch; step: forward {Share(times.Forward, trainingTime)}, " +
-            $"backward {Share(times.Backward, trainingTime)}, optimiser {Share(times.Step, trainingTime)}); evaluation took {Seconds(evaluationTime)}");
-
-        if (options.SavePath is not null)
-        {
-            model.Save(options.SavePath, normalization.ToMetadata(options.Hidden));
-            output.WriteLine($"saved the model to {Path.GetFullPath(options.SavePath)}");
-        }
-
-        Directory.CreateDirectory(options.PlotsDirectory);
-        string curves = Path.Combine(options.PlotsDirectory, "training.svg");
-        history.ToFigure($"Fashion-MNIST, {Architecture(train.FeatureCount, options.Hidden, train.ClassCount)} MLP, {Count(train.Count)} training images").Save(curves);
-        output.WriteLine($"wrote {Path.GetFullPath(curves)} (loss and accuracy per epoch)");
-        ReportTest(validation is null ? history.Last : Training.Evaluate(model, test), test, options.PlotsDirectory, output);
+        var (mean, std) = train.FeatureMeanAndStd();
+        var normalization = new Normalization((float)mean, (float)std);
+        output.WriteLine($"inputs: pixels / 255, standardised with the training images' mean {mean:0.0000} and std {std:0.0000}");
+        return (normalization.Apply(train), validation is null ? null : normalization.Apply(validation), normalization.Apply(test), normalization);
     }
 
     private static void EvaluateSaved(FashionMnistOptions options, TextWriter output)
@@ -182,9 +183,7 @@ public static class FashionMnistExample
             _ => $"AdamW (lr {Number(options.LearningRate)}",
         };
         optimizer += options.WeightDecay > 0 ? $", weight decay {Number(options.WeightDecay)})" : ")";
-        string schedule = options.Schedule == "none"
-            ? "constant learning rate"
-            : options.WarmupEpochs > 0 ? $"{Number(options.WarmupEpochs)} warm-up epoch{(options.WarmupEpochs == 1 ? "" : "s")} then cosine decay" : "cosine decay";
+        string schedule = options.Schedule == "cosine" ? "cosine decay to 0" : "constant learning rate";
         string smoothing = options.LabelSmoothing > 0 ? $", label smoothing {Number(options.LabelSmoothing)}" : "";
         return $"{optimizer}, {schedule}, batch {options.BatchSize}{smoothing}, seed {options.Seed}";
     }
@@ -194,6 +193,8 @@ public static class FashionMnistExample
     private static bool IsConsole(TextWriter output) => ReferenceEquals(output, Console.Out) && !Console.IsOutputRedirected;
 
     private static string Count(long value) => value.ToString("N0", Invariant);
+
+    private static string Plural(int count, string one, string many) => $"{Count(count)} {(count == 1 ? one : many)}";
 
     private static string Number(double value) => value.ToString("G", Invariant);
 

@@ -22,7 +22,7 @@ internal sealed class FashionMnistOptions
 
         model
           --hidden N [N ...]    hidden layer sizes (default 512 256)
-          --dropout P           dropout after each hidden layer (default 0.2)
+          --dropout P           dropout after each hidden layer (default 0: none)
 
         training
           --epochs N            passes over the training images (default 15)
@@ -32,9 +32,8 @@ internal sealed class FashionMnistOptions
           --momentum X          momentum of sgd (default 0.9)
           --weight-decay X      weight decay, decoupled for adamw (default 0.05 with adamw, else 0)
           --label-smoothing E   label smoothing of the cross-entropy (default 0.1)
-          --schedule NAME       cosine (linear warm-up, then cosine decay to 0, per batch) or none
-                                (default cosine)
-          --warmup EPOCHS       length of the warm-up (default 1, or 0 for a single epoch)
+          --schedule NAME       cosine (the learning rate falls along half a cosine from --lr to 0,
+                                batch by batch) or none (constant) (default cosine)
           --seed N              seed of the initialisation, the shuffles and dropout (default 0)
 
         files
@@ -59,7 +58,6 @@ internal sealed class FashionMnistOptions
     public double WeightDecay { get; private init; }
     public double LabelSmoothing { get; private init; }
     public string Schedule { get; private init; } = "";
-    public double WarmupEpochs { get; private init; }
     public ulong Seed { get; private init; }
     public string? SavePath { get; private init; }
     public string? LoadPath { get; private init; }
@@ -73,7 +71,6 @@ internal sealed class FashionMnistOptions
         if (line.Help) return new FashionMnistOptions { Help = true };
 
         string optimizer = line.Choice("optimizer", "adamw", "sgd", "adam", "adamw");
-        int epochs = line.Int("epochs", 15, min: 1);
         var options = new FashionMnistOptions
         {
             DataDirectory = line.String("data"),
@@ -81,8 +78,8 @@ internal sealed class FashionMnistOptions
             Validation = line.Double("validation", 0, min: 0),
             Normalize = line.Choice("normalize", "on", "on", "off") == "on",
             Hidden = line.Ints("hidden", [512, 256], min: 1),
-            Dropout = line.Double("dropout", 0.2, min: 0),
-            Epochs = epochs,
+            Dropout = line.Double("dropout", 0, min: 0),
+            Epochs = line.Int("epochs", 15, min: 1),
             BatchSize = line.Int("batch", 128, min: 1),
             Optimizer = optimizer,
             LearningRate = line.Double("lr", optimizer == "sgd" ? 0.05 : 1e-3, min: 0),
@@ -90,7 +87,6 @@ internal sealed class FashionMnistOptions
             WeightDecay = line.Double("weight-decay", optimizer == "adamw" ? 0.05 : 0, min: 0),
             LabelSmoothing = line.Double("label-smoothing", 0.1, min: 0),
             Schedule = line.Choice("schedule", "cosine", "cosine", "none"),
-            WarmupEpochs = line.Double("warmup", epochs > 1 ? 1 : 0, min: 0),
             Seed = (ulong)line.Int("seed", 0, min: 0),
             SavePath = line.String("save"),
             LoadPath = line.String("load"),
@@ -113,10 +109,6 @@ internal sealed class FashionMnistOptions
         if (Momentum >= 1) throw Error($"--momentum expects a value in [0, 1), got {Number(Momentum)}");
         if (Given("momentum") && Optimizer != "sgd")
             throw Error($"--momentum applies to --optimizer sgd only (adam and adamw keep moment averages of their own); the optimizer is {Optimizer}");
-        if (Given("warmup") && Schedule != "cosine")
-            throw Error("--warmup is part of --schedule cosine; it has no effect with --schedule none");
-        if (WarmupEpochs > 0 && WarmupEpochs >= Epochs)
-            throw Error($"--warmup {Number(WarmupEpochs)} leaves no epochs for the decay of --epochs {Epochs}; give fewer warm-up epochs than epochs");
         if (PlotsDirectory.Length == 0) throw Error("--plots expects a folder");
         if (SavePath is not null && LoadPath is not null)
             throw Error("--save and --load do not go together: --load evaluates a saved model and trains nothing");
@@ -124,7 +116,7 @@ internal sealed class FashionMnistOptions
         {
             // A saved model is only evaluated, so an option that shapes training would silently do nothing.
             string[] trainingOnly =
-                ["validation", "dropout", "epochs", "batch", "optimizer", "lr", "momentum", "weight-decay", "label-smoothing", "schedule", "warmup", "seed", "normalize"];
+                ["validation", "dropout", "epochs", "batch", "optimizer", "lr", "momentum", "weight-decay", "label-smoothing", "schedule", "seed", "normalize"];
             foreach (var name in trainingOnly)
                 if (Given(name))
                     throw Error($"--{name} shapes training, and --load trains nothing: drop --{name} (the normalisation comes from the file)");

@@ -38,19 +38,12 @@ internal static class Training
     };
 
     /// <summary>
-    /// The per-batch learning-rate schedule, or null for a constant rate: with <c>cosine</c>, a linear warm-up from
-    /// lr/warm-up-steps to lr, then half a cosine down to 0 at the last batch.
+    /// The learning-rate schedule, stepped after every batch, or null for a constant rate: with <c>cosine</c>, half a
+    /// cosine from the optimiser's learning rate down to 0 after the last batch (PyTorch's <c>CosineAnnealingLR</c>
+    /// with <c>T_max</c> = all the batches of all the epochs).
     /// </summary>
-    public static LrScheduler? BuildSchedule(FashionMnistOptions options, Optimizer optimizer, int batchesPerEpoch)
-    {
-        if (options.Schedule == "none") return null;
-        int totalSteps = options.Epochs * batchesPerEpoch;
-        int warmupSteps = (int)Math.Round(options.WarmupEpochs * batchesPerEpoch);
-        if (warmupSteps == 0) return new CosineAnnealingLr(optimizer, totalSteps);
-        var warmup = new LinearLr(optimizer, startFactor: 1.0 / warmupSteps, endFactor: 1, totalIters: warmupSteps);
-        var decay = new CosineAnnealingLr(optimizer, totalSteps - warmupSteps);
-        return new SequentialLr(optimizer, [warmup, decay], milestones: [warmupSteps]);
-    }
+    public static LrScheduler? BuildSchedule(FashionMnistOptions options, Optimizer optimizer, int batchesPerEpoch) =>
+        options.Schedule == "cosine" ? new CosineAnnealingLr(optimizer, tMax: options.Epochs * batchesPerEpoch) : null;
 
     /// <summary>One pass over <paramref name="loader"/>: forward, loss, backward, step for each batch, with live progress.</summary>
     public static void TrainEpoch(Sequential model, SoftmaxHead head, Optimizer optimizer, LrScheduler? schedule,
