@@ -21,7 +21,7 @@ internal sealed class History(string evaluatedName)
     /// <summary>Two panels: the cross-entropy per epoch, and the accuracy per epoch, each for both sets.</summary>
     public Figure ToFigure(string title)
     {
-        var loss = new LinePlot("Loss (cross-entropy, after each epoch)") { XLabel = "epoch", YLabel = "mean cross-entropy" }
+        var loss = new LinePlot("Loss (cross-entropy, after each epoch)") { XLabel = "epoch", YLabel = "cross-entropy (no label smoothing)" }
             .Add("train", _trainLoss).Add(evaluatedName, _loss);
         var accuracy = new LinePlot("Accuracy (after each epoch)") { XLabel = "epoch", YLabel = "accuracy", YPercent = true }
             .Add("train", _trainAccuracy).Add(evaluatedName, _accuracy);
