@@ -98,23 +98,23 @@ public static class FashionMnistExample
         }
         Directory.CreateDirectory(options.PlotsDirectory);
         string curves = Path.Combine(options.PlotsDirectory, "training.svg");
-        history.ToFigure($"Fashion-MNIST, {architecture} MLP, {Count(train.Count)} training images").Save(curves);
+        history.ToFigure($"{DataSetName(options)}, {architecture} MLP, {Count(train.Count)} training images").Save(curves);
         output.WriteLine($"wrote {Path.GetFullPath(curves)} (loss and accuracy per epoch)");
-        ReportTest(validation is null ? history.Last : Training.Evaluate(model, test), test, options.PlotsDirectory, output);
+        ReportTest(validation is null ? history.Last : Training.Evaluate(model, test), test, options, output);
     }
 
     /// <summary>Loads the images, holds out the validation share, and standardises every part with the training part's statistics.</summary>
     private static (LabeledDataset Train, LabeledDataset? Validation, LabeledDataset Test, Normalization Normalization) PrepareData(
         FashionMnistOptions options, Generator split, TextWriter output)
     {
-        var (train, test, source) = LoadData(options);
+        LabeledDataset train = Load(options, train: true), test = Load(options, train: false);
         LabeledDataset? validation = null;
         if (options.Validation > 0)
         {
             var parts = train.RandomSplit([1 - options.Validation, options.Validation], split);
             (train, validation) = (parts[0], parts[1]);
         }
-        output.WriteLine($"Fashion-MNIST: {Count(train.Count)} training{(validation is null ? "" : $", {Count(validation.Count)} validation")} and {Count(test.Count)} test images from {source}");
+        output.WriteLine($"{DataSetName(options)}: {Count(train.Count)} training{(validation is null ? "" : $", {Count(validation.Count)} validation")} and {Count(test.Count)} test images from {Source(options)}");
         if (!options.Normalize)
         {
             output.WriteLine("inputs: pixels / 255");
@@ -128,8 +128,8 @@ public static class FashionMnistExample
 
     private static void EvaluateSaved(FashionMnistOptions options, TextWriter output)
     {
-        var (_, test, source) = LoadData(options, trainingSet: false);
-        output.WriteLine($"Fashion-MNIST: {Count(test.Count)} test images from {source}");
+        var test = Load(options, train: false);
+        output.WriteLine($"{DataSetName(options)}: {Count(test.Count)} test images from {Source(options)}");
         var model = Training.BuildModel(test.FeatureCount, options.Hidden, test.ClassCount, dropout: 0, new Generator(0), new Generator(0));
         var metadata = model.Load(options.LoadPath!);
         output.WriteLine($"model: {Architecture(test.FeatureCount, options.Hidden, test.ClassCount)} MLP loaded from {Path.GetFullPath(options.LoadPath!)}");
@@ -139,16 +139,16 @@ public static class FashionMnistExample
             ? "inputs: pixels / 255 (the file records no standardisation)"
             : $"inputs: pixels / 255, standardised with the mean {normalization.Mean:0.0000} and std {normalization.Std:0.0000} recorded in the file");
         Directory.CreateDirectory(options.PlotsDirectory);
-        ReportTest(Training.Evaluate(model, test), test, options.PlotsDirectory, output);
+        ReportTest(Training.Evaluate(model, test), test, options, output);
     }
 
     /// <summary>The confusion matrix (printed and drawn), then the last line: the test accuracy.</summary>
-    private static void ReportTest(Evaluation result, LabeledDataset test, string plotsDirectory, TextWriter output)
+    private static void ReportTest(Evaluation result, LabeledDataset test, FashionMnistOptions options, TextWriter output)
     {
-        var matrix = new ConfusionMatrix(result.Predictions, test.GetLabels(), test.ClassCount,
-            test.ClassCount == FashionMnistSet.ClassCount ? FashionMnistSet.ClassNames : null);
-        string heatMap = Path.Combine(plotsDirectory, "confusion.svg");
-        matrix.SaveSvg(heatMap, $"Fashion-MNIST test set: {Count(test.Count)} images, accuracy {result.Accuracy:0.0000}");
+        var classNames = options.Digits ? null : FashionMnistSet.ClassNames; // null: the matrix names the classes 0, 1, …
+        var matrix = new ConfusionMatrix(result.Predictions, test.GetLabels(), test.ClassCount, classNames);
+        string heatMap = Path.Combine(options.PlotsDirectory, "confusion.svg");
+        matrix.SaveSvg(heatMap, $"{DataSetName(options)} test set: {Count(test.Count)} images, accuracy {result.Accuracy:0.0000}");
         output.WriteLine($"wrote {Path.GetFullPath(heatMap)} (confusion matrix)");
         output.WriteLine();
         output.WriteLine($"confusion matrix on the {Count(test.Count)} test images (rows: true class, columns: predicted class):");
@@ -158,21 +158,25 @@ public static class FashionMnistExample
         output.WriteLine($"test accuracy: {result.Accuracy:0.0000}");
     }
 
-    private static (LabeledDataset Train, LabeledDataset Test, string Source) LoadData(FashionMnistOptions options, bool trainingSet = true)
+    /// <summary>The training (<paramref name="train"/>) or test images, the first N or N/5 of them with <c>--limit N</c>.</summary>
+    private static LabeledDataset Load(FashionMnistOptions options, bool train)
+    {
+        var data = FashionMnistSet.Load(DataDirectory(options), train);
+        return options.Limit is int limit ? data.Take(train ? limit : limit / 5) : data;
+    }
+
+    private static string DataDirectory(FashionMnistOptions options)
     {
         string directory = options.DataDirectory ?? ExamplePaths.ShippedData();
         if (!Directory.Exists(directory))
             throw new DirectoryNotFoundException($"--data: the folder '{directory}' does not exist.");
-        var train = trainingSet ? FashionMnistSet.Load(directory, train: true) : null;
-        var test = FashionMnistSet.Load(directory, train: false);
-        if (options.Limit is int limit)
-        {
-            train = train?.Take(limit);
-            test = test.Take(limit / 5);
-        }
-        string source = Path.GetFullPath(directory) + (options.DataDirectory is null ? " (the shipped subset)" : "");
-        return (train!, test, source);
+        return directory;
     }
+
+    private static string Source(FashionMnistOptions options) =>
+        Path.GetFullPath(DataDirectory(options)) + (options.DataDirectory is null ? " (the shipped subset)" : "");
+
+    private static string DataSetName(FashionMnistOptions options) => options.Digits ? "MNIST" : "Fashion-MNIST";
 
     private static string Describe(FashionMnistOptions options)
     {

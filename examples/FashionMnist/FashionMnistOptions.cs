@@ -18,6 +18,8 @@ internal sealed class FashionMnistOptions
           --limit N             use only the first N training and N/5 test images (quick runs, CI)
           --validation F        hold out a fraction F of the training images (seeded) and report
                                 validation instead of test figures per epoch: for choosing a recipe
+          --digits              the files are MNIST's handwritten digits: name the classes 0-9
+                                instead of Fashion-MNIST's T-shirt/top, Trouser, ...
           --normalize on|off    standardise the pixels with the training images' mean and std (default on)
 
         model
@@ -47,6 +49,7 @@ internal sealed class FashionMnistOptions
     public string? DataDirectory { get; private init; }
     public int? Limit { get; private init; }
     public double Validation { get; private init; }
+    public bool Digits { get; private init; }
     public bool Normalize { get; private init; }
     public int[] Hidden { get; private init; } = [];
     public double Dropout { get; private init; }
@@ -76,6 +79,7 @@ internal sealed class FashionMnistOptions
             DataDirectory = line.String("data"),
             Limit = line.String("limit") is null ? null : line.Int("limit", 0, min: 5),
             Validation = line.Double("validation", 0, min: 0),
+            Digits = line.Flag("digits"),
             Normalize = line.Choice("normalize", "on", "on", "off") == "on",
             Hidden = line.Ints("hidden", [512, 256], min: 1),
             Dropout = line.Double("dropout", 0, min: 0),

@@ -68,7 +68,7 @@ internal static class Training
         }
     }
 
-    /// <summary>The mean cross-entropy (without label smoothing) and the accuracy over <paramref name="data"/>, in evaluation mode.</summary>
+    /// <summary>The mean cross-entropy (without label smoothing) and the accuracy over <paramref name="data"/>, in evaluation mode (left on: training switches it off).</summary>
     public static Evaluation Evaluate(Sequential model, LabeledDataset data)
     {
         model.Eval();
@@ -85,7 +85,6 @@ internal static class Training
             correct += CountCorrect(predicted, batch.Labels);
             offset += batch.Size;
         }
-        model.Train();
         return new Evaluation(lossSum / data.Count, (double)correct / data.Count, predictions);
     }
 
@@ -103,17 +102,16 @@ internal sealed class StepTimes
 {
     private long _forward, _backward, _step;
 
-    public int Steps { get; private set; }
-
     public void Add(long forward, long backward, long step)
     {
         _forward += forward;
         _backward += backward;
         _step += step;
-        Steps++;
     }
 
-    public TimeSpan Forward => Stopwatch.GetElapsedTime(0, _forward);
-    public TimeSpan Backward => Stopwatch.GetElapsedTime(0, _backward);
-    public TimeSpan Step => Stopwatch.GetElapsedTime(0, _step);
+    public TimeSpan Forward => FromTicks(_forward);
+    public TimeSpan Backward => FromTicks(_backward);
+    public TimeSpan Step => FromTicks(_step);
+
+    private static TimeSpan FromTicks(long stopwatchTicks) => TimeSpan.FromSeconds((double)stopwatchTicks / Stopwatch.Frequency);
 }

@@ -49,6 +49,19 @@ public partial class FashionMnistExampleTests
     }
 
     [Fact]
+    public void With_digits_the_classes_are_named_0_to_9_as_in_the_original_MNIST()
+    {
+        using var plots = new TempDirectory();
+        string output = Run([.. Slice, "--digits", "--plots", plots.Path]).Output;
+
+        Assert.StartsWith("MNIST: 600 training and 120 test images", output);
+        string header = output.Split('\n').Single(line => line.StartsWith(@"true \ predicted", StringComparison.Ordinal));
+        Assert.Equal(["0", "1", "2", "3", "4", "5", "6", "7", "8", "9"], header[@"true \ predicted".Length..].Split(' ', StringSplitOptions.RemoveEmptyEntries));
+        Assert.DoesNotContain("Trouser", output);
+        Assert.DoesNotContain("Trouser", File.ReadAllText(plots.File("confusion.svg")));
+    }
+
+    [Fact]
     public void Writes_the_training_curves_and_the_confusion_heat_map_as_well_formed_svg()
     {
         using var plots = new TempDirectory();
@@ -157,7 +170,7 @@ public partial class FashionMnistExampleTests
     {
         var run = Run(["--help"]);
         Assert.Equal(0, run.ExitCode);
-        foreach (var option in new[] { "--data", "--limit", "--validation", "--normalize", "--hidden", "--dropout", "--epochs", "--batch", "--optimizer",
+        foreach (var option in new[] { "--data", "--limit", "--validation", "--digits", "--normalize", "--hidden", "--dropout", "--epochs", "--batch", "--optimizer",
                      "--lr", "--momentum", "--weight-decay", "--label-smoothing", "--schedule", "--seed", "--save", "--load", "--plots" })
             Assert.Contains(option + " ", run.Output);
     }
