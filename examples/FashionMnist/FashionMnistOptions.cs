@@ -13,7 +13,7 @@ internal sealed class FashionMnistOptions
         data
           --data DIR            IDX files (train-*/t10k-*, .gz or raw): the full set is in
                                 /usr/share/datasets/fashion-mnist (apt-get install dataset-fashion-mnist);
-                                MNIST's files work too. Default: the shipped subset (examples/data,
+                                MNIST's work too (with --digits). Default: the shipped subset (examples/data,
                                 10,000 train / 2,000 test images)
           --limit N             use only the first N training and N/5 test images (quick runs, CI)
           --validation F        hold out a fraction F of the training images (seeded) and report
@@ -36,7 +36,8 @@ internal sealed class FashionMnistOptions
           --label-smoothing E   label smoothing of the cross-entropy (default 0.1)
           --schedule NAME       cosine (the learning rate falls along half a cosine from --lr to 0,
                                 batch by batch) or none (constant) (default cosine)
-          --seed N              seed of the initialisation, the shuffles and dropout (default 0)
+          --seed N              seed of the initialisation, the shuffles, dropout and the validation
+                                split (default 0)
 
         files
           --save FILE           save the trained parameters (safetensors)
