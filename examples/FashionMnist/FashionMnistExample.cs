@@ -112,6 +112,9 @@ public static class FashionMnistExample
         if (options.Validation > 0)
         {
             var parts = train.RandomSplit([1 - options.Validation, options.Validation], split);
+            if (parts[0].Count == 0 || parts[1].Count == 0)
+                throw new InvalidDataException(
+                    $"--validation {Number(options.Validation)} splits the {Count(train.Count)} training images into {Count(parts[0].Count)} to train on and {Count(parts[1].Count)} to validate on; both need some.");
             (train, validation) = (parts[0], parts[1]);
         }
         output.WriteLine($"{DataSetName(options)}: {Count(train.Count)} training{(validation is null ? "" : $", {Count(validation.Count)} validation")} and {Count(test.Count)} test images from {Source(options)}");

@@ -166,6 +166,14 @@ public partial class FashionMnistExampleTests
     }
 
     [Fact]
+    public void A_validation_share_too_small_to_hold_an_image_is_an_error()
+    {
+        var run = Run(["--limit", "5", "--validation", "0.1"]);
+        Assert.Equal(1, run.ExitCode);
+        Assert.Contains("--validation 0.1 splits the 5 training images into 5 to train on and 0 to validate on; both need some", run.Errors);
+    }
+
+    [Fact]
     public void Help_prints_every_option()
     {
         var run = Run(["--help"]);
