@@ -124,7 +124,8 @@ internal sealed class FashionMnistOptions
                 ["validation", "dropout", "epochs", "batch", "optimizer", "lr", "momentum", "weight-decay", "label-smoothing", "schedule", "seed", "normalize"];
             foreach (var name in trainingOnly)
                 if (Given(name))
-                    throw Error($"--{name} shapes training, and --load trains nothing: drop --{name} (the normalisation comes from the file)");
+                    throw Error($"--{name} shapes training, and --load trains nothing: drop --{name}" +
+                        (name == "normalize" ? " (the normalisation the model was trained with comes from the file)" : ""));
         }
     }
 
