@@ -1,11 +1,21 @@
 using BenchmarkDotNet.Running;
 using MiniNet.Bench.Workloads;
 
-// Two modes:
-//   dotnet run -c Release --project bench/MiniNet.Bench -- --filter '*'                 BenchmarkDotNet micro-benchmarks
-//   dotnet run -c Release --project bench/MiniNet.Bench -- workloads [--only SUBSTRING]  the standard workloads of
-//       shared/bench/WORKLOADS.md, timed as torch_peer.py times PyTorch, one `mininet.<name>\t<value>\t<unit>` line each
+// Four modes:
+//   dotnet run -c Release --project bench/MiniNet.Bench -- --filter '*'      BenchmarkDotNet micro-benchmarks
+//   dotnet run -c Release --project bench/MiniNet.Bench -- workloads [--only SUBSTRING] [--fashion]
+//       the standard workloads of shared/bench/WORKLOADS.md, timed as torch_peer.py times PyTorch, one
+//       `mininet.<name>\t<value>\t<unit>` line each (the Fashion-MNIST pair only with --fashion, as the peer)
+//   dotnet run -c Release --project bench/MiniNet.Bench -- compare [--only SUBSTRING] [--fashion] [--rounds N]
+//       torch_peer.py and the workloads back to back, alternating for N rounds (3 by default), as one table with
+//       the ratio MiniNet / PyTorch per workload
+//   dotnet run -c Release --project bench/MiniNet.Bench -- profile [--only SUBSTRING]
+//       where a training step of each MLP workload spends its time, bytes, page faults and collections
 if (args.Length > 0 && args[0] == "workloads")
     return WorkloadRunner.Run(args[1..]);
+if (args.Length > 0 && args[0] == "compare")
+    return Comparison.Run(args[1..]);
+if (args.Length > 0 && args[0] == "profile")
+    return StepProfile.Run(args[1..]);
 BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
 return 0;

@@ -1,38 +1,59 @@
 using System.Globalization;
+using MiniNet.Data;
 
 namespace MiniNet.Bench.Workloads;
 
 /// <summary>The registry of standard workloads, in WORKLOADS.md's order, and the command line that runs them.</summary>
 internal static class WorkloadRunner
 {
-    /// <summary>Every workload MiniNet measures; add a new one here.</summary>
+    /// <summary>Every workload MiniNet measures except the Fashion-MNIST pair (see <see cref="FashionWorkload"/>); add a new one here.</summary>
     private static readonly Workload[] All =
     [
         new GemmWorkload(128),
         new GemmWorkload(256),
         new GemmWorkload(512),
         new GemmWorkload(1024),
+        new MlpStepWorkload([784, 128, 10], 1, "sgd"),
+        new MlpStepWorkload([784, 256, 10], 64, "sgd"),
+        new MlpStepWorkload([784, 256, 10], 64, "adam"),
+        new MlpStepWorkload([784, 512, 512, 10], 256, "adam"),
+        new HeadWorkload(softmax: true),
+        new HeadWorkload(softmax: false),
     ];
 
-    /// <summary>Runs the workloads whose name contains <c>--only SUBSTRING</c> (all by default), printing one line each.</summary>
+    /// <summary>
+    /// Runs the workloads whose name contains <c>--only SUBSTRING</c> (all by default), printing one line each;
+    /// the Fashion-MNIST pair only with <c>--fashion</c>, as torch_peer.py.
+    /// </summary>
     public static int Run(string[] args)
     {
         string only = "";
+        bool fashion = false;
         for (int i = 0; i < args.Length; i++)
         {
             if (args[i] == "--only" && i + 1 < args.Length) only = args[++i];
+            else if (args[i] == "--fashion") fashion = true;
             else
             {
-                Console.Error.WriteLine($"workloads: unknown argument '{args[i]}'; usage: workloads [--only SUBSTRING]");
+                Console.Error.WriteLine($"workloads: unknown argument '{args[i]}'; usage: workloads [--only SUBSTRING] [--fashion]");
                 return 2;
             }
         }
         foreach (var workload in All)
         {
             if (!workload.Name.Contains(only, StringComparison.Ordinal)) continue;
-            double value = workload.Measure();
-            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"mininet.{workload.Name}\t{value:F1}\t{workload.Unit}"));
+            Report(workload.Name, workload.Measure(), workload.Unit);
+        }
+        // As the peer: the Fashion-MNIST run ignores --only.
+        if (fashion)
+        {
+            var (epochSeconds, accuracy) = FashionWorkload.Measure(FashionMnist.SystemDirectory);
+            Report(FashionWorkload.EpochName, epochSeconds, "s/epoch");
+            Report(FashionWorkload.AccuracyName, accuracy, "%");
         }
         return 0;
     }
+
+    private static void Report(string name, double value, string unit) =>
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"mininet.{name}\t{value:F1}\t{unit}"));
 }

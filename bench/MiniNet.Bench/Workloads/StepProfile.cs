@@ -1,0 +1,99 @@
+using System.Diagnostics;
+using System.Globalization;
+using MiniNet.Layers;
+using MiniNet.Optim;
+
+namespace MiniNet.Bench.Workloads;
+
+/// <summary>
+/// The <c>profile</c> mode: where a training step of each MLP workload spends its time and memory. Per phase
+/// (zero grads, forward, loss, backward, optimiser step): the mean wall time and the bytes allocated; per step:
+/// the minor page faults of the process and the garbage collections of each generation. Page faults and bytes do
+/// not depend on the machine's load, unlike the times.
+/// </summary>
+internal static class StepProfile
+{
+    private static readonly string[] Phases = ["zero", "forward", "loss", "backward", "step"];
+
+    public static int Run(string[] args)
+    {
+        string only = args.Length == 2 && args[0] == "--only" ? args[1] : "";
+        if (args.Length != 0 && only.Length == 0)
+        {
+            Console.Error.WriteLine("profile: usage: profile [--only SUBSTRING]");
+            return 2;
+        }
+        Profile([784, 128, 10], 1, "sgd", only, 2000);
+        Profile([784, 256, 10], 64, "sgd", only, 1000);
+        Profile([784, 256, 10], 64, "adam", only, 1000);
+        Profile([784, 512, 512, 10], 256, "adam", only, 200);
+        return 0;
+    }
+
+    private static void Profile(int[] sizes, int batchSize, string optimizer, string only, int steps)
+    {
+        string name = $"mlp{string.Join('-', sizes)}.b{batchSize}.{optimizer}";
+        if (!name.Contains(only, StringComparison.Ordinal)) return;
+        var generator = new Generator(0);
+        var model = Mlp.Build(sizes, generator);
+        Optimizer optim = optimizer == "sgd" ? new Sgd(model.Parameters(), lr: 0.01) : new Adam(model.Parameters(), lr: 1e-3);
+        var input = Tensor.Randn([batchSize, sizes[0]], seed: 1);
+        var labels = new int[batchSize];
+        for (int i = 0; i < labels.Length; i++) labels[i] = generator.NextInt(sizes[^1]);
+        var head = new SoftmaxHead();
+
+        var ticks = new long[Phases.Length];
+        var bytes = new long[Phases.Length];
+        for (int i = 0; i < 20; i++) Step(model, optim, head, input, labels, ticks, bytes); // warm up the JIT's tiers
+        Array.Clear(ticks);
+        Array.Clear(bytes);
+        int[] collections = [GC.CollectionCount(0), GC.CollectionCount(1), GC.CollectionCount(2)];
+        long faults = MinorFaults();
+        long start = Stopwatch.GetTimestamp();
+        for (int i = 0; i < steps; i++) Step(model, optim, head, input, labels, ticks, bytes);
+        double totalUs = Stopwatch.GetElapsedTime(start).TotalMicroseconds / steps;
+        double faultsPerStep = (MinorFaults() - faults) / (double)steps;
+
+        var line = new System.Text.StringBuilder(name).Append(CultureInfo.InvariantCulture, $": {totalUs:F1} us/step");
+        for (int p = 0; p < Phases.Length; p++)
+            line.Append(CultureInfo.InvariantCulture, $" | {Phases[p]} {ticks[p] * 1e6 / Stopwatch.Frequency / steps:F1} us {bytes[p] / steps / 1024.0:F1} KB");
+        line.Append(CultureInfo.InvariantCulture, $" | {faultsPerStep:F1} page faults/step");
+        line.Append(CultureInfo.InvariantCulture,
+            $" | GCs/1000 steps gen0 {1000.0 * (GC.CollectionCount(0) - collections[0]) / steps:F1} gen1 {1000.0 * (GC.CollectionCount(1) - collections[1]) / steps:F1} gen2 {1000.0 * (GC.CollectionCount(2) - collections[2]) / steps:F1}");
+        Console.WriteLine(line);
+    }
+
+    private static void Step(Module model, Optimizer optim, SoftmaxHead head, Tensor input, int[] labels, long[] ticks, long[] bytes)
+    {
+        int phase = 0;
+        long time = Stopwatch.GetTimestamp(), allocated = GC.GetAllocatedBytesForCurrentThread();
+        void Mark()
+        {
+            long nowTime = Stopwatch.GetTimestamp(), nowAllocated = GC.GetAllocatedBytesForCurrentThread();
+            ticks[phase] += nowTime - time;
+            bytes[phase] += nowAllocated - allocated;
+            phase++;
+            time = nowTime;
+            allocated = nowAllocated;
+        }
+        optim.ZeroGrad();
+        Mark();
+        var logits = model.Forward(input);
+        Mark();
+        var loss = head.Loss(logits, labels);
+        Mark();
+        loss.Backward();
+        Mark();
+        optim.Step();
+        Mark();
+    }
+
+    /// <summary>The process's minor page faults so far (field 10 of /proc/self/stat), or 0 where there is no /proc.</summary>
+    private static long MinorFaults()
+    {
+        if (!File.Exists("/proc/self/stat")) return 0;
+        string stat = File.ReadAllText("/proc/self/stat");
+        var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' '); // after "pid (comm) ": field 3 onwards
+        return long.Parse(fields[7], CultureInfo.InvariantCulture);
+    }
+}
