@@ -82,13 +82,13 @@ internal static class Comparison
     {
         string range = rounds > 1 ? $"median [min–max] of {rounds} rounds" : "one round";
         Console.WriteLine($"MiniNet vs PyTorch, {range}; ratio = MiniNet / PyTorch per round (times: < 1 is MiniNet faster; GFLOP/s and %: > 1 is MiniNet better)");
-        Console.WriteLine($"{"workload",-56} {"unit",-11} {"torch",-24} {"mininet",-24} {"ratio",-20}");
+        Console.WriteLine($"{"workload",-56} {"unit",-11} {"torch",-30} {"mininet",-30} ratio");
         foreach (var row in rows)
         {
             var ratios = new List<double>();
             foreach (var (round, mine) in row.MiniNet)
                 if (row.Torch.TryGetValue(round, out double theirs) && theirs != 0) ratios.Add(mine / theirs);
-            Console.WriteLine($"{row.Name,-56} {row.Unit,-11} {Summary(row.Torch.Values, "F1"),-24} {Summary(row.MiniNet.Values, "F1"),-24} {Summary(ratios, "F2"),-20}");
+            Console.WriteLine($"{row.Name,-56} {row.Unit,-11} {Summary(row.Torch.Values, "F1"),-30} {Summary(row.MiniNet.Values, "F1"),-30} {Summary(ratios, "F2")}");
         }
     }
 
