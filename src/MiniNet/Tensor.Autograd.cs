@@ -22,4 +22,35 @@ public sealed partial class Tensor
 
     /// <summary>Backpropagates with a seed of 1, keeping the graph when <paramref name="retainGraph"/> is true.</summary>
     public void Backward(bool retainGraph) => Tape.Backward(this, null, retainGraph);
+
+    /// <summary>
+    /// ZeroGrad's set-to-none: <see cref="Grad"/> becomes null, and a gradient the backward pass made is kept to
+    /// hold the next backward pass's gradient, so that training allocates no gradient memory after the first step
+    /// (a gradient assigned by the user is only dropped: it may be shared).
+    /// </summary>
+    internal void ReleaseGrad()
+    {
+        if (_gradFromBackward) _spareGrad = _grad;
+        _grad = null;
+        _gradFromBackward = false;
+    }
+
+    /// <summary>
+    /// A new gradient for this leaf, which must have none: the one <see cref="ReleaseGrad"/> kept (its version
+    /// bumped: its values change), or a fresh one. Zeros when <paramref name="clear"/>, else uninitialised.
+    /// </summary>
+    internal Tensor NewGradBuffer(bool clear)
+    {
+        var buffer = _spareGrad;
+        _spareGrad = null;
+        if (buffer is null) buffer = new Tensor(Allocate(Shape, DType, clear), Shape);
+        else
+        {
+            buffer.Version.Bump();
+            if (clear) Array.Clear(buffer._storage);
+        }
+        _grad = buffer;
+        _gradFromBackward = true;
+        return buffer;
+    }
 }

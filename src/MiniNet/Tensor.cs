@@ -17,6 +17,8 @@ public sealed partial class Tensor
     private readonly Shape _shape;
     private bool _requiresGrad;
     private Tensor? _grad;
+    private bool _gradFromBackward; // _grad is a buffer the backward pass made, not a tensor the user assigned
+    private Tensor? _spareGrad;     // the buffer ZeroGrad released, for the next backward pass to reuse
 
     /// <summary>Wraps <paramref name="storage"/> (not copied). Views (reshape, detach) share the storage and its version counter.</summary>
     internal Tensor(Array storage, Shape shape, VersionCounter? version = null)
@@ -81,7 +83,8 @@ public sealed partial class Tensor
 
     /// <summary>
     /// The accumulated gradient: null until a backward pass reaches this tensor, then summed over every
-    /// backward call until cleared (set to null, as optimisers' <c>ZeroGrad</c> does).
+    /// backward call until cleared (set to null, as optimisers' <c>ZeroGrad</c> does; <c>ZeroGrad</c> also lets
+    /// the next backward pass write into the released tensor, see <see cref="Optim.Optimizer.ZeroGrad"/>).
     /// Kept for leaves that require grad, and for other tensors after <see cref="RetainGrad"/>.
     /// </summary>
     /// <exception cref="ArgumentException">Set to a tensor of another shape or dtype.</exception>
@@ -94,6 +97,7 @@ public sealed partial class Tensor
                 throw new ArgumentException(
                     $"Grad: a gradient must match its tensor: expected {Shape} {DType}, got {value.Shape} {value.DType}.", nameof(value));
             _grad = value;
+            _gradFromBackward = false;
         }
     }
 

@@ -56,7 +56,7 @@ public sealed class Gradients
             return isolated;
         }
         if (input.IsLeaf)
-            return input.Grad ??= Tensor.Zeros(input.Shape, input.DType);
+            return input.Grad ?? input.NewGradBuffer(clear: true);
         return input.PendingGrad ??= Tensor.Zeros(input.Shape, input.DType);
     }
 
@@ -70,10 +70,8 @@ public sealed class Gradients
     {
         accumulate = _isolated is not null || (input.IsLeaf ? input.Grad : input.PendingGrad) is not null;
         if (accumulate) return Buffer(input);
-        var fresh = Tensor.Empty(input.Shape, input.DType);
-        if (input.IsLeaf) input.Grad = fresh;
-        else input.PendingGrad = fresh;
-        return fresh;
+        if (input.IsLeaf) return input.NewGradBuffer(clear: false);
+        return input.PendingGrad = Tensor.Empty(input.Shape, input.DType);
     }
 
     /// <summary>In isolation mode, the gradient a rule produced for <paramref name="input"/>, or null if none.</summary>

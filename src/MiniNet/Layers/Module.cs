@@ -149,11 +149,16 @@ public abstract class Module
     public Module Eval() => Train(false);
 
     /// <summary>Clears every parameter's gradient: to null by default (PyTorch's <c>set_to_none=True</c>), or to zeros.</summary>
+    /// <remarks>
+    /// As <see cref="Optim.Optimizer.ZeroGrad"/>, the gradient tensors that backward made are kept for the next
+    /// backward pass to write the new gradients into (a fresh value, never added to the old one): a reference to an
+    /// old <see cref="Tensor.Grad"/> kept across <c>ZeroGrad</c> sees its values replaced; <see cref="Tensor.Clone"/> it to keep it.
+    /// </remarks>
     public void ZeroGrad(bool setToNone = true)
     {
         foreach (var parameter in Parameters())
         {
-            if (setToNone) parameter.Grad = null;
+            if (setToNone) parameter.ReleaseGrad();
             else parameter.Grad?.Fill(0);
         }
     }

@@ -108,12 +108,19 @@ public abstract class Optimizer
     /// gradient is null is skipped by <see cref="Step"/>; one whose gradient is zero is still updated
     /// (weight decay and momentum act on it).
     /// </summary>
+    /// <remarks>
+    /// The gradient tensors that backward made are not thrown away: the next backward pass writes the
+    /// parameters' new gradients into them (a fresh value, never added to the old one), so that a training
+    /// loop allocates no gradient memory after its first step. Hence one caveat: a reference to an old
+    /// <see cref="Tensor.Grad"/> kept across <c>ZeroGrad</c> sees its values replaced by the next backward
+    /// pass; <see cref="Tensor.Clone"/> it to keep it. A gradient you assigned yourself is never reused.
+    /// </remarks>
     public void ZeroGrad(bool setToNone = true)
     {
         using var noGrad = Tape.NoGrad();
         foreach (var parameter in _parameters)
         {
-            if (setToNone) parameter.Grad = null;
+            if (setToNone) parameter.ReleaseGrad();
             else parameter.Grad?.Fill(0);
         }
     }

@@ -60,6 +60,20 @@ public class ModuleTests
     }
 
     [Fact]
+    public void After_ZeroGrad_backward_gives_the_gradients_a_fresh_model_gets()
+    {
+        var trained = new Sequential(new Dense(3, 4, seed: 1), new ReLU(), new Dense(4, 2, seed: 2));
+        var fresh = new Sequential(new Dense(3, 4, seed: 1), new ReLU(), new Dense(4, 2, seed: 2));
+        var (first, second) = (Tensor.Randn([5, 3], seed: 3), Tensor.Randn([5, 3], seed: 4));
+        Losses.SoftmaxCrossEntropy(trained.Forward(first), [0, 1, 1, 0, 1]).Backward();
+        trained.ZeroGrad();
+        Losses.SoftmaxCrossEntropy(trained.Forward(second), [1, 1, 0, 0, 1]).Backward();
+        Losses.SoftmaxCrossEntropy(fresh.Forward(second), [1, 1, 0, 0, 1]).Backward();
+        foreach (var ((name, p), (_, q)) in trained.NamedParameters().Zip(fresh.NamedParameters()))
+            Assert.True(p.Grad!.ToArray<float>().SequenceEqual(q.Grad!.ToArray<float>()), $"gradient of {name}");
+    }
+
+    [Fact]
     public void LoadStateDict_copies_values_and_lists_every_problem()
     {
         var source = new Sequential(new Dense(3, 2, seed: 1));

@@ -48,6 +48,49 @@ public class OptimizerBehaviourTests
 
     [Theory]
     [MemberData(nameof(OptimizerNames))]
+    public void After_ZeroGrad_backward_writes_a_fresh_gradient_into_the_released_tensor(string name)
+    {
+        var (a, b) = (Parameter(), Tensor.Randn([1, 7], seed: 7, DType.Float64).RequireGrad());
+        var optimizer = Make(name, [a, b]);
+        (a * a).Sum().Backward();                           // accumulating rule: a's gradient is 2a
+        Losses.SoftmaxCrossEntropy(b, [3]).Backward();      // storing rule: b's gradient is softmax(b) − onehot(3)
+        var (oldA, oldB) = (a.Grad!, b.Grad!);
+        int versionA = oldA.Version.Value;
+
+        optimizer.ZeroGrad();
+        Assert.Null(a.Grad);
+        Assert.Null(b.Grad);
+        (a * 3).Sum().Backward();
+        Losses.SoftmaxCrossEntropy(b, [5]).Backward();
+
+        Assert.All(a.Grad!.ToArray<double>(), g => Assert.Equal(3.0, g)); // 3, not 2a + 3
+        var fresh = b.Detach().RequireGrad();
+        Losses.SoftmaxCrossEntropy(fresh, [5]).Backward();
+        Assert.Equal(fresh.Grad!.ToArray<double>(), b.Grad!.ToArray<double>());
+        // The documented caveat: the old tensors now hold the new gradients, and say so by their version.
+        Assert.Same(oldA, a.Grad);
+        Assert.Same(oldB, b.Grad);
+        Assert.True(oldA.Version.Value > versionA);
+    }
+
+    [Theory]
+    [MemberData(nameof(OptimizerNames))]
+    public void ZeroGrad_never_reuses_a_gradient_the_user_assigned(string name)
+    {
+        var (a, b) = (Parameter(), Parameter());
+        var optimizer = Make(name, [a, b]);
+        var shared = Tensor.Full(a.Shape, 7, a.DType);
+        a.Grad = shared;
+        b.Grad = shared;
+        optimizer.ZeroGrad();
+        (a + 2 * b).Sum().Backward();
+        Assert.All(a.Grad!.ToArray<double>(), g => Assert.Equal(1.0, g));
+        Assert.All(b.Grad!.ToArray<double>(), g => Assert.Equal(2.0, g));
+        Assert.All(shared.ToArray<double>(), g => Assert.Equal(7.0, g));
+    }
+
+    [Theory]
+    [MemberData(nameof(OptimizerNames))]
     public void Step_leaves_a_parameter_without_gradient_and_its_state_untouched(string name)
     {
         var (a, b) = (Parameter(), Parameter(7));
