@@ -36,10 +36,12 @@ public sealed partial class Tensor
         Tensor[] inputs = bias is null ? [input, weight] : [input, weight, bias];
         return Tape.Record("Linear", y, inputs, saved: [input, weight], (g, grads) =>
         {
+            // A GEMM writes every element: into a gradient nothing has reached yet it stores, saving the zeros.
+            bool accumulate;
             if (grads.Needs(input)) // dx += G·W        ([rows, out]·[out, in])
-                GemmInto(g, false, weight, false, grads.Buffer(input), rows, outFeatures, inFeatures);
+                GemmInto(g, false, weight, false, grads.BufferToWrite(input, out accumulate), rows, outFeatures, inFeatures, accumulate);
             if (grads.Needs(weight)) // dW += Gᵀ·x      ([out, rows]·[rows, in])
-                GemmInto(g, true, input, false, grads.Buffer(weight), outFeatures, rows, inFeatures);
+                GemmInto(g, true, input, false, grads.BufferToWrite(weight, out accumulate), outFeatures, rows, inFeatures, accumulate);
             if (bias is not null && grads.Needs(bias)) // db += Σ_rows G
                 grads.Accumulate(bias, g);
         });
@@ -56,11 +58,11 @@ public sealed partial class Tensor
         Gemm.Multiply<T>(x.AsMemory(), false, w.AsMemory(), true, y.AsMemory(), rows, inFeatures, outFeatures, accumulate: true);
     }
 
-    private static void GemmInto(Tensor a, bool transposeA, Tensor b, bool transposeB, Tensor c, int m, int k, int n)
+    private static void GemmInto(Tensor a, bool transposeA, Tensor b, bool transposeB, Tensor c, int m, int k, int n, bool accumulate)
     {
         if (a.DType == DType.Float32)
-            Gemm.Multiply<float>(a.Storage<float>().AsMemory(), transposeA, b.Storage<float>().AsMemory(), transposeB, c.Storage<float>().AsMemory(), m, k, n, accumulate: true);
+            Gemm.Multiply<float>(a.Storage<float>().AsMemory(), transposeA, b.Storage<float>().AsMemory(), transposeB, c.Storage<float>().AsMemory(), m, k, n, accumulate);
         else
-            Gemm.Multiply<double>(a.Storage<double>().AsMemory(), transposeA, b.Storage<double>().AsMemory(), transposeB, c.Storage<double>().AsMemory(), m, k, n, accumulate: true);
+            Gemm.Multiply<double>(a.Storage<double>().AsMemory(), transposeA, b.Storage<double>().AsMemory(), transposeB, c.Storage<double>().AsMemory(), m, k, n, accumulate);
     }
 }

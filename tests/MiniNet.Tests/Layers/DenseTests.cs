@@ -81,6 +81,20 @@ public class DenseTests
     }
 
     [Fact]
+    public void Linear_adds_its_gradients_to_those_that_reached_its_inputs_first()
+    {
+        // The ops recorded after Linear run their rules first, so Linear's rule finds gradients already there:
+        // on a leaf (the weight) and on an intermediate tensor (h).
+        var x = Tensor.Randn([3, 4], 1, DType.Float64).RequireGrad();
+        var w = Tensor.Randn([5, 4], 2, DType.Float64).RequireGrad();
+        GradCheck.Assert(xs =>
+        {
+            var h = xs[0] * 2;
+            return Tensor.Linear(h, xs[1]).Sum() + (h * h).Sum() + (xs[1] * xs[1]).Sum();
+        }, [x, w]);
+    }
+
+    [Fact]
     public void Shape_error_names_the_layer_by_its_path()
     {
         var model = new Sequential(new Dense(784, 128, seed: 1), new ReLU(), new Dense(128, 10, seed: 2));
