@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Numerics;
 
 namespace MiniNet.Kernels;
@@ -51,9 +52,14 @@ internal static class Broadcasting
         var offsets = new int[1];
         // One dst element may collect thousands of runs (a bias's gradient over a batch). Runs are added in T
         // within blocks of BlockRuns and the blocks in double, as Simd.Sum does along a row, so the error is not
-        // one rounding per run; dst itself is rounded once, at the end.
-        var total = new double[dst.Length];
-        var partial = contiguous ? new T[dst.Length] : [];
+        // one rounding per run; dst itself is rounded once, at the end. The two scratch rows are rented: a bias
+        // gradient is summed on every training step.
+        var totalArray = ArrayPool<double>.Shared.Rent(dst.Length);
+        var partialArray = ArrayPool<T>.Shared.Rent(contiguous ? dst.Length : 0);
+        var total = totalArray.AsSpan(0, dst.Length);
+        var partial = partialArray.AsSpan(0, contiguous ? dst.Length : 0);
+        total.Clear();
+        partial.Clear();
         int touchedFrom = int.MaxValue, touchedTo = 0;
         for (int run = 0, start = 0; run < layout.RunCount; run++, start += inner)
         {
@@ -64,16 +70,18 @@ internal static class Broadcasting
                 total[offsets[0]] += Simd.Sum(srcRun);
                 continue;
             }
-            var partialRun = partial.AsSpan(offsets[0], inner);
+            var partialRun = partial.Slice(offsets[0], inner);
             Simd.Zip(partialRun, srcRun, partialRun, new AddOp());
             touchedFrom = Math.Min(touchedFrom, offsets[0]);
             touchedTo = Math.Max(touchedTo, offsets[0] + inner);
             if ((run + 1) % BlockRuns != 0 && run != layout.RunCount - 1) continue;
             for (int i = touchedFrom; i < touchedTo; i++) total[i] += double.CreateTruncating(partial[i]);
-            partial.AsSpan(touchedFrom, touchedTo - touchedFrom).Clear();
+            partial[touchedFrom..touchedTo].Clear();
             (touchedFrom, touchedTo) = (int.MaxValue, 0);
         }
         for (int i = 0; i < dst.Length; i++) dst[i] += T.CreateTruncating(total[i]);
+        ArrayPool<double>.Shared.Return(totalArray);
+        ArrayPool<T>.Shared.Return(partialArray);
     }
 
     private const int BlockRuns = 64;
