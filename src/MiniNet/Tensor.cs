@@ -123,6 +123,9 @@ public sealed partial class Tensor
     /// <summary>The storage array, for kernels. <typeparamref name="T"/> must match <see cref="DType"/>.</summary>
     internal T[] Storage<T>() where T : unmanaged => (T[])_storage;
 
+    /// <summary>The storage array, untyped (the gradient pool recycles it).</summary>
+    internal Array StorageArray => _storage;
+
     /// <summary>A read-only view of the elements in row-major order, without copying.</summary>
     /// <exception cref="InvalidOperationException"><typeparamref name="T"/> is not this tensor's element type.</exception>
     public ReadOnlySpan<T> AsReadOnlySpan<T>() where T : unmanaged

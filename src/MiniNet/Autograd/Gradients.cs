@@ -57,7 +57,7 @@ public sealed class Gradients
         }
         if (input.IsLeaf)
             return input.Grad ?? input.NewGradBuffer(clear: true);
-        return input.PendingGrad ??= Tensor.Zeros(input.Shape, input.DType);
+        return input.PendingGrad ??= GradientPool.Rent(input.Shape, input.DType, clear: true);
     }
 
     /// <summary>
@@ -71,7 +71,7 @@ public sealed class Gradients
         accumulate = _isolated is not null || (input.IsLeaf ? input.Grad : input.PendingGrad) is not null;
         if (accumulate) return Buffer(input);
         if (input.IsLeaf) return input.NewGradBuffer(clear: false);
-        return input.PendingGrad = Tensor.Empty(input.Shape, input.DType);
+        return input.PendingGrad = GradientPool.Rent(input.Shape, input.DType, clear: false);
     }
 
     /// <summary>In isolation mode, the gradient a rule produced for <paramref name="input"/>, or null if none.</summary>

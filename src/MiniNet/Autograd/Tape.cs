@@ -61,13 +61,16 @@ public static class Tape
     /// <param name="saved">The tensors the rule reads; changing one in place before backward is an error.</param>
     /// <param name="backward">The backward rule.</param>
     /// <returns><paramref name="output"/>.</returns>
-    internal static Tensor Record(string name, Tensor output, Tensor[] inputs, Tensor[] saved, BackwardRule backward)
+    internal static Tensor Record(string name, Tensor output, Tensor[] inputs, Tensor[] saved, BackwardRule backward) =>
+        Record(name, output, inputs, saved, backward, isCustom: false);
+
+    private static Tensor Record(string name, Tensor output, Tensor[] inputs, Tensor[] saved, BackwardRule backward, bool isCustom)
     {
         if (t_noGradDepth != 0) return output;
         bool any = false;
         foreach (var input in inputs) any |= input.RequiresGrad;
         if (!any) return output;
-        var entry = new TapeEntry(name, Interlocked.Increment(ref s_lastPosition), output, inputs, saved, backward);
+        var entry = new TapeEntry(name, Interlocked.Increment(ref s_lastPosition), output, inputs, saved, backward) { IsCustom = isCustom };
         output.GradFn = entry;
         output.MarkRequiresGrad();
         t_observer?.Add(entry);
@@ -94,7 +97,7 @@ public static class Tape
         using (NoGrad()) output = forward(inputs);
         if (inputs.Contains(output) || !output.IsLeaf)
             output = output.Clone(); // the output must be a tensor of its own to carry the entry
-        return Record(name, output, inputs, [.. inputs, .. saved], backward);
+        return Record(name, output, inputs, [.. inputs, .. saved], backward, isCustom: true);
     }
 
     /// <summary>Collects the entries created on this thread while <paramref name="run"/> runs, in tape order (GradCheck's diagnosis).</summary>
@@ -150,6 +153,7 @@ public static class Tape
                 entry.CheckSavedVersions();
                 grads.CurrentOp = entry.Name;
                 entry.Backward!(gradOutput, grads);
+                if (!entry.IsCustom) GradientPool.Return(gradOutput); // read by this rule only, and the rule is done
             }
         }
         finally

@@ -39,6 +39,12 @@ internal sealed class TapeEntry
 
     public ReadOnlySpan<Tensor> Inputs => _inputs;
 
+    /// <summary>
+    /// True for a user's op (<see cref="Tape.Function"/>), whose rule might keep the gradient it is given; the
+    /// engine recycles the output's gradient after the rule only when the rule is the library's own.
+    /// </summary>
+    public bool IsCustom { get; init; }
+
     /// <summary>The backward rule, or null once a backward pass freed this entry.</summary>
     public BackwardRule? Backward { get; private set; }
 
