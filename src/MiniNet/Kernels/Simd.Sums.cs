@@ -12,6 +12,7 @@ namespace MiniNet.Kernels;
 internal static partial class Simd
 {
     /// <summary>Σ op(x[i]), accumulated in double.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static double MapSum<T, TOp>(ReadOnlySpan<T> x, TOp op)
         where T : unmanaged, IFloatingPointIeee754<T> where TOp : struct, IUnaryOp
     {
@@ -33,6 +34,7 @@ internal static partial class Simd
     }
 
     /// <summary>Σ op(a[i], b[i]), accumulated in double.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static double ZipSum<T, TOp>(ReadOnlySpan<T> a, ReadOnlySpan<T> b, TOp op)
         where T : unmanaged, IFloatingPointIeee754<T> where TOp : struct, IBinaryOp
     {
@@ -56,6 +58,7 @@ internal static partial class Simd
     }
 
     /// <summary>Σ op(a[i], b[i], c[i]), accumulated in double.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static double ZipSum<T, TOp>(ReadOnlySpan<T> a, ReadOnlySpan<T> b, ReadOnlySpan<T> c, TOp op)
         where T : unmanaged, IFloatingPointIeee754<T> where TOp : struct, ITernaryOp
     {

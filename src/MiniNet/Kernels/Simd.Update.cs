@@ -32,6 +32,7 @@ internal static partial class Simd
     /// from <paramref name="gradient"/>, element by element, with <paramref name="op"/>. A state buffer the
     /// op does not use is passed empty; every other span has the parameter's length.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Update<T, TOp>(Span<T> parameter, ReadOnlySpan<T> gradient, Span<T> state0, Span<T> state1, Span<T> state2, TOp op)
         where T : unmanaged, IFloatingPointIeee754<T> where TOp : struct, IUpdateOp
     {

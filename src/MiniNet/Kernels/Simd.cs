@@ -9,10 +9,13 @@ namespace MiniNet.Kernels;
 /// The drivers that own every elementwise loop: the widest hardware-accelerated vectors first
 /// (Vector512, then 256, then 128), then scalars for the tail. Ops never write these loops themselves.
 /// Outputs may alias inputs (in-place updates are safe: each element is read before it is written).
+/// The loops are compiled fully optimised on their first call: tiered compilation would run a training
+/// loop's first hundreds of steps through slower tiers (each call is one long loop).
 /// </summary>
 internal static partial class Simd
 {
     /// <summary>y[i] = op(x[i]).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Map<T, TOp>(ReadOnlySpan<T> x, Span<T> y, TOp op)
         where T : unmanaged, IFloatingPointIeee754<T> where TOp : struct, IUnaryOp
     {
@@ -34,6 +37,7 @@ internal static partial class Simd
     }
 
     /// <summary>y[i] = op(a[i], b[i]).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Zip<T, TOp>(ReadOnlySpan<T> a, ReadOnlySpan<T> b, Span<T> y, TOp op)
         where T : unmanaged, IFloatingPointIeee754<T> where TOp : struct, IBinaryOp
     {
@@ -57,6 +61,7 @@ internal static partial class Simd
     }
 
     /// <summary>y[i] = op(a[i], b[i], c[i]).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Zip<T, TOp>(ReadOnlySpan<T> a, ReadOnlySpan<T> b, ReadOnlySpan<T> c, Span<T> y, TOp op)
         where T : unmanaged, IFloatingPointIeee754<T> where TOp : struct, ITernaryOp
     {
@@ -117,6 +122,7 @@ internal static partial class Simd
         return total;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static T BlockSum<T>(ReadOnlySpan<T> x) where T : unmanaged, IFloatingPointIeee754<T>
     {
         ref T xs = ref MemoryMarshal.GetReference(x);
@@ -145,6 +151,7 @@ internal static partial class Simd
     }
 
     /// <summary>The largest element (NaN if any element is NaN, as PyTorch's <c>max</c>); −∞ for an empty span.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static T Max<T>(ReadOnlySpan<T> x) where T : unmanaged, IFloatingPointIeee754<T>
     {
         ref T xs = ref MemoryMarshal.GetReference(x);
@@ -188,6 +195,7 @@ internal static partial class Simd
     }
 
     /// <summary>Σ a[i]·b[i], accumulated as <see cref="Sum{T}"/> does.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static double Dot<T>(ReadOnlySpan<T> a, ReadOnlySpan<T> b) where T : unmanaged, IFloatingPointIeee754<T>
     {
         CheckLengths(a.Length, b.Length);
