@@ -30,22 +30,39 @@ internal static class Elementwise
         return y;
     }
 
-    /// <summary>x's gradient += op(a, b), where a and b have x's shape: one fused pass for a backward rule.</summary>
+    /// <summary>
+    /// x's gradient += op(a, b), where a and b have x's shape: one fused pass for a backward rule. Into a
+    /// gradient nothing has reached yet the pass stores, rather than adding to zeros written first.
+    /// </summary>
     public static void AddInto<TOp>(this Gradients grads, Tensor x, Tensor a, Tensor b, TOp op) where TOp : struct, IBinaryOp
     {
         if (!grads.Needs(x)) return;
-        var buffer = grads.Buffer(x);
-        if (x.DType == DType.Float32) Simd.ZipAdd(a.Span<float>(), b.Span<float>(), buffer.Span<float>(), op);
-        else Simd.ZipAdd(a.Span<double>(), b.Span<double>(), buffer.Span<double>(), op);
+        var buffer = grads.BufferToWrite(x, out bool accumulate);
+        if (x.DType == DType.Float32) AddInto(a.Span<float>(), b.Span<float>(), buffer.Span<float>(), op, accumulate);
+        else AddInto(a.Span<double>(), b.Span<double>(), buffer.Span<double>(), op, accumulate);
     }
 
-    /// <summary>x's gradient += op(a), where a has x's shape.</summary>
+    /// <summary>x's gradient += op(a), where a has x's shape; stored into a gradient nothing has reached yet.</summary>
     public static void AddInto<TOp>(this Gradients grads, Tensor x, Tensor a, TOp op) where TOp : struct, IUnaryOp
     {
         if (!grads.Needs(x)) return;
-        var buffer = grads.Buffer(x);
-        if (x.DType == DType.Float32) Simd.MapAdd(a.Span<float>(), buffer.Span<float>(), op);
-        else Simd.MapAdd(a.Span<double>(), buffer.Span<double>(), op);
+        var buffer = grads.BufferToWrite(x, out bool accumulate);
+        if (x.DType == DType.Float32) AddInto(a.Span<float>(), buffer.Span<float>(), op, accumulate);
+        else AddInto(a.Span<double>(), buffer.Span<double>(), op, accumulate);
+    }
+
+    private static void AddInto<T, TOp>(ReadOnlySpan<T> a, ReadOnlySpan<T> b, Span<T> gradient, TOp op, bool accumulate)
+        where T : unmanaged, System.Numerics.IFloatingPointIeee754<T> where TOp : struct, IBinaryOp
+    {
+        if (accumulate) Simd.ZipAdd(a, b, gradient, op);
+        else Simd.Zip(a, b, gradient, op);
+    }
+
+    private static void AddInto<T, TOp>(ReadOnlySpan<T> a, Span<T> gradient, TOp op, bool accumulate)
+        where T : unmanaged, System.Numerics.IFloatingPointIeee754<T> where TOp : struct, IUnaryOp
+    {
+        if (accumulate) Simd.MapAdd(a, gradient, op);
+        else Simd.Map(a, gradient, op);
     }
 
     /// <summary>
