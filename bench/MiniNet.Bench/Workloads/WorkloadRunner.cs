@@ -54,6 +54,7 @@ internal static class WorkloadRunner
         return 0;
     }
 
+    /// <summary>One line, with one decimal as the peer prints — two for seconds per epoch, whose values are near 1.</summary>
     private static void Report(string name, double value, string unit) =>
-        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"mininet.{name}\t{value:F1}\t{unit}"));
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"mininet.{name}\t{value.ToString(unit == "s/epoch" ? "F2" : "F1", CultureInfo.InvariantCulture)}\t{unit}"));
 }
