@@ -55,6 +55,16 @@ public sealed partial class Tensor
 
         return Tape.Record("MatMul", product, [a, b], saved: [a, b], (g, grads) =>
         {
+            if (aIndex.Length == 1)
+            {
+                // One product: each GEMM writes every element of its gradient, so into one nothing has reached yet it stores.
+                bool accumulate;
+                if (grads.Needs(a)) // dA += G · Bᵀ
+                    Multiply(g, 0, false, b, 0, true, grads.BufferToWrite(a, out accumulate), 0, m, n, k, accumulate);
+                if (grads.Needs(b)) // dB += Aᵀ · G
+                    Multiply(a, 0, true, g, 0, false, grads.BufferToWrite(b, out accumulate), 0, k, m, n, accumulate);
+                return;
+            }
             for (int t = 0; t < aIndex.Length; t++)
             {
                 if (grads.Needs(a)) // dA += G · Bᵀ

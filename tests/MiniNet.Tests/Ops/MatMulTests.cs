@@ -36,6 +36,14 @@ public class MatMulTests
         return data;
     }
 
+    [Fact]
+    public void A_matrix_times_itself_gets_both_halves_of_its_gradient()
+    {
+        // One rule writes the left operand's gradient, then adds the right operand's into the same tensor.
+        var x = TestData.Uniform([4, 4], -1, 1, 3);
+        GradCheck.Assert(xs => xs[0].MatMul(xs[0]), [x]);
+    }
+
     [Theory]
     [MemberData(nameof(ShapePairs))]
     [MemberData(nameof(RandomShapePairs))]
