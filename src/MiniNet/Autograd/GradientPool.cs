@@ -8,8 +8,8 @@ namespace MiniNet;
 /// </summary>
 /// <remarks>
 /// At most <see cref="Capacity"/> arrays are kept per thread, each of at least <see cref="MinimumLength"/>
-/// elements (smaller ones cost the allocator little); a thread's pool holds at most what one of its backward
-/// passes had in flight, and is freed with the thread.
+/// elements (smaller ones cost the allocator little); when the pool is full the array returned longest ago
+/// makes room, so shapes a thread no longer uses leave it. The pool is freed with its thread.
 /// </remarks>
 internal static class GradientPool
 {
@@ -42,6 +42,7 @@ internal static class GradientPool
     {
         if (gradient.ElementCount < MinimumLength) return;
         var free = t_free ??= new List<Array>(Capacity);
-        if (free.Count < Capacity) free.Add(gradient.StorageArray);
+        if (free.Count == Capacity) free.RemoveAt(0);
+        free.Add(gradient.StorageArray);
     }
 }
