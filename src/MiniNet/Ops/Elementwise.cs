@@ -38,8 +38,8 @@ internal static class Elementwise
     {
         if (!grads.Needs(x)) return;
         var buffer = grads.BufferToWrite(x, out bool accumulate);
-        if (x.DType == DType.Float32) AddInto(a.Span<float>(), b.Span<float>(), buffer.Span<float>(), op, accumulate);
-        else AddInto(a.Span<double>(), b.Span<double>(), buffer.Span<double>(), op, accumulate);
+        if (x.DType == DType.Float32) StoreOrAdd(a.Span<float>(), b.Span<float>(), buffer.Span<float>(), op, accumulate);
+        else StoreOrAdd(a.Span<double>(), b.Span<double>(), buffer.Span<double>(), op, accumulate);
     }
 
     /// <summary>x's gradient += op(a), where a has x's shape; stored into a gradient nothing has reached yet.</summary>
@@ -47,18 +47,18 @@ internal static class Elementwise
     {
         if (!grads.Needs(x)) return;
         var buffer = grads.BufferToWrite(x, out bool accumulate);
-        if (x.DType == DType.Float32) AddInto(a.Span<float>(), buffer.Span<float>(), op, accumulate);
-        else AddInto(a.Span<double>(), buffer.Span<double>(), op, accumulate);
+        if (x.DType == DType.Float32) StoreOrAdd(a.Span<float>(), buffer.Span<float>(), op, accumulate);
+        else StoreOrAdd(a.Span<double>(), buffer.Span<double>(), op, accumulate);
     }
 
-    private static void AddInto<T, TOp>(ReadOnlySpan<T> a, ReadOnlySpan<T> b, Span<T> gradient, TOp op, bool accumulate)
+    private static void StoreOrAdd<T, TOp>(ReadOnlySpan<T> a, ReadOnlySpan<T> b, Span<T> gradient, TOp op, bool accumulate)
         where T : unmanaged, System.Numerics.IFloatingPointIeee754<T> where TOp : struct, IBinaryOp
     {
         if (accumulate) Simd.ZipAdd(a, b, gradient, op);
         else Simd.Zip(a, b, gradient, op);
     }
 
-    private static void AddInto<T, TOp>(ReadOnlySpan<T> a, Span<T> gradient, TOp op, bool accumulate)
+    private static void StoreOrAdd<T, TOp>(ReadOnlySpan<T> a, Span<T> gradient, TOp op, bool accumulate)
         where T : unmanaged, System.Numerics.IFloatingPointIeee754<T> where TOp : struct, IUnaryOp
     {
         if (accumulate) Simd.MapAdd(a, gradient, op);
