@@ -88,7 +88,8 @@ internal static class Comparison
             var ratios = new List<double>();
             foreach (var (round, mine) in row.MiniNet)
                 if (row.Torch.TryGetValue(round, out double theirs) && theirs != 0) ratios.Add(mine / theirs);
-            Console.WriteLine($"{row.Name,-56} {row.Unit,-11} {Summary(row.Torch.Values, "F1"),-30} {Summary(row.MiniNet.Values, "F1"),-30} {Summary(ratios, "F2")}");
+            string format = row.Unit == "s/epoch" ? "F2" : "F1"; // an epoch is well under a second: one decimal would hide the difference
+            Console.WriteLine($"{row.Name,-56} {row.Unit,-11} {Summary(row.Torch.Values, format),-30} {Summary(row.MiniNet.Values, format),-30} {Summary(ratios, "F2")}");
         }
     }
 
