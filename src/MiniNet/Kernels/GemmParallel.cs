@@ -60,6 +60,14 @@ internal sealed class GemmJob<T> : IThreadPoolWorkItem where T : unmanaged, IFlo
 
     private void TakeParts()
     {
+        // Wait for the shared operand before taking a part, not after: a helper holding a part it cannot start
+        // would keep the calling thread waiting at the end. And never sleep: SpinWait's default falls back to
+        // Thread.Sleep(1), a millisecond, where the packing takes tens of microseconds.
+        if (_plan.Path == GemmPath.Blocked)
+        {
+            var spin = new SpinWait();
+            while (Volatile.Read(ref _sharedReady) == 0) spin.SpinOnce(sleep1Threshold: -1);
+        }
         int part;
         while ((part = Interlocked.Increment(ref _nextPart) - 1) < _plan.Parts)
         {
@@ -67,11 +75,7 @@ internal sealed class GemmJob<T> : IThreadPoolWorkItem where T : unmanaged, IFlo
             int extent = _plan.SplitRows ? _m : _n;
             int start = part * _plan.Step, end = Math.Min(extent, start + _plan.Step);
             if (_plan.Path == GemmPath.Blocked)
-            {
-                var spin = new SpinWait();
-                while (Volatile.Read(ref _sharedReady) == 0) spin.SpinOnce();
                 GemmBlocked.Part(problem, _plan.SplitRows, _chunkStart, _chunk, _shared, start, end);
-            }
             else if (_plan.SplitRows)
                 Gemm.ComputeThin(_plan.Path, problem, start, end, 0, _n);
             else
@@ -141,12 +145,17 @@ internal static class GemmWorkers
 
     private static void Work()
     {
+        // The delay counts from when both the work and this helper were free: work that waited while the thread
+        // was being created, or while it computed (or compiled) an earlier product, says nothing of a busy core,
+        // and counting those milliseconds would keep the next products on one thread until they are forgotten.
+        long freeSince = Stopwatch.GetTimestamp();
         while (true)
         {
             if (s_work.TryDequeue(out var work))
             {
-                RecordStartDelay(Stopwatch.GetElapsedTime(work.PostedAt).TotalSeconds);
+                RecordStartDelay(Stopwatch.GetElapsedTime(Math.Max(work.PostedAt, freeSince)).TotalSeconds);
                 work.Item.Execute();
+                freeSince = Stopwatch.GetTimestamp();
                 continue;
             }
             long start = Stopwatch.GetTimestamp();
