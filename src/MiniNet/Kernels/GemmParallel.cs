@@ -93,10 +93,10 @@ internal sealed class GemmJob<T> : IThreadPoolWorkItem where T : unmanaged, IFlo
 /// <summary>
 /// The helper threads of <see cref="GemmJob{T}"/>, started as first needed (one per core besides the caller's). A
 /// helper that runs out of work keeps polling for ~100 µs before it sleeps, as BLAS libraries' threads do:
-/// products come back to back in training, and waking a sleeping thread costs tens of microseconds on an idle
-/// machine. On a busy one a helper can start, or stall in the middle of a part, milliseconds late while another
-/// process has its core; so the helpers also time how late they start, and <see cref="WorthSplitting"/> keeps
-/// products that would not outlast such a delay on the calling thread.
+/// products come back to back in training, and waking a sleeping thread costs tens to hundreds of microseconds
+/// on an idle machine. On a busy one a helper can start, or stall in the middle of a part, milliseconds late while
+/// another process has its core; so the helpers also time how late they start, and <see cref="WorthSplitting"/>
+/// keeps products that would not outlast such a delay on the calling thread.
 /// </summary>
 internal static class GemmWorkers
 {
