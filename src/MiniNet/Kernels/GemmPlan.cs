@@ -28,13 +28,15 @@ internal enum GemmPath
 /// </summary>
 internal readonly record struct GemmPlan(GemmPath Path, bool SplitRows, int Parts, int Step, int Workers)
 {
-    // Below about this much work (2·m·n·k flops; ~35–50 µs on one core either way) a product runs on one thread:
-    // handing half to a helper and waiting for it costs what it saves. Measured on 2 cores: the blocked path's 128³
-    // took 28 µs on two threads against 24 on one, 144³ broke even, 160³ took 33 µs against 47; the memory-bound
-    // matrix–vector paths run at a fifth of the speed, and 1×1500×800 (2.4 MFLOP) already took 42 µs against 63.
+    // Below about this much work (2·m·n·k flops) a product runs on one thread: handing part of it to a helper costs
+    // what it saves. The blocked path, measured on 2 cores: back to back, 144³ broke even (160³: 33 µs on two
+    // threads against 47 on one); but in a training step, where the helper has often gone to sleep and the
+    // operands sit in the caller's cache, splitting the 25.7 MFLOP products of the batch-64 784-256-10 MLP made
+    // its step 460 -> 640 µs, while 256³ (33.5 MFLOP) and up still gain. The memory-bound matrix–vector paths run
+    // at a fifth of the speed and gain earlier: 1×1500×800 (2.4 MFLOP) took 42 µs on two threads against 63.
     // Above it, queueing a helper costs the calling thread about a microsecond, and a helper that wakes too late
     // finds no part left and leaves.
-    private const long BlockedParallelMinFlops = 2L * 144 * 144 * 144;
+    private const long BlockedParallelMinFlops = 2L * 256 * 256 * 256;
     private const long ThinParallelMinFlops = 2L * 96 * 96 * 96;
 
     // C is cut into up to this many parts per thread, so that a thread slowed down by another process leaves its
