@@ -6,11 +6,12 @@ using System.Runtime.Intrinsics;
 namespace MiniNet.Kernels;
 
 /// <summary>
-/// The packed, cache-blocked GEMM (GotoBLAS/BLIS). One operand is "shared": packed once, for all of k, by the calling
-/// thread; C is cut along the other operand's dimension into parts, and each part packs its own slice of that
-/// operand block by block. With C cut into rows, B is shared (each part packs the A rows it owns); with C cut into
-/// columns, A is shared. Nothing is packed twice, so C can be cut finely and parts handed out dynamically, which keeps
-/// both cores busy even when another process takes one of them for a while.
+/// The packed, cache-blocked GEMM (GotoBLAS/BLIS). One operand is "shared" by all the parts: packed for all of k, once
+/// by each thread that computes parts, into a buffer of its own (cheaper than taking lines another core has read back
+/// into this core's cache); C is cut along the other operand's dimension into parts, and each part packs its own slice
+/// of that operand block by block. With C cut into rows, B is shared (each part packs the A rows it owns); with C cut
+/// into columns, A is shared. No part packs what another part packs, so C can be cut finely and parts handed out
+/// dynamically, which keeps both cores busy even when another process takes one of them for a while.
 /// </summary>
 internal static class GemmBlocked
 {
@@ -176,7 +177,7 @@ internal static class GemmBlocked
 
 /// <summary>
 /// Each thread's packing buffers, kept between calls so that a warm product allocates nothing: the shared operand
-/// a calling thread packs for all the parts, and the private block a thread packs for the part it is computing.
+/// a thread packs for all the parts it takes, and the block it packs for the part it is computing.
 /// </summary>
 internal sealed class GemmBuffers<T> where T : unmanaged
 {
@@ -187,7 +188,7 @@ internal sealed class GemmBuffers<T> where T : unmanaged
 
     public static GemmBuffers<T> ForThisThread() => t_buffers ??= new GemmBuffers<T>();
 
-    /// <summary>The shared buffer, at least <paramref name="length"/> long (an array: the other threads read it too).</summary>
+    /// <summary>The buffer for the shared operand, at least <paramref name="length"/> long.</summary>
     public T[] Shared(int length)
     {
         if (_shared.Length < length) _shared = GC.AllocateUninitializedArray<T>(length);

@@ -28,25 +28,12 @@ internal static class GemmPacking
         ref T dst = ref MemoryMarshal.GetReference(packed);
         if (transposed)
         {
-            // A is k×m: one step of k is a contiguous run across all the panels; read it once, left to right.
-            for (int p = 0; p < depth; p++)
-            {
-                ref T from = ref Unsafe.Add(ref src, (nint)(depthStart + p) * m + rowStart);
-                int panel = 0;
-                if (Vector256.IsHardwareAccelerated && panelRows == Vector256<T>.Count) // 8 floats: one vector per panel
-                    for (; panel + panelRows <= rows; panel += panelRows)
-                        Vector256.LoadUnsafe(ref from, (nuint)panel).StoreUnsafe(ref dst, (nuint)((nint)panel * depth + (nint)p * panelRows));
-                else if (Vector512.IsHardwareAccelerated && panelRows == Vector512<T>.Count) // 8 doubles
-                    for (; panel + panelRows <= rows; panel += panelRows)
-                        Vector512.LoadUnsafe(ref from, (nuint)panel).StoreUnsafe(ref dst, (nuint)((nint)panel * depth + (nint)p * panelRows));
-                for (; panel < rows; panel += panelRows)
-                {
-                    int valid = Math.Min(panelRows, rows - panel);
-                    ref T to = ref Unsafe.Add(ref dst, (nint)panel * depth + (nint)p * panelRows);
-                    Copy(ref Unsafe.Add(ref from, panel), ref to, valid);
-                    for (int r = valid; r < panelRows; r++) Unsafe.Add(ref to, r) = T.Zero;
-                }
-            }
+            // A is k×m: one step of k holds a row of every panel. Fill one panel at a time, so the writes run along
+            // the buffer: a step across all the panels wrote to places depth·panelRows apart, one cache set, and
+            // packed a 512×256 A at 3 GB/s. The rows read for one panel stay in L1 for the next.
+            for (int panel = 0; panel < rows; panel += panelRows)
+                CopyPanel(ref Unsafe.Add(ref src, (nint)depthStart * m + rowStart + panel), m, Math.Min(panelRows, rows - panel),
+                    panelRows, depth, ref Unsafe.Add(ref dst, (nint)panel * depth));
             return;
         }
         // A is m×k: each row runs along k, so a panel is the transpose of a panelRows×depth block.
@@ -72,18 +59,10 @@ internal static class GemmPacking
         ref T dst = ref MemoryMarshal.GetReference(packed);
         if (!transposed)
         {
-            // B is k×n: one step of k is a contiguous run across all the panels; read it once, left to right.
-            for (int p = 0; p < depth; p++)
-            {
-                ref T from = ref Unsafe.Add(ref src, (nint)(depthStart + p) * n + columnStart);
-                for (int panel = 0; panel < columns; panel += panelColumns)
-                {
-                    int valid = Math.Min(panelColumns, columns - panel);
-                    ref T to = ref Unsafe.Add(ref dst, (nint)panel * depth + (nint)p * panelColumns);
-                    Copy(ref Unsafe.Add(ref from, panel), ref to, valid);
-                    for (int j = valid; j < panelColumns; j++) Unsafe.Add(ref to, j) = T.Zero;
-                }
-            }
+            // B is k×n: one step of k holds a row of every panel; fill one panel at a time (see PackA).
+            for (int panel = 0; panel < columns; panel += panelColumns)
+                CopyPanel(ref Unsafe.Add(ref src, (nint)depthStart * n + columnStart + panel), n, Math.Min(panelColumns, columns - panel),
+                    panelColumns, depth, ref Unsafe.Add(ref dst, (nint)panel * depth));
             return;
         }
         // B is n×k: each of its rows runs along k, so a panel is the transpose of a panelColumns×depth block.
@@ -92,6 +71,19 @@ internal static class GemmPacking
             int valid = Math.Min(panelColumns, columns - panel);
             ref T from = ref Unsafe.Add(ref src, (nint)(columnStart + panel) * k + depthStart);
             Interleave(ref from, k, valid, panelColumns, depth, ref Unsafe.Add(ref dst, (nint)panel * depth));
+        }
+    }
+
+    /// <summary>dst[p·width + j] = src[p·stride + j] for j &lt; valid (zeros for valid ≤ j &lt; width), p &lt; depth: one panel, step by step.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void CopyPanel<T>(ref T src, int stride, int valid, int width, int depth, ref T dst)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        for (int p = 0; p < depth; p++)
+        {
+            ref T to = ref Unsafe.Add(ref dst, (nint)p * width);
+            Copy(ref Unsafe.Add(ref src, (nint)p * stride), ref to, valid);
+            for (int j = valid; j < width; j++) Unsafe.Add(ref to, j) = T.Zero;
         }
     }
 

@@ -6,8 +6,10 @@ namespace MiniNet.Kernels;
 
 /// <summary>
 /// One product (or one chunk of it) split across threads: the calling thread and up to Workers−1 helper
-/// threads (<see cref="GemmWorkers"/>) take parts (rectangles of C) from a shared counter until none is left. On the blocked path the calling
-/// thread first packs the shared operand while the helpers wake up; a helper that is quicker waits for it.
+/// threads (<see cref="GemmWorkers"/>) take parts (rectangles of C) from a shared counter until none is left. On the
+/// blocked path each thread packs the operand the parts share into a buffer of its own when it takes its first part:
+/// a buffer packed by one core and read by the other had to be taken back from the other core's cache, line by
+/// line, before it could be packed again — 45 µs instead of 7 µs for a 256×256 B, while the helper could only wait.
 /// The job object is reused: it returns to a one-slot pool once the last thread that could touch it has let go,
 /// so a warm product allocates nothing.
 /// </summary>
@@ -21,31 +23,27 @@ internal sealed class GemmJob<T> : IThreadPoolWorkItem where T : unmanaged, IFlo
     private Memory<T> _c;
     private bool _transposeA, _transposeB, _accumulate;
     private int _m, _k, _n, _chunkStart, _chunk;
-    private T[]? _shared;
-    private int _sharedReady, _nextPart, _partsLeft, _holders;
+    private int _nextPart, _partsLeft, _holders;
 
     /// <summary>Computes the chunk [chunkStart, chunkStart + chunk) of C on the blocked path (columns when C is cut into rows, rows otherwise), or all of C on the others.</summary>
     public static void Run(GemmPlan plan, ReadOnlyMemory<T> a, bool transposeA, ReadOnlyMemory<T> b, bool transposeB, Memory<T> c,
         int m, int k, int n, bool accumulate, int chunkStart, int chunk)
     {
         var job = Interlocked.Exchange(ref s_spare, null) ?? new GemmJob<T>();
-        (job._plan, job._a, job._b, job._c, job._shared) = (plan, a, b, c, null);
+        (job._plan, job._a, job._b, job._c) = (plan, a, b, c);
         (job._transposeA, job._transposeB, job._accumulate, job._m, job._k, job._n) = (transposeA, transposeB, accumulate, m, k, n);
         (job._chunkStart, job._chunk) = (chunkStart, chunk);
         int helpers = plan.Workers - 1;
-        (job._sharedReady, job._nextPart, job._partsLeft, job._holders) = (0, 0, plan.Parts, 1 + helpers);
+        (job._nextPart, job._partsLeft, job._holders) = (0, plan.Parts, 1 + helpers);
         job._done.Reset();
         GemmWorkers.Post(job, helpers);
-        if (plan.Path == GemmPath.Blocked)
-        {
-            var problem = job.Problem();
-            var shared = GemmBuffers<T>.ForThisThread().Shared(GemmBlocked.SharedLength(chunk, k));
-            GemmBlocked.PackShared(problem, plan.SplitRows, chunkStart, chunk, shared);
-            job._shared = shared;
-            Volatile.Write(ref job._sharedReady, 1);
-        }
         job.TakeParts();
         // Only parts another thread has started can be outstanding here; a helper that never started finds none left.
+        // They usually end within microseconds: poll for them as the helpers poll for work before blocking, since
+        // waking a blocked thread costs tens of microseconds (a fifth of a 160×160×160 product).
+        long waitStart = Stopwatch.GetTimestamp();
+        while (Volatile.Read(ref job._partsLeft) != 0 && Stopwatch.GetElapsedTime(waitStart).TotalMicroseconds < GemmWorkers.PollMicroseconds)
+            Thread.SpinWait(20);
         if (Volatile.Read(ref job._partsLeft) != 0) job._done.Wait();
         job.Release();
     }
@@ -60,6 +58,7 @@ internal sealed class GemmJob<T> : IThreadPoolWorkItem where T : unmanaged, IFlo
 
     private void TakeParts()
     {
+        T[]? shared = null; // packed by this thread, for all the parts it takes
         int part;
         while ((part = Interlocked.Increment(ref _nextPart) - 1) < _plan.Parts)
         {
@@ -68,9 +67,12 @@ internal sealed class GemmJob<T> : IThreadPoolWorkItem where T : unmanaged, IFlo
             int start = part * _plan.Step, end = Math.Min(extent, start + _plan.Step);
             if (_plan.Path == GemmPath.Blocked)
             {
-                var spin = new SpinWait();
-                while (Volatile.Read(ref _sharedReady) == 0) spin.SpinOnce();
-                GemmBlocked.Part(problem, _plan.SplitRows, _chunkStart, _chunk, _shared, start, end);
+                if (shared is null)
+                {
+                    shared = GemmBuffers<T>.ForThisThread().Shared(GemmBlocked.SharedLength(_chunk, _k));
+                    GemmBlocked.PackShared(problem, _plan.SplitRows, _chunkStart, _chunk, shared);
+                }
+                GemmBlocked.Part(problem, _plan.SplitRows, _chunkStart, _chunk, shared, start, end);
             }
             else if (_plan.SplitRows)
                 Gemm.ComputeThin(_plan.Path, problem, start, end, 0, _n);
@@ -83,7 +85,7 @@ internal sealed class GemmJob<T> : IThreadPoolWorkItem where T : unmanaged, IFlo
     private void Release()
     {
         if (Interlocked.Decrement(ref _holders) != 0) return;
-        (_a, _b, _c, _shared) = (default, default, default, null); // hold no tensor's storage while idle
+        (_a, _b, _c) = (default, default, default); // hold no tensor's storage while idle
         Volatile.Write(ref s_spare, this);
     }
 }
@@ -91,33 +93,38 @@ internal sealed class GemmJob<T> : IThreadPoolWorkItem where T : unmanaged, IFlo
 /// <summary>
 /// The helper threads of <see cref="GemmJob{T}"/>, started as first needed (one per core besides the caller's). A
 /// helper that runs out of work keeps polling for ~100 µs before it sleeps, as BLAS libraries' threads do:
-/// products come back to back in training, and waking a sleeping thread costs tens of microseconds on an idle
-/// machine. On a busy one a helper can start, or stall in the middle of a part, milliseconds late while another
-/// process has its core; so the helpers also time how late they start, and <see cref="WorthSplitting"/> keeps
-/// products that would not outlast such a delay on the calling thread.
+/// products come back to back in training, and waking a sleeping thread costs tens to hundreds of microseconds
+/// on an idle machine. On a busy one a helper can start, or stall in the middle of a part, milliseconds late while
+/// another process has its core; so the helpers also time how late they start, and <see cref="WorthSplitting"/>
+/// keeps products that would not outlast such a delay on the calling thread.
 /// </summary>
 internal static class GemmWorkers
 {
-    private const double PollMicroseconds = 100;
+    /// <summary>How long an idle helper polls for work before it sleeps, and a caller for the last parts before it blocks.</summary>
+    internal const double PollMicroseconds = 100;
 
     private static readonly ConcurrentQueue<(IThreadPoolWorkItem Item, long PostedAt)> s_work = new();
     private static readonly SemaphoreSlim s_wake = new(0);
     private static readonly Lock s_startLock = new();
     private static int s_threads, s_sleeping;
-    private static double s_startDelaySeconds; // smoothed over recent posts
+    private static readonly double[] s_recentStartDelays = new double[3]; // seconds, a ring of the last starts
+    private static int s_nextStartDelay;
     private static long s_startDelayMeasuredAt;
 
     /// <summary>
     /// Whether a product of <paramref name="flops"/> is worth splitting now: its time alone on one core (at a
-    /// conservative 100 GFLOP/s) must exceed four times the recent start delay of the helpers. The delay is
-    /// forgotten within a second (halved every 100 ms), so that a machine that has become idle is noticed again.
-    /// Only the speed depends on this; the result's bits do not.
+    /// conservative 100 GFLOP/s) must exceed four times the recent start delay of the helpers — the shortest of the
+    /// last three, so that a busy core (late every time) counts and a single preemption does not (one late start in
+    /// ten kept 256³ products on one thread for hundreds of milliseconds). The delay is forgotten within a second
+    /// (halved every 100 ms), so that a machine that has become idle is noticed again. Only the speed depends on
+    /// this; the result's bits do not.
     /// </summary>
     public static bool WorthSplitting(long flops)
     {
         double age = Stopwatch.GetElapsedTime(Volatile.Read(ref s_startDelayMeasuredAt)).TotalMilliseconds;
-        double delay = Volatile.Read(ref s_startDelaySeconds) * Math.Pow(0.5, age / 100);
-        return flops / 100e9 > 4 * delay;
+        double recent = double.MaxValue;
+        for (int i = 0; i < s_recentStartDelays.Length; i++) recent = Math.Min(recent, Volatile.Read(ref s_recentStartDelays[i]));
+        return flops / 100e9 > 4 * recent * Math.Pow(0.5, age / 100);
     }
 
     /// <summary>Hands <paramref name="item"/> to <paramref name="count"/> helpers (each runs it once).</summary>
@@ -141,12 +148,18 @@ internal static class GemmWorkers
 
     private static void Work()
     {
+        // The delay counts from when both the work and this helper were free and awake: work that waited while the
+        // thread was being created, computed (or compiled) an earlier product, or slept, says nothing of a busy core
+        // (waking a sleeping thread takes up to milliseconds on this VM, and a late helper only misses parts the
+        // caller then computes itself); counting it would keep the next products on one thread until forgotten.
+        long freeSince = Stopwatch.GetTimestamp();
         while (true)
         {
             if (s_work.TryDequeue(out var work))
             {
-                RecordStartDelay(Stopwatch.GetElapsedTime(work.PostedAt).TotalSeconds);
+                RecordStartDelay(Stopwatch.GetElapsedTime(Math.Max(work.PostedAt, freeSince)).TotalSeconds);
                 work.Item.Execute();
+                freeSince = Stopwatch.GetTimestamp();
                 continue;
             }
             long start = Stopwatch.GetTimestamp();
@@ -157,14 +170,16 @@ internal static class GemmWorkers
             Interlocked.Increment(ref s_sleeping);
             if (s_work.IsEmpty) s_wake.Wait();
             Interlocked.Decrement(ref s_sleeping);
+            freeSince = Stopwatch.GetTimestamp();
         }
     }
 
-    // An estimate, not an account: racing helpers may lose an update, which only smooths it further.
+    // An estimate, not an account: racing helpers may overwrite each other's entry, which loses one sample.
     private static void RecordStartDelay(double seconds)
     {
-        double smoothed = Volatile.Read(ref s_startDelaySeconds);
-        Volatile.Write(ref s_startDelaySeconds, smoothed + (seconds - smoothed) / 4);
+        int slot = Volatile.Read(ref s_nextStartDelay);
+        Volatile.Write(ref s_recentStartDelays[slot], seconds);
+        Volatile.Write(ref s_nextStartDelay, (slot + 1) % s_recentStartDelays.Length);
         Volatile.Write(ref s_startDelayMeasuredAt, Stopwatch.GetTimestamp());
     }
 }

@@ -28,10 +28,16 @@ internal enum GemmPath
 /// </summary>
 internal readonly record struct GemmPlan(GemmPath Path, bool SplitRows, int Parts, int Step, int Workers)
 {
-    // Below about this many flops (2·m·n·k, ~10 µs of work) a product runs on one thread: a thread-pool thread
-    // takes several microseconds to wake, about what it could save. Above it, queueing a helper costs the calling
-    // thread about a microsecond, and a helper that wakes too late finds no part left and leaves.
-    private const long ParallelMinFlops = 2L * 96 * 96 * 96;
+    // Below about this much work (2·m·n·k flops) a product runs on one thread: handing part of it to a helper costs
+    // what it saves. The blocked path, measured on 2 cores: back to back, 144³ broke even (160³: 33 µs on two
+    // threads against 47 on one); but in a training step, where the helper has often gone to sleep and the
+    // operands sit in the caller's cache, splitting the 25.7 MFLOP products of the batch-64 784-256-10 MLP made
+    // its step 460 -> 640 µs, while 256³ (33.5 MFLOP) and up still gain. The memory-bound matrix–vector paths run
+    // at a fifth of the speed and gain earlier: 1×1500×800 (2.4 MFLOP) took 42 µs on two threads against 63.
+    // Above it, queueing a helper costs the calling thread about a microsecond, and a helper that wakes too late
+    // finds no part left and leaves.
+    private const long BlockedParallelMinFlops = 2L * 256 * 256 * 256;
+    private const long ThinParallelMinFlops = 2L * 96 * 96 * 96;
 
     // C is cut into up to this many parts per thread, so that a thread slowed down by another process leaves its
     // share to the others, but no part is so small that taking it costs more than it computes (~10 µs of work).
@@ -55,7 +61,7 @@ internal readonly record struct GemmPlan(GemmPath Path, bool SplitRows, int Part
             GemmPath.ColumnDots or GemmPath.ColumnCombination => true,
             GemmPath.RowCombination => false,
             GemmPath.RowDots => m > 1,
-            // The blocked path packs the operand it does not split once, on the calling thread: share the smaller one.
+            // The blocked path packs the operand it does not split once on every thread: share the smaller one.
             _ => m >= n,
         };
         int extent = splitRows ? m : n;
@@ -63,7 +69,7 @@ internal readonly record struct GemmPlan(GemmPath Path, bool SplitRows, int Part
         // Every part is a rectangle of C computed start to finish by one thread, k in order: the bits of the
         // result cannot depend on the number of parts or on which thread takes which.
         long flops = 2L * m * n * k;
-        if (workers <= 1 || flops < ParallelMinFlops) return new GemmPlan(path, splitRows, 1, extent, 1);
+        if (workers <= 1 || flops < (path == GemmPath.Blocked ? BlockedParallelMinFlops : ThinParallelMinFlops)) return new GemmPlan(path, splitRows, 1, extent, 1);
         int align = path == GemmPath.Blocked ? (splitRows ? KernelRows<T>() : KernelColumns<T>()) : 16;
         long wanted = Math.Clamp(flops / PartMinFlops, workers, (long)workers * PartsPerWorker);
         int step = GemmBlocked.RoundUp((int)((extent + wanted - 1) / wanted), align);

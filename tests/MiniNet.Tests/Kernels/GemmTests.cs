@@ -114,9 +114,9 @@ public class GemmTests
     }
 
     [Theory]
-    [InlineData(200, 150, 190, false, false)]
-    [InlineData(200, 150, 190, true, true)]
-    [InlineData(190, 150, 200, false, true)]
+    [InlineData(330, 250, 290, false, false)]
+    [InlineData(330, 250, 290, true, true)]
+    [InlineData(290, 250, 330, false, true)]
     [InlineData(1, 1500, 800, false, true)]
     [InlineData(1, 1500, 800, false, false)]
     [InlineData(1500, 800, 1, true, false)]
