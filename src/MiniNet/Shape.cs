@@ -14,25 +14,82 @@ public readonly struct Shape : IEquatable<Shape>, IReadOnlyList<int>
 
     private Shape(int[] dims) => _dims = dims;
 
-    /// <summary>Builds a shape from its dimensions (each ≥ 0; at most <see cref="Array.MaxLength"/> elements in all).</summary>
+    /// <summary>
+    /// Builds a shape from its dimensions (each ≥ 0). A shape with a 0 anywhere holds no elements, whatever its
+    /// other dimensions; any other holds at most <see cref="Array.MaxLength"/> elements, the most a .NET array can.
+    /// </summary>
     /// <exception cref="ArgumentException">A negative dimension, or more elements than a .NET array can hold.</exception>
-    public static Shape Create(ReadOnlySpan<int> dims)
+    public static Shape Create(ReadOnlySpan<int> dims) => Checked(dims.ToArray(), "Shape");
+
+    /// <summary>
+    /// The one gate every shape passes: checks <paramref name="dims"/> (which the shape then owns) and names
+    /// <paramref name="op"/>, the op or loader that computed them, in the error. The element count is
+    /// worked out in 64 bits, so a product that wraps around 32 bits is caught instead of becoming a small or
+    /// negative count; a 0 anywhere makes the count 0, so huge-but-empty shapes are fine.
+    /// </summary>
+    /// <exception cref="ArgumentException">A negative dimension, or more elements than a .NET array can hold.</exception>
+    internal static Shape Checked(int[] dims, string op)
     {
+        for (int i = 0; i < dims.Length; i++)
+            if (dims[i] < 0)
+                throw new ArgumentException($"{op}: dimension {dims[i]} in {Format(dims)} is negative.", nameof(dims));
+        if (CountOf(dims) > Array.MaxLength)
+            throw TooManyElements(op, $"shape {Format(dims)}", dims);
+        return new Shape(dims);
+    }
+
+    /// <summary>
+    /// As <see cref="Checked(int[], string)"/> for dimensions an op computed in 64 bits (a concatenation's
+    /// summed axis), which may not fit an int at all.
+    /// </summary>
+    /// <exception cref="ArgumentException">A negative dimension, a dimension above <see cref="int.MaxValue"/>, or too many elements.</exception>
+    internal static Shape Checked(ReadOnlySpan<long> dims, string op)
+    {
+        var narrow = new int[dims.Length];
+        for (int i = 0; i < dims.Length; i++)
+        {
+            if (dims[i] > int.MaxValue)
+                throw new ArgumentException(
+                    $"{op}: dimension {i} of the result would be {dims[i]:N0} in [{string.Join(", ", dims.ToArray())}], " +
+                    $"more than the largest dimension a shape holds ({int.MaxValue:N0}).", nameof(dims));
+            narrow[i] = (int)dims[i];
+        }
+        return Checked(narrow, op);
+    }
+
+    /// <summary>
+    /// The element count of <paramref name="dims"/> (all ≥ 0) in 64 bits: 0 if any dimension is 0, and otherwise
+    /// the product, saturated at <see cref="long.MaxValue"/> (anything above <see cref="Array.MaxLength"/> is refused anyway).
+    /// </summary>
+    internal static long CountOf(ReadOnlySpan<int> dims)
+    {
+        foreach (int d in dims)
+            if (d == 0) return 0;
         long count = 1;
         foreach (int d in dims)
         {
-            if (d < 0)
-                throw new ArgumentException($"Shape: dimension {d} in {Format(dims)} is negative.", nameof(dims));
+            if (count > long.MaxValue / d) return long.MaxValue;
             count *= d;
-            if (count > Array.MaxLength)
-                throw new ArgumentException(
-                    $"Shape: {Format(dims)} holds more than {Array.MaxLength:N0} elements, the largest a .NET array can hold.", nameof(dims));
         }
-        return new Shape(dims.ToArray());
+        return count;
+    }
+
+    /// <summary>The refusal of a shape with more elements than an array can hold; the count is exact, however large.</summary>
+    internal static ArgumentException TooManyElements(string op, string what, ReadOnlySpan<int> dims)
+    {
+        var count = System.Numerics.BigInteger.One;
+        foreach (int d in dims) count *= d;
+        return new ArgumentException(
+            $"{op}: {what} holds {count:N0} elements, more than the {Array.MaxLength:N0} a .NET array can hold.", nameof(dims));
     }
 
     /// <summary>Converts an array of dimensions (copied) to a shape.</summary>
-    public static implicit operator Shape(int[] dims) => Create(dims);
+    /// <exception cref="ArgumentNullException"><paramref name="dims"/> is null.</exception>
+    public static implicit operator Shape(int[] dims)
+    {
+        ArgumentNullException.ThrowIfNull(dims); // a null array would otherwise become an empty span: a scalar's shape
+        return Create(dims);
+    }
 
     /// <summary>The number of dimensions (0 for a scalar).</summary>
     public int Rank => _dims?.Length ?? 0;
@@ -40,13 +97,18 @@ public readonly struct Shape : IEquatable<Shape>, IReadOnlyList<int>
     /// <summary>Same as <see cref="Rank"/>.</summary>
     public int Count => Rank;
 
-    /// <summary>The product of the dimensions: 1 for a scalar.</summary>
+    /// <summary>The product of the dimensions: 1 for a scalar, 0 when any dimension is 0.</summary>
+    /// <remarks>
+    /// Every shape passed <see cref="Checked(int[], string)"/>, so the true product is at most
+    /// <see cref="Array.MaxLength"/> and the int product equals it: where a partial product wraps around 32 bits,
+    /// a later dimension is 0, and a product that is 0 in the integers is 0 modulo 2³² too.
+    /// </remarks>
     public int ElementCount
     {
         get
         {
             int count = 1;
-            foreach (int d in Dims) count *= d;
+            foreach (int d in Dims) count = unchecked(count * d);
             return count;
         }
     }
@@ -79,22 +141,38 @@ public readonly struct Shape : IEquatable<Shape>, IReadOnlyList<int>
     /// The shape that NumPy's broadcasting rules give for <paramref name="a"/> and <paramref name="b"/>:
     /// align on the right; each pair of dimensions must be equal or one of them 1.
     /// </summary>
-    /// <exception cref="ArgumentException">The shapes do not broadcast; the message names <paramref name="op"/> and both shapes.</exception>
+    /// <exception cref="ArgumentException">
+    /// The shapes do not broadcast, or the result would hold more elements than an array can; the message names
+    /// <paramref name="op"/> and both shapes.
+    /// </exception>
     public static Shape Broadcast(Shape a, Shape b, string op)
     {
         if (a.Equals(b)) return a;
-        int rank = Math.Max(a.Rank, b.Rank);
+        var dims = BroadcastDims(a.Dims, b.Dims, op);
+        if (CountOf(dims) > Array.MaxLength)
+            throw TooManyElements(op, $"{a} and {b} broadcast to {Format(dims)}, which", dims);
+        return new Shape(dims);
+    }
+
+    /// <summary>
+    /// The broadcast dimensions of <paramref name="a"/> and <paramref name="b"/>, not yet checked as a shape: a
+    /// matrix product's batch may count more matrices than an array holds when the product itself is empty.
+    /// </summary>
+    /// <exception cref="ArgumentException">The dimensions do not broadcast.</exception>
+    internal static int[] BroadcastDims(ReadOnlySpan<int> a, ReadOnlySpan<int> b, string op)
+    {
+        int rank = Math.Max(a.Length, b.Length);
         var dims = new int[rank];
         for (int i = 1; i <= rank; i++)
         {
-            int da = i <= a.Rank ? a.Dims[^i] : 1;
-            int db = i <= b.Rank ? b.Dims[^i] : 1;
+            int da = i <= a.Length ? a[^i] : 1;
+            int db = i <= b.Length ? b[^i] : 1;
             if (da != db && da != 1 && db != 1)
                 throw new ArgumentException(
-                    $"{op}: cannot broadcast {a} with {b}: dimension {rank - i} (counting from the left of the aligned shapes) is {da} and {db}; each pair must be equal or one of them 1.");
+                    $"{op}: cannot broadcast {Format(a)} with {Format(b)}: dimension {rank - i} (counting from the left of the aligned shapes) is {da} and {db}; each pair must be equal or one of them 1.");
             dims[^i] = da == 1 ? db : da;
         }
-        return new Shape(dims);
+        return dims;
     }
 
     /// <summary>Row-major strides in elements: the last dimension has stride 1.</summary>
@@ -113,36 +191,36 @@ public readonly struct Shape : IEquatable<Shape>, IReadOnlyList<int>
 
     /// <summary>
     /// Views the shape as <c>[outer, axisLength, inner]</c> around <paramref name="axis"/>: the layout every
-    /// along-an-axis kernel (reductions, softmax, concat) works on.
+    /// along-an-axis kernel (reductions, softmax, concat) works on. When <c>Outer</c> or <c>Inner</c> is 0 there
+    /// is nothing to loop over and both are 0: the other could be a product beyond an int (<c>[65536, 65536, 65536, 0]</c>).
     /// </summary>
     internal (int Outer, int AxisLength, int Inner) SplitAt(int axis)
     {
         var dims = Dims;
-        int outer = 1, inner = 1;
-        for (int i = 0; i < axis; i++) outer *= dims[i];
-        for (int i = axis + 1; i < dims.Length; i++) inner *= dims[i];
-        return (outer, dims[axis], inner);
+        long outer = CountOf(dims[..axis]), inner = CountOf(dims[(axis + 1)..]);
+        if (outer == 0 || inner == 0) return (0, dims[axis], 0);
+        return ((int)outer, dims[axis], (int)inner); // both divide the element count, at most Array.MaxLength
     }
 
-    /// <summary>A copy of this shape with dimension <paramref name="axis"/> replaced by <paramref name="size"/>.</summary>
-    internal Shape With(int axis, int size)
+    /// <summary>A copy of this shape with dimension <paramref name="axis"/> replaced by <paramref name="size"/>, checked for <paramref name="op"/>.</summary>
+    internal Shape With(int axis, int size, string op)
     {
         var dims = ToArray();
         dims[axis] = size;
-        return new Shape(dims);
+        return Checked(dims, op);
     }
 
-    /// <summary>A copy of this shape with dimension <paramref name="axis"/> removed.</summary>
-    internal Shape Without(int axis)
+    /// <summary>
+    /// A copy of this shape with dimension <paramref name="axis"/> removed, checked for <paramref name="op"/>:
+    /// removing a 0 can leave a shape too large to hold (<c>[0, 65536, 65536]</c> summed over axis 0).
+    /// </summary>
+    internal Shape Without(int axis, string op)
     {
         var dims = new int[Rank - 1];
         for (int i = 0, j = 0; i < Rank; i++)
             if (i != axis) dims[j++] = Dims[i];
-        return new Shape(dims);
+        return Checked(dims, op);
     }
-
-    /// <summary>Wraps an array the caller will never change, without copying or validating it again.</summary>
-    internal static Shape Wrap(int[] dims) => new(dims);
 
     /// <inheritdoc/>
     public bool Equals(Shape other) => Dims.SequenceEqual(other.Dims);

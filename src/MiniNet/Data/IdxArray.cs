@@ -103,7 +103,7 @@ public sealed class IdxArray
         int itemSize = ElementCountAfterFirst();
         var data = Array.CreateInstance(_data.GetType().GetElementType()!, count * itemSize);
         Array.Copy(_data, start * itemSize, data, 0, data.Length);
-        return new IdxArray(data, ElementType, Shape.With(0, count));
+        return new IdxArray(data, ElementType, Shape.With(0, count, "IdxArray.Slice"));
     }
 
     /// <summary>

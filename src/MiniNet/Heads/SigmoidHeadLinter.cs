@@ -36,7 +36,7 @@ internal static class SigmoidHeadLinter
     private static ArgumentException ShapeMismatch(Tensor logits, Tensor targets)
     {
         string shapes = $"targets of shape {targets.Shape} for logits of shape {logits.Shape}";
-        if (logits.Rank >= 1 && targets.Shape == logits.Shape.Without(logits.Rank - 1))
+        if (logits.Rank >= 1 && targets.Shape == logits.Shape.Without(logits.Rank - 1, Op))
         {
             if (logits.Shape[-1] == 1)
                 return new ArgumentException(

@@ -74,7 +74,7 @@ public static partial class Losses
     }
 
     /// <summary>The logits' shape without the class axis: one entry per row.</summary>
-    private static Shape RowShape(Tensor logits) => logits.Shape.Without(SoftmaxHeadLinter.ClassAxis(logits));
+    private static Shape RowShape(Tensor logits) => logits.Shape.Without(SoftmaxHeadLinter.ClassAxis(logits), "SoftmaxCrossEntropy");
 
     /// <summary>[N, C, d1, …] as [N, d1, …, C], so that every row of C logits is contiguous (a recorded permutation).</summary>
     private static Tensor ClassAxisLast(Tensor tensor)

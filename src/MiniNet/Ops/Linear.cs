@@ -25,11 +25,12 @@ public sealed partial class Tensor
         Elementwise.CheckSameDType("Linear", input, weight);
         if (bias is not null) Elementwise.CheckSameDType("Linear", input, bias);
 
-        int rows = 1;
-        foreach (int d in input.Shape.Dims[..^1]) rows *= d;
         var outDims = input.Shape.ToArray();
         outDims[^1] = outFeatures;
-        var y = Empty(outDims, input.DType);
+        var y = Empty(Shape.Checked(outDims, "Linear"), input.DType);
+        // The rows of x (all but the last dimension) from a count that holds them, never from their own product,
+        // which can pass 2³¹ when every tensor involved is empty.
+        int rows = inFeatures > 0 ? input.ElementCount / inFeatures : outFeatures > 0 ? y.ElementCount / outFeatures : 0;
         if (input.DType == DType.Float32) Forward(input.Storage<float>(), weight.Storage<float>(), bias is null ? default : bias.Span<float>(), y.Storage<float>(), rows, inFeatures, outFeatures);
         else Forward(input.Storage<double>(), weight.Storage<double>(), bias is null ? default : bias.Span<double>(), y.Storage<double>(), rows, inFeatures, outFeatures);
 

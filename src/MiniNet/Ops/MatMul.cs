@@ -36,20 +36,22 @@ public sealed partial class Tensor
         int m = a.Shape[-2], k = a.Shape[-1], n = b.Shape[-1];
         if (b.Shape[-2] != k)
             throw new ArgumentException($"MatMul: cannot multiply {a.Shape} by {b.Shape}: inner dimensions {k} and {b.Shape[-2]} differ.");
-        Shape aBatch = a.Shape.Dims[..^2].ToArray(), bBatch = b.Shape.Dims[..^2].ToArray();
-        Shape batch;
+        // Batches as plain dimensions, not shapes: [65536, 65536, 0, 5] holds no elements, but its batch alone would be too many.
+        int[] aBatch = a.Shape.Dims[..^2].ToArray(), bBatch = b.Shape.Dims[..^2].ToArray();
+        int[] batch;
         try
         {
-            batch = Shape.Broadcast(aBatch, bBatch, "MatMul");
+            batch = Shape.BroadcastDims(aBatch, bBatch, "MatMul");
         }
         catch (ArgumentException e)
         {
             throw new ArgumentException(
-                $"MatMul: cannot multiply {a.Shape} by {b.Shape}: batch dimensions {aBatch} and {bBatch} do not broadcast (each pair must be equal or one of them 1).", e);
+                $"MatMul: cannot multiply {a.Shape} by {b.Shape}: batch dimensions [{string.Join(", ", aBatch)}] and [{string.Join(", ", bBatch)}] do not broadcast (each pair must be equal or one of them 1).", e);
         }
+        var product = Empty(Shape.Checked([.. batch, m, n], "MatMul"), a.DType); // each matrix of the product is written once, whole
+        if (product.ElementCount == 0) return EmptyMatMul(a, b, product);
         var aIndex = MatrixIndices(batch, aBatch);
         var bIndex = MatrixIndices(batch, bBatch);
-        var product = Empty([.. batch, m, n], a.DType); // each matrix of the product is written once, whole
         for (int t = 0; t < aIndex.Length; t++)
             Multiply(a, aIndex[t] * m * k, false, b, bIndex[t] * k * n, false, product, t * m * n, m, k, n, accumulate: false);
 
@@ -88,21 +90,32 @@ public sealed partial class Tensor
                 c.Storage<double>().AsMemory(cOffset, rows * cols), rows, inner, cols, accumulate);
     }
 
+    /// <summary>
+    /// A product with no elements (m or n is 0, or a batch dimension is): nothing to compute, but its batch may
+    /// count more matrices than an array could index. Each operand's gradient is zeros, and still reaches it.
+    /// </summary>
+    private static Tensor EmptyMatMul(Tensor a, Tensor b, Tensor product) =>
+        Tape.Record("MatMul", product, [a, b], saved: [], (_, grads) =>
+        {
+            if (grads.Needs(a)) grads.Buffer(a);
+            if (grads.Needs(b)) grads.Buffer(b);
+        });
+
     /// <summary>For each matrix of the broadcast batch, the index of the operand's matrix that feeds it.</summary>
-    private static int[] MatrixIndices(Shape batch, Shape operandBatch)
+    private static int[] MatrixIndices(int[] batch, int[] operandBatch)
     {
-        var indices = new int[batch.ElementCount];
-        int rank = batch.Rank, offset = rank - operandBatch.Rank;
+        var indices = new int[Shape.CountOf(batch)]; // at most the product's element count: the product is not empty
+        int rank = batch.Length, offset = rank - operandBatch.Length;
         for (int t = 0; t < indices.Length; t++)
         {
             int remaining = t, index = 0, stride = 1;
             for (int d = rank - 1; d >= 0; d--)
             {
-                int position = remaining % batch.Dims[d];
-                remaining /= batch.Dims[d];
+                int position = remaining % batch[d];
+                remaining /= batch[d];
                 if (d >= offset)
                 {
-                    int size = operandBatch.Dims[d - offset];
+                    int size = operandBatch[d - offset];
                     if (size != 1) index += position * stride;
                     stride *= size;
                 }

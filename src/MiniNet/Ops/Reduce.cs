@@ -54,8 +54,11 @@ public sealed partial class Tensor
         var (outer, length, inner) = axis is null ? (1, ElementCount, 1) : Shape.SplitAt(resolved);
         if (kind == ReduceKind.Max && length == 0)
             throw new InvalidOperationException($"Max: cannot take the maximum over an empty {(axis is null ? "tensor" : $"axis {axis}")} of {Shape}.");
-        Shape kept = axis is null ? Shape.Wrap(Enumerable.Repeat(1, Rank).ToArray()) : Shape.With(resolved, 1);
-        Shape reducedShape = !keepDims ? (axis is null ? [] : Shape.Without(resolved)) : kept;
+        // The gradient flows back through the result's shape with the reduced axes kept as size 1. The result's
+        // own shape is checked first, so that a result too large to hold is named as the caller asked for it.
+        Shape AllKept() => Shape.Checked(Enumerable.Repeat(1, Rank).ToArray(), op);
+        Shape reducedShape = axis is null ? (keepDims ? AllKept() : []) : keepDims ? Shape.With(resolved, 1, op) : Shape.Without(resolved, op);
+        Shape kept = keepDims ? reducedShape : axis is null ? AllKept() : Shape.With(resolved, 1, op);
 
         var y = Empty(reducedShape, DType);
         if (DType == DType.Float32) Forward(kind, Span<float>(), outer, length, inner, y.Span<float>());

@@ -25,25 +25,29 @@ public sealed partial class Tensor
         ArgumentNullException.ThrowIfNull(requested);
         var dims = (int[])requested.Clone();
         int inferred = -1;
-        long known = 1;
         bool valid = true;
         for (int i = 0; i < dims.Length; i++)
         {
             if (dims[i] == -1 && inferred < 0) inferred = i;
             else if (dims[i] < 0) valid = false;
-            else known *= dims[i];
         }
         if (valid && inferred >= 0)
         {
-            valid = known != 0 && ElementCount % known == 0;
+            dims[inferred] = 1;
+            long known = Shape.CountOf(dims); // 64-bit and saturating: a product that wraps could match by accident
+            if (known == 0)
+                throw new ArgumentException(
+                    $"Reshape: cannot view {Shape} ({ElementCount} elements) as [{string.Join(", ", requested)}]: beside a 0 the −1 " +
+                    "could be any size, so it is ambiguous; give every dimension.", nameof(requested));
+            valid = ElementCount % known == 0;
             if (valid) dims[inferred] = (int)(ElementCount / known);
         }
-        else if (valid) valid = known == ElementCount;
+        else if (valid) valid = Shape.CountOf(dims) == ElementCount;
         if (!valid)
             throw new ArgumentException(
                 $"Reshape: cannot view {Shape} ({ElementCount} elements) as [{string.Join(", ", requested)}]" +
                 " (at most one dimension may be −1, the rest must be ≥ 0 and keep the element count).", nameof(requested));
-        return Shape.Create(dims);
+        return Shape.Checked(dims, nameof(Reshape));
     }
 
     /// <summary>Removes dimension <paramref name="axis"/>, which must have size 1.</summary>
@@ -53,7 +57,7 @@ public sealed partial class Tensor
         int resolved = Shape.NormalizeAxis(axis, Rank, nameof(Squeeze));
         if (Shape.Dims[resolved] != 1)
             throw new ArgumentException($"Squeeze: dimension {axis} of {Shape} has size {Shape.Dims[resolved]}, not 1.", nameof(axis));
-        return ReshapeTo(Shape.Without(resolved));
+        return ReshapeTo(Shape.Without(resolved, nameof(Squeeze)));
     }
 
     /// <summary>Inserts a dimension of size 1 at <paramref name="axis"/> (−1 appends one at the end).</summary>
@@ -72,18 +76,18 @@ public sealed partial class Tensor
         int start = Shape.NormalizeAxis(startAxis, Rank, nameof(Flatten)), end = Shape.NormalizeAxis(endAxis, Rank, nameof(Flatten));
         if (start > end)
             throw new ArgumentException($"Flatten: start axis {startAxis} comes after end axis {endAxis} for {Shape}.", nameof(startAxis));
-        var dims = new List<int>();
-        int merged = 1;
+        var dims = new List<long>();
+        long merged = 1; // in 64 bits: [0, 65536, 65536] flattened from axis 1 would merge to 2³², which wraps to 0 in an int
         for (int d = 0; d < Rank; d++)
         {
             if (d < start || d > end) dims.Add(Shape.Dims[d]);
             else
             {
-                merged *= Shape.Dims[d];
+                merged = Math.Min(merged * Shape.Dims[d], 1L + int.MaxValue);
                 if (d == end) dims.Add(merged);
             }
         }
-        return Reshape(dims.ToArray());
+        return ReshapeTo(Shape.Checked(dims.ToArray(), nameof(Flatten)));
     }
 
     /// <summary>The transpose of a 2-D tensor.</summary>
@@ -149,7 +153,7 @@ public sealed partial class Tensor
         var first = tensors[0];
         if (first.Rank == 0) throw new ArgumentException("Concat: scalars (rank 0) have no axis to join along; Reshape them to [1] first.", nameof(tensors));
         int resolved = Shape.NormalizeAxis(axis, first.Rank, nameof(Concat));
-        int total = 0;
+        long total = 0; // in 64 bits: two [1 << 30, 0] tensors join to 2³¹ rows, one more than an int holds
         for (int i = 0; i < tensors.Count; i++)
         {
             var t = tensors[i];
@@ -162,9 +166,11 @@ public sealed partial class Tensor
             total += t.Shape.Dims[resolved];
         }
         var inputs = tensors.ToArray();
-        var y = Empty(first.Shape.With(resolved, total), first.DType);
+        var dims = Array.ConvertAll(first.Shape.ToArray(), d => (long)d);
+        dims[resolved] = total;
+        var y = Empty(Shape.Checked(dims, nameof(Concat)), first.DType);
         var (outer, _, inner) = y.Shape.SplitAt(resolved);
-        int outRow = total * inner, start = 0;
+        int outRow = y.Shape.Dims[resolved] * inner, start = 0;
         foreach (var t in inputs)
         {
             int block = t.Shape.Dims[resolved] * inner;
@@ -196,7 +202,7 @@ public sealed partial class Tensor
         if (from < 0 || to > size || from > to)
             throw new ArgumentOutOfRangeException(nameof(start),
                 $"Slice: [{start}, {end}) is not a range within dimension {axis} of {Shape} (size {size}).");
-        var y = Empty(Shape.With(resolved, to - from), DType);
+        var y = Empty(Shape.With(resolved, to - from, nameof(Slice)), DType);
         var (outer, _, inner) = Shape.SplitAt(resolved);
         int block = (to - from) * inner;
         for (int o = 0; o < outer; o++) CopyBlock(this, (o * size + from) * inner, y, o * block, block);
