@@ -23,6 +23,19 @@ public sealed partial class Tensor
     /// <summary>Backpropagates with a seed of 1, keeping the graph when <paramref name="retainGraph"/> is true.</summary>
     public void Backward(bool retainGraph) => Tape.Backward(this, null, retainGraph);
 
+    // The backward pass that may write this tensor's gradient right now, or 0: see Tape's remarks on threads.
+    private long _gradientClaim;
+
+    /// <summary>Claims this tensor's gradient for backward pass <paramref name="pass"/>; false if another pass holds it.</summary>
+    internal bool TryClaimGradient(long pass)
+    {
+        long holder = Interlocked.CompareExchange(ref _gradientClaim, pass, 0);
+        return holder == 0 || holder == pass;
+    }
+
+    /// <summary>Gives the claim back, if <paramref name="pass"/> holds it.</summary>
+    internal void ReleaseGradientClaim(long pass) => Interlocked.CompareExchange(ref _gradientClaim, 0, pass);
+
     /// <summary>
     /// ZeroGrad's set-to-none: <see cref="Grad"/> becomes null, and a gradient the backward pass made is kept to
     /// hold the next backward pass's gradient, so that training allocates no gradient memory after the first step

@@ -9,7 +9,9 @@ namespace MiniNet;
 /// <para><b>Threads.</b> Recording is per thread: <see cref="NoGrad"/> affects only the calling thread, and
 /// each thread's ops form their own graphs. Positions on the tape come from one process-wide counter,
 /// so the order stays right even if a graph mixes tensors from several threads; but a graph is not
-/// synchronised: do not run two backward passes over the same tensors at once.</para>
+/// synchronised: two backward passes over the same tensors at once would add into the same gradients
+/// together. A backward pass claims every tensor it will write a gradient to before it runs a rule, so the
+/// second of two such passes throws, naming a shared tensor, and leaves its graph as it was.</para>
 /// <para><b>Memory.</b> The tape is not one global list: each tensor holds the entry that produced it and
 /// each entry holds its inputs, so a graph lives exactly as long as the tensors that can reach it. A
 /// forward pass whose result is dropped costs nothing; a backward pass frees the entries it walked
@@ -126,13 +128,17 @@ public static class Tape
                 "none of the tensors it was computed from requires grad, or it was computed inside Tape.NoGrad() or detached. " +
                 "Set RequiresGrad = true on the parameters or inputs you want gradients for.");
         var seed = SeedGradient(root, gradient);
+        long pass = Interlocked.Increment(ref s_lastBackward);
         if (root.IsLeaf)
         {
-            new Gradients().Accumulate(root, seed);
+            if (!root.TryClaimGradient(pass)) throw Contested(root);
+            try { new Gradients().Accumulate(root, seed); }
+            finally { root.ReleaseGradientClaim(pass); }
             return;
         }
 
         var order = ReachableInReverseOrder(root);
+        ClaimGradients(order, pass);
         var grads = new Gradients();
         root.PendingGrad = seed;
         using var noGrad = NoGrad(); // rules compute with tensor ops; none of that is recorded
@@ -161,10 +167,45 @@ public static class Tape
             foreach (var entry in order)
             {
                 entry.Output.PendingGrad = null;
+                ReleaseGradients(entry, pass);
                 if (!retainGraph) entry.Release();
             }
         }
     }
+
+    /// <summary>
+    /// Claims for backward pass <paramref name="pass"/> every tensor whose gradient it will write: each entry's
+    /// output and every input that requires grad (the leaves). One compare-and-swap per tensor; if another pass
+    /// holds one, everything claimed so far is given back and the error names the tensor.
+    /// </summary>
+    private static void ClaimGradients(List<TapeEntry> order, long pass)
+    {
+        foreach (var entry in order)
+        {
+            var contested = entry.Output.TryClaimGradient(pass) ? null : entry.Output;
+            foreach (var input in entry.Inputs)
+                if (contested is null && input.RequiresGrad && !input.TryClaimGradient(pass)) contested = input;
+            if (contested is null) continue;
+            foreach (var claimed in order) ReleaseGradients(claimed, pass);
+            throw Contested(contested);
+        }
+    }
+
+    private static InvalidOperationException Contested(Tensor tensor) => new(
+        $"Backward: another backward pass is running through {Describe(tensor)} right now (on another thread). Two passes " +
+        "that share tensors would add into the same gradients at once and corrupt them. Run them one after the other " +
+        "(a lock around Backward), or give each thread its own copy of the model.");
+
+    private static void ReleaseGradients(TapeEntry entry, long pass)
+    {
+        entry.Output.ReleaseGradientClaim(pass);
+        foreach (var input in entry.Inputs) input.ReleaseGradientClaim(pass);
+    }
+
+    private static string Describe(Tensor tensor) =>
+        tensor.IsLeaf
+            ? $"a leaf tensor of shape {tensor.Shape} ({tensor.DType}) that requires grad"
+            : $"the output of {tensor.GradFnName}, of shape {tensor.Shape} ({tensor.DType})";
 
     private static Tensor SeedGradient(Tensor root, Tensor? gradient)
     {
