@@ -62,6 +62,23 @@ public class ActivationGradTests
         Assert.Equal([0.2, 1.0, 0.2], x.Grad!.ToArray<double>());
     }
 
+    [Theory]
+    [InlineData(DType.Float32, 0.2)]
+    [InlineData(DType.Float64, 0.2)]
+    [InlineData(DType.Float32, -1.5)]
+    public void LeakyRelu_derivative_at_zero_is_the_slope_at_every_vector_width(DType dtype, double slope)
+    {
+        // A second check of the slope at 0, on 131 elements so that every vector width and the scalar tail see
+        // zeros (+0 and −0): PyTorch's leaky_relu_backward takes the slope wherever x > 0 is false.
+        var values = new double[131];
+        for (int i = 0; i < values.Length; i++) values[i] = (i % 4) switch { 0 => 0.0, 1 => -0.0, 2 => 1.5, _ => -1.5 };
+        var x = Tensor.FromArray(values).To(dtype).Detach().RequireGrad();
+        x.LeakyRelu(slope).Sum().Backward();
+        double roundedSlope = dtype == DType.Float32 ? (float)slope : slope;
+        var grad = x.Grad!.To(DType.Float64).ToArray<double>();
+        for (int i = 0; i < values.Length; i++) Assert.Equal(values[i] > 0 ? 1.0 : roundedSlope, grad[i]);
+    }
+
     [Fact]
     public void Clamp_bounds_are_inclusive_for_the_gradient()
     {

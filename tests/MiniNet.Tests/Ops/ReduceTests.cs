@@ -83,6 +83,33 @@ public class ReduceTests
         Assert.Equal([0.5, 0.0, 0.5, 1.0], columns.Grad!.ToArray<double>());
     }
 
+    [Theory]
+    [InlineData(DType.Float32)]
+    [InlineData(DType.Float64)]
+    public void Tied_maxima_share_the_gradient_evenly_along_long_rows_and_strided_columns(DType dtype)
+    {
+        // A second, independent check of the tie split, on rows long enough to reach every vector width: row r
+        // has its maximum 9 at r + 1 places (ties of 1, 2, 3 …), so each copy gets g / (r + 1).
+        const int Rows = 5, Length = 67;
+        var values = new double[Rows * Length];
+        for (int r = 0; r < Rows; r++)
+            for (int i = 0; i < Length; i++) values[r * Length + i] = i % 13 == 0 && i / 13 <= r ? 9 : (i * 7 + r) % 5;
+        var upstream = new[] { 1.0, 2.0, 3.0, 4.0, 5.0 };
+        foreach (bool strided in new[] { false, true })
+        {
+            var x = Tensor.FromArray(values, [Rows, Length]).To(dtype).Detach().RequireGrad();
+            var maxima = strided ? x.Transpose().Max(0) : x.Max(1);  // columns of the transpose: the inner > 1 path
+            maxima.Backward(Tensor.FromArray(upstream).To(dtype));
+            var grad = x.Grad!.To(DType.Float64).ToArray<double>();
+            for (int r = 0; r < Rows; r++)
+                for (int i = 0; i < Length; i++)
+                {
+                    double expected = values[r * Length + i] == 9 ? upstream[r] / (r + 1) : 0;
+                    Assert.Equal(dtype == DType.Float32 ? (float)expected : expected, grad[r * Length + i]);
+                }
+        }
+    }
+
     [Fact]
     public void Mean_spreads_the_gradient_as_one_over_n()
     {

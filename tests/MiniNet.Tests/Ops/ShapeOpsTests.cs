@@ -131,6 +131,28 @@ public class ShapeOpsTests
         }
     }
 
+    [Theory]
+    [InlineData(new[] { 2, 3, 4, 5 }, new[] { 2, 0, 3, 1 })] // its inverse is [1, 3, 0, 2]: not itself
+    [InlineData(new[] { 3, 4, 5 }, new[] { 1, 2, 0 })]       // a cycle, whose inverse is the other cycle
+    public void Permute_backward_sends_each_gradient_to_the_element_it_came_from(int[] dims, int[] order)
+    {
+        // An independent check of the inverse permutation: weight every output element by a distinct value and
+        // find each weight again at the input element that produced it.
+        var x = Tensor.Zeros(dims, DType.Float64).RequireGrad();
+        var outDims = order.Select(d => dims[d]).ToArray();
+        int count = dims.Aggregate(1, (a, b) => a * b);
+        var weights = Tensor.Arange(count, DType.Float64).Reshape(outDims);
+        (x.Permute(order) * weights).Sum().Backward();
+        var grad = x.Grad!.ToArray<double>();
+        for (int flat = 0; flat < count; flat++)
+        {
+            var outIndex = TestData.Unravel(flat, outDims);
+            var sourceIndex = new int[dims.Length];
+            for (int d = 0; d < order.Length; d++) sourceIndex[order[d]] = outIndex[d];
+            Assert.Equal(flat, grad[TestData.SourceIndex(sourceIndex, dims)]);
+        }
+    }
+
     [Fact]
     public void Permute_and_Transpose_errors_say_what_is_wrong()
     {
@@ -168,6 +190,37 @@ public class ShapeOpsTests
         var constant = TestData.Uniform([2, 1], -1, 1, 21, requiresGrad: false);
         GradCheck.Assert(xs => Tensor.Concat(xs, 1) * Tensor.Concat(xs, 1), [a, constant]);
         Assert.Null(constant.Grad);
+    }
+
+    [Theory]
+    [InlineData("constant first", 0)]
+    [InlineData("constant in the middle", 1)]
+    [InlineData("constant last", 2)]
+    public void Concat_backward_steps_past_inputs_that_need_no_gradient_wherever_they_are(string where, int position)
+    {
+        // Each input must get the slice of the gradient at its own offset: an offset that skipped constants
+        // would hand the inputs after a constant the constant's slice.
+        _ = where;
+        var inputs = new List<Tensor> { TestData.Uniform([2, 2], -1, 1, 30), TestData.Uniform([2, 3], -1, 1, 31) };
+        inputs.Insert(position, TestData.Uniform([2, 1], -1, 1, 32, requiresGrad: false));
+        var weights = TestData.Uniform([2, 6], -2, 2, 33, requiresGrad: false);
+        (Tensor.Concat(inputs, axis: 1) * weights).Sum().Backward();
+        int offset = 0;
+        foreach (var input in inputs)
+        {
+            int width = input.Shape[1];
+            if (input.RequiresGrad) Assert.Equal(weights.Slice(1, offset, offset + width).ToArray<double>(), input.Grad!.ToArray<double>());
+            else Assert.Null(input.Grad);
+            offset += width;
+        }
+        var trainable = inputs.Where(t => t.RequiresGrad).ToArray();
+        var constant = inputs[position];
+        GradCheck.Assert(xs =>
+        {
+            var all = new List<Tensor>(xs);
+            all.Insert(position, constant);
+            return Tensor.Concat(all, axis: 1).Exp();
+        }, trainable);
     }
 
     [Fact]
