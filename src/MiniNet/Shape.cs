@@ -154,6 +154,15 @@ public readonly struct Shape : IEquatable<Shape>, IReadOnlyList<int>
         return new Shape(dims);
     }
 
+    /// <summary>True when this shape broadcasts to <paramref name="target"/> unchanged: what a gradient of that shape can be summed back to.</summary>
+    internal bool BroadcastsTo(Shape target)
+    {
+        if (Rank > target.Rank) return false;
+        for (int i = 1; i <= Rank; i++)
+            if (Dims[^i] != 1 && Dims[^i] != target.Dims[^i]) return false;
+        return true;
+    }
+
     /// <summary>
     /// The broadcast dimensions of <paramref name="a"/> and <paramref name="b"/>, not yet checked as a shape: a
     /// matrix product's batch may count more matrices than an array holds when the product itself is empty.

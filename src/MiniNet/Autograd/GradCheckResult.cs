@@ -7,13 +7,25 @@ namespace MiniNet;
 public sealed record GradCheckOptions
 {
     /// <summary>The central-difference step: (f(x + eps) − f(x − eps)) / 2eps.</summary>
-    public double Eps { get; init; } = 1e-6;
+    /// <exception cref="ArgumentOutOfRangeException">Set to a value that is not positive and finite.</exception>
+    public double Eps
+    {
+        get;
+        init => field = value > 0 && double.IsFinite(value) ? value
+            : throw new ArgumentOutOfRangeException(nameof(Eps), value, $"GradCheckOptions: Eps must be positive and finite (PyTorch's default is 1e-6), not {value}.");
+    } = 1e-6;
 
     /// <summary>Absolute tolerance.</summary>
-    public double Atol { get; init; } = 1e-5;
+    /// <exception cref="ArgumentOutOfRangeException">Set to a negative, NaN or infinite value: a check that could never pass, or never fail.</exception>
+    public double Atol { get; init => field = Tolerance(nameof(Atol), value); } = 1e-5;
 
     /// <summary>Relative tolerance: an entry passes when |analytic − numerical| ≤ atol + rtol·|numerical|.</summary>
-    public double Rtol { get; init; } = 1e-3;
+    /// <exception cref="ArgumentOutOfRangeException">Set to a negative, NaN or infinite value: a check that could never pass, or never fail.</exception>
+    public double Rtol { get; init => field = Tolerance(nameof(Rtol), value); } = 1e-3;
+
+    private static double Tolerance(string name, double value) => value >= 0 && double.IsFinite(value) ? value
+        : throw new ArgumentOutOfRangeException(name, value,
+            $"GradCheckOptions: {name} must be finite and 0 or more, not {value}: a negative or NaN tolerance fails every entry, an infinite one passes every entry.");
 
     /// <summary>
     /// Compare one random projection vᵀJu per input instead of the full Jacobian (PyTorch's <c>fast_mode</c>):

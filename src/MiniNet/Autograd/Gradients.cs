@@ -33,7 +33,7 @@ public sealed class Gradients
         if (contribution.DType != input.DType)
             throw new InvalidOperationException(
                 $"Backward of {CurrentOp}: gradient for an input of {input.DType} is {contribution.DType}.");
-        if (contribution.Shape != input.Shape && Shape.Broadcast(input.Shape, contribution.Shape, CurrentOp) != contribution.Shape)
+        if (contribution.Shape != input.Shape && !input.Shape.BroadcastsTo(contribution.Shape))
             throw new InvalidOperationException(
                 $"Backward of {CurrentOp}: gradient of shape {contribution.Shape} cannot be summed to the input's shape {input.Shape}.");
         var buffer = Buffer(input);

@@ -5,7 +5,95 @@ internal static class AutogradBadInputs
 {
     private const string Area = "Autograd";
 
+    private static Tensor Parameter() => Tensor.FromArray([1.0, 2.0, 3.0]).RequireGrad();
+
     public static IEnumerable<BadInput> Rows() =>
     [
+        BadInput.Of<InvalidOperationException>(Area, "Backward of a tensor that does not require grad", () => Tensor.Ones([2]).Sum().Backward(),
+            "Backward: this tensor of shape [] does not require grad", "Set RequiresGrad = true"),
+        BadInput.Of<InvalidOperationException>(Area, "Backward of a non-scalar without a gradient", () => (Parameter() * 2).Backward(),
+            "Backward: the tensor has shape [3] (3 elements)", "Backward(gradient)"),
+        BadInput.Of<ArgumentException>(Area, "Backward with a gradient of another shape", () => (Parameter() * 2).Backward(Tensor.Ones([2], DType.Float64)),
+            "Backward: the gradient must have the output's shape and dtype: expected [3] Float64, got [2] Float64"),
+        BadInput.Of<ArgumentException>(Area, "Backward with a gradient of another dtype", () => (Parameter() * 2).Backward(Tensor.Ones([3])),
+            "expected [3] Float64, got [3] Float32"),
+        BadInput.Of<InvalidOperationException>(Area, "Backward through a freed graph", () =>
+        {
+            var loss = (Parameter() * 2).Sum();
+            loss.Backward();
+            loss.Backward();
+        }, "Backward: trying to backward through the graph a second time", "retainGraph: true"),
+        BadInput.Of<InvalidOperationException>(Area, "a saved tensor changed in place before backward", () =>
+        {
+            var x = Parameter();
+            var y = x.Exp();
+            var loss = (y * y).Sum();
+            using (Tape.NoGrad()) y.MulInPlace(2);
+            loss.Backward();
+        }, "Backward: a tensor of shape [3] (Float64) saved by Mul for its backward rule was modified in place", "expected version 0"),
+        BadInput.Of<InvalidOperationException>(Area, "an in-place change to a parameter while recording", () => Parameter().MulInPlace(2),
+            "MulInPlace: an in-place change to a tensor that requires grad ([3]) is not differentiable", "Tape.NoGrad()"),
+        BadInput.Of<InvalidOperationException>(Area, "RequiresGrad set on a non-leaf", () => (Parameter() * 2).RequiresGrad = false,
+            "RequiresGrad can only be set on a leaf tensor; this one was produced by Mul", "Detach()"),
+        BadInput.Of<InvalidOperationException>(Area, "RetainGrad on a tensor that does not require grad", () => Tensor.Ones([2]).RetainGrad(),
+            "RetainGrad: this tensor does not require grad"),
+        BadInput.Of<ArgumentException>(Area, "Grad set to a tensor of another shape", () => Parameter().Grad = Tensor.Zeros([2], DType.Float64),
+            "Grad: a gradient must match its tensor: expected [3] Float64, got [2] Float64"),
+        BadInput.Of<InvalidOperationException>(Area, "a custom rule returning a gradient of another dtype", () =>
+        {
+            var x = Parameter();
+            Tape.Function("Twice", [x], xs => xs[0] * 2, (g, grads) => grads.Accumulate(x, g.To(DType.Float32))).Sum().Backward();
+        }, "Backward of Twice: gradient for an input of Float64 is Float32"),
+        BadInput.Of<InvalidOperationException>(Area, "a custom rule returning a gradient of another shape", () =>
+        {
+            var x = Parameter();
+            Tape.Function("Twice", [x], xs => xs[0] * 2, (g, grads) => grads.Accumulate(x, Tensor.Ones([4], DType.Float64))).Sum().Backward();
+        }, "Backward of Twice: gradient of shape [4] cannot be summed to the input's shape [3]"),
+        BadInput.Of<InvalidOperationException>(Area, "a second backward pass through a tensor another pass is writing", ConcurrentBackward,
+            "Backward: another backward pass is running through a leaf tensor of shape [3] (Float64) that requires grad", "a lock around Backward"),
+        BadInput.Of<ArgumentException>(Area, "GradCheck of float32 inputs", () => GradCheck.Run(x => x.Exp(), Tensor.Ones([2]).RequireGrad()),
+            "GradCheck: input 0 ([2]) is Float32; gradient checks need Float64", "To(DType.Float64)"),
+        BadInput.Of<ArgumentException>(Area, "GradCheck of no inputs", () => GradCheck.Run(xs => xs[0], []), "GradCheck: give at least one input"),
+        BadInput.Of<ArgumentException>(Area, "GradCheck with no input requiring grad", () => GradCheck.Run(x => x.Exp(), Tensor.Ones([2], DType.Float64)),
+            "GradCheck: no input requires grad, so there is nothing to check"),
+        BadInput.Of<ArgumentException>(Area, "GradCheck of a function that returns float32", () => GradCheck.Run(x => x.To(DType.Float32), Parameter()),
+            "GradCheck: the function returned Float32; it must compute in Float64"),
+        BadInput.Of<ArgumentOutOfRangeException>(Area, "GradCheck with a zero step", () => _ = new GradCheckOptions { Eps = 0 },
+            "GradCheckOptions: Eps must be positive and finite", "not 0"),
+        BadInput.Of<ArgumentOutOfRangeException>(Area, "GradCheck with a NaN step", () => _ = new GradCheckOptions { Eps = double.NaN },
+            "GradCheckOptions: Eps must be positive and finite", "not NaN"),
+        BadInput.Of<ArgumentOutOfRangeException>(Area, "GradCheck with a negative absolute tolerance", () => _ = new GradCheckOptions { Atol = -1e-5 },
+            "GradCheckOptions: Atol must be finite and 0 or more, not -1E-05"),
+        BadInput.Of<ArgumentOutOfRangeException>(Area, "GradCheck with a NaN relative tolerance", () => _ = new GradCheckOptions { Rtol = double.NaN },
+            "GradCheckOptions: Rtol must be finite and 0 or more, not NaN"),
+        BadInput.Of<ArgumentOutOfRangeException>(Area, "GradCheck with an infinite tolerance, which passes everything", () => _ = new GradCheckOptions { Atol = double.PositiveInfinity },
+            "GradCheckOptions: Atol must be finite", "an infinite one passes every entry"),
     ];
+
+    /// <summary>Holds one backward pass open on another thread inside its rule, and runs a second through the same leaf.</summary>
+    private static void ConcurrentBackward()
+    {
+        var weight = Parameter();
+        using var inside = new ManualResetEventSlim();
+        using var release = new ManualResetEventSlim();
+        var product = (weight * 2).Sum();
+        var held = Tape.Function("Hold", [product], xs => xs[0] * 1, (g, grads) =>
+        {
+            inside.Set();
+            release.Wait();
+            grads.Accumulate(product, g);
+        });
+        var holder = new Thread(() => held.Backward());
+        holder.Start();
+        try
+        {
+            inside.Wait();
+            (weight * 3).Sum().Backward();
+        }
+        finally
+        {
+            release.Set();
+            holder.Join();
+        }
+    }
 }

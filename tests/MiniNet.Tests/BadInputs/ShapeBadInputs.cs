@@ -1,12 +1,90 @@
 namespace MiniNet.Tests.BadInputs;
 
-/// <summary>Shapes and element counts: 64-bit size arithmetic, broadcasting, concat, reshape, matmul and reductions.</summary>
+/// <summary>
+/// Shapes and element counts: 64-bit size arithmetic, broadcasting, concat, reshape, matmul and reductions.
+/// Every refusal of a result too large to hold names the op, the shape and its exact element count; none of
+/// these rows allocates more than a few bytes.
+/// </summary>
 internal static class ShapeBadInputs
 {
     private const string Area = "Shapes";
+    private const string TooMany = "more than the 2,147,483,591 a .NET array can hold";
 
     public static IEnumerable<BadInput> Rows() =>
     [
         BadInput.Of<ArgumentException>(Area, "a negative dimension", () => Shape.Create([2, -1]), "Shape", "dimension -1", "[2, -1]", "negative"),
+        BadInput.Of<ArgumentException>(Area, "a count that wraps to 0 in 32 bits", () => Shape.Create([65536, 65536]),
+            "Shape: shape [65536, 65536] holds 4,294,967,296 elements", TooMany),
+        BadInput.Of<ArgumentException>(Area, "a count that wraps negative in 32 bits", () => Tensor.Zeros([46341, 46341]),
+            "Shape: shape [46341, 46341] holds 2,147,488,281 elements", TooMany),
+        BadInput.Of<ArgumentException>(Area, "a count past 64 bits", () => Shape.Create([int.MaxValue, int.MaxValue, int.MaxValue, 2]),
+            "holds 19,807,040,600,895,968,300,706,562,046 elements"),
+        BadInput.Of<ArgumentException>(Area, "one element more than an array holds", () => Tensor.Zeros([2147483592]),
+            "[2147483592] holds 2,147,483,592 elements", TooMany),
+        BadInput.Of<ArgumentNullException>(Area, "a null array of dimensions", () => Tensor.Zeros((int[])null!), "dims"),
+        BadInput.Of<ArgumentException>(Area, "Add broadcasting to 2^32 elements", () => _ = Tensor.Ones([65536, 1]) + Tensor.Ones([1, 65536]),
+            "Add: [65536, 1] and [1, 65536] broadcast to [65536, 65536], which holds 4,294,967,296 elements", TooMany),
+        BadInput.Of<ArgumentException>(Area, "Mul broadcasting three dimensions to 2^33 elements", () => _ = Tensor.Ones([65536, 1, 1]) * Tensor.Ones([1, 65536, 2]),
+            "Mul: [65536, 1, 1] and [1, 65536, 2] broadcast to [65536, 65536, 2], which holds 8,589,934,592 elements"),
+        BadInput.Of<ArgumentException>(Area, "Sub broadcasting to a count that wraps negative", () => _ = Tensor.Ones([46341, 1]) - Tensor.Ones([46341]),
+            "Sub: [46341, 1] and [46341] broadcast to [46341, 46341], which holds 2,147,488,281 elements"),
+        BadInput.Of<ArgumentException>(Area, "Div of shapes that do not broadcast", () => _ = Tensor.Ones([2, 3]) / Tensor.Ones([4, 3]),
+            "Div: cannot broadcast [2, 3] with [4, 3]", "dimension 0", "is 2 and 4", "equal or one of them 1"),
+        BadInput.Of<ArgumentException>(Area, "AddInPlace of a shape that does not broadcast to the tensor", () => Tensor.Ones([2, 3]).AddInPlace(Tensor.Ones([2, 1, 3])),
+            "AddInPlace", "[2, 1, 3]", "[2, 3]"),
+        BadInput.Of<ArgumentException>(Area, "Sum over the zero of [0, 65536, 65536]", () => Tensor.Zeros([0, 65536, 65536]).Sum(0),
+            "Sum: shape [65536, 65536] holds 4,294,967,296 elements", TooMany),
+        BadInput.Of<ArgumentException>(Area, "Mean over the zero of [65536, 0, 65536]", () => Tensor.Zeros([65536, 0, 65536]).Mean(1),
+            "Mean: shape [65536, 65536] holds 4,294,967,296 elements"),
+        BadInput.Of<ArgumentException>(Area, "Sum keeping the zero axis of an empty tensor as 1", () => Tensor.Zeros([0, 65536, 65536]).Sum(0, keepDims: true),
+            "Sum: shape [1, 65536, 65536] holds 4,294,967,296 elements"),
+        BadInput.Of<ArgumentOutOfRangeException>(Area, "Sum along an axis beyond the rank", () => Tensor.Zeros([2, 3]).Sum(2),
+            "Sum: axis 2 is out of range for rank 2; expected -2 to 1"),
+        BadInput.Of<InvalidOperationException>(Area, "Max over an empty axis", () => Tensor.Zeros([3, 0]).Max(1),
+            "Max: cannot take the maximum over an empty axis 1 of [3, 0]"),
+        BadInput.Of<InvalidOperationException>(Area, "Max of an empty tensor", () => Tensor.Zeros([0, 65536, 65536]).Max(),
+            "Max: cannot take the maximum over an empty tensor of [0, 65536, 65536]"),
+        BadInput.Of<InvalidOperationException>(Area, "ArgMax over an empty axis", () => Tensor.Zeros([4, 0]).ArgMax(1), "ArgMax: axis 1 of [4, 0] is empty"),
+        BadInput.Of<ArgumentException>(Area, "Concat whose joined axis passes int range", () => Tensor.Concat([Tensor.Zeros([1 << 30, 0]), Tensor.Zeros([1 << 30, 0])]),
+            "Concat: dimension 0 of the result would be 2,147,483,648 in [2147483648, 0]", "2,147,483,647"),
+        BadInput.Of<ArgumentException>(Area, "Flatten merging 2^32 into one dimension", () => Tensor.Zeros([0, 65536, 65536]).Flatten(1),
+            "Flatten: dimension 1 of the result would be 2,147,483,648"),
+        BadInput.Of<ArgumentException>(Area, "Reshape with -1 beside a 0", () => Tensor.Zeros([0, 4]).Reshape(0, -1),
+            "Reshape: cannot view [0, 4] (0 elements) as [0, -1]", "ambiguous"),
+        BadInput.Of<ArgumentException>(Area, "Reshape to dimensions whose product wraps to 0", () => Tensor.Zeros([0, 65536]).Reshape(65536, 65536, 65536, 65536),
+            "Reshape: cannot view [0, 65536] (0 elements) as [65536, 65536, 65536, 65536]"),
+        BadInput.Of<ArgumentException>(Area, "Reshape to another element count", () => Tensor.Zeros([2, 3]).Reshape(4, 2),
+            "Reshape: cannot view [2, 3] (6 elements) as [4, 2]", "keep the element count"),
+        BadInput.Of<ArgumentException>(Area, "Reshape with two -1", () => Tensor.Zeros([2, 3]).Reshape(-1, -1), "[-1, -1]", "at most one dimension may be −1"),
+        BadInput.Of<ArgumentException>(Area, "MatMul of a product too large to hold", () => Tensor.Zeros([65536, 1, 1, 0]).MatMul(Tensor.Zeros([1, 65536, 0, 1])),
+            "MatMul: shape [65536, 65536, 1, 1] holds 4,294,967,296 elements"),
+        BadInput.Of<ArgumentException>(Area, "MatMul of batches that do not broadcast", () => Tensor.Zeros([2, 3, 4]).MatMul(Tensor.Zeros([5, 4, 2])),
+            "MatMul: cannot multiply [2, 3, 4] by [5, 4, 2]: batch dimensions [2] and [5] do not broadcast"),
+        BadInput.Of<ArgumentException>(Area, "MatMul with different inner dimensions", () => Tensor.Zeros([2, 3]).MatMul(Tensor.Zeros([4, 5])),
+            "MatMul: cannot multiply [2, 3] by [4, 5]: inner dimensions 3 and 4 differ"),
+        BadInput.Of<ArgumentException>(Area, "MatMul of a scalar", () => Tensor.Scalar(2).MatMul(Tensor.Zeros([2])),
+            "MatMul: cannot multiply [] by [2]", "at least one dimension"),
+        BadInput.Of<ArgumentException>(Area, "Linear whose output is too large to hold", () => Tensor.Linear(Tensor.Zeros([65536, 65536, 0]), Tensor.Zeros([3, 0])),
+            "Linear: shape [65536, 65536, 3] holds 12,884,901,888 elements"),
+        BadInput.Of<ArgumentOutOfRangeException>(Area, "an axis of a scalar", () => _ = default(Shape)[0], "Shape: axis 0 given for a scalar (rank 0)"),
+        BadInput.Of<ArgumentException>(Area, "Squeeze of a dimension that is not 1", () => Tensor.Zeros([2, 3]).Squeeze(1), "Squeeze: dimension 1 of [2, 3] has size 3, not 1"),
+        BadInput.Of<ArgumentOutOfRangeException>(Area, "Unsqueeze beyond rank + 1", () => Tensor.Zeros([2, 3]).Unsqueeze(4), "Unsqueeze: axis 4 is out of range for rank 3"),
+        BadInput.Of<ArgumentException>(Area, "Flatten with start after end", () => Tensor.Zeros([2, 3, 4]).Flatten(2, 1), "Flatten: start axis 2 comes after end axis 1 for [2, 3, 4]"),
+        BadInput.Of<ArgumentException>(Area, "Permute with a repeated axis", () => Tensor.Zeros([2, 3, 4]).Permute(0, 0, 1),
+            "Permute: [0, 0, 1] is not a permutation of the 3 axes of [2, 3, 4]"),
+        BadInput.Of<ArgumentException>(Area, "Permute with too few axes", () => Tensor.Zeros([2, 3, 4]).Permute(1, 0), "Permute: [1, 0] is not a permutation"),
+        BadInput.Of<InvalidOperationException>(Area, "Transpose of a 3-D tensor without axes", () => Tensor.Zeros([2, 3, 4]).Transpose(),
+            "Transpose: [2, 3, 4] is not 2-D", "Transpose(axis0, axis1)"),
+        BadInput.Of<ArgumentOutOfRangeException>(Area, "Slice past the end", () => Tensor.Zeros([2, 5]).Slice(1, 2, 6),
+            "Slice: [2, 6) is not a range within dimension 1 of [2, 5] (size 5)"),
+        BadInput.Of<ArgumentOutOfRangeException>(Area, "Slice reversed", () => Tensor.Zeros([5]).Slice(0, 3, 1), "Slice: [3, 1) is not a range"),
+        BadInput.Of<ArgumentOutOfRangeException>(Area, "Narrow with a negative length", () => Tensor.Zeros([5]).Narrow(0, 1, -1),
+            "Narrow: start 1 and length -1 are not a range within dimension 0 of [5]"),
+        BadInput.Of<ArgumentException>(Area, "Concat of no tensors", () => Tensor.Concat([]), "Concat: needs at least one tensor"),
+        BadInput.Of<ArgumentException>(Area, "Concat of scalars", () => Tensor.Concat([Tensor.Scalar(1), Tensor.Scalar(2)]), "Concat: scalars (rank 0)", "Reshape them to [1]"),
+        BadInput.Of<ArgumentException>(Area, "Concat of shapes that differ off the axis", () => Tensor.Concat([Tensor.Zeros([2, 3]), Tensor.Zeros([3, 2])], axis: 1),
+            "Concat: tensor 1 is [3, 2] Float32 but tensor 0 is [2, 3] Float32", "every dimension but axis 1"),
+        BadInput.Of<ArgumentException>(Area, "Arange of more values than an array holds", () => Tensor.Arange(0, 1e10),
+            "Arange: start 0, end 10000000000 and step 1 give 10000000000 values"),
     ];
 }
