@@ -14,47 +14,76 @@ public sealed partial class Tensor
     /// </summary>
     public override string ToString()
     {
-        var values = new double[ElementCount];
-        for (int i = 0; i < values.Length; i++) values[i] = GetFlat(i);
-        string format = ChooseFormat(values);
+        // Only the elements shown are read: a summarised billion-element tensor is printed from its edges, and an
+        // empty one ([65536, 65536, 0]) prints no brackets per row, as PyTorch's "tensor([], size=…)".
+        bool summarise = ElementCount > SummaryThreshold;
+        var shown = new List<double>();
+        if (ElementCount > 0) CollectShown(shown, 0, 0, summarise);
+        string format = ChooseFormat(shown);
         int width = 0;
-        foreach (double v in values) width = Math.Max(width, FormatValue(v, format).Length);
+        foreach (double v in shown) width = Math.Max(width, FormatValue(v, format).Length);
 
         var text = new StringBuilder("Tensor(");
-        AppendDimension(text, values, 0, 0, format, width, indent: "Tensor(".Length, ElementCount > SummaryThreshold);
+        if (ElementCount == 0) text.Append("[]");
+        else AppendDimension(text, 0, 0, format, width, indent: "Tensor(".Length, summarise);
         text.Append(", shape=").Append(Shape).Append(", dtype=").Append(DType);
         if (GradFn is not null) text.Append(", gradFn=").Append(GradFn.Name);
         else if (RequiresGrad) text.Append(", requiresGrad");
         return text.Append(')').ToString();
     }
 
-    private void AppendDimension(StringBuilder text, double[] values, int axis, int offset, string format, int width, int indent, bool summarise)
+    /// <summary>The indices along <paramref name="axis"/> that are printed: all, or the first and last three when summarising.</summary>
+    private IEnumerable<int> ShownIndices(int axis, bool summarise)
+    {
+        int size = Shape.Dims[axis];
+        for (int i = 0; i < size; i++)
+        {
+            if (summarise && size > 2 * EdgeItems && i == EdgeItems) i = size - EdgeItems;
+            yield return i;
+        }
+    }
+
+    private int Stride(int axis)
+    {
+        int stride = 1;
+        for (int d = axis + 1; d < Rank; d++) stride *= Shape.Dims[d];
+        return stride;
+    }
+
+    private void CollectShown(List<double> shown, int axis, int offset, bool summarise)
     {
         if (axis == Rank)
         {
-            text.Append(FormatValue(values[offset], format).PadLeft(width));
+            shown.Add(GetFlat(offset));
             return;
         }
-        int size = Shape.Dims[axis];
-        int stride = 1;
-        for (int d = axis + 1; d < Rank; d++) stride *= Shape.Dims[d];
-        text.Append('[');
-        for (int i = 0; i < size; i++)
+        int stride = Stride(axis);
+        foreach (int i in ShownIndices(axis, summarise)) CollectShown(shown, axis + 1, offset + i * stride, summarise);
+    }
+
+    private void AppendDimension(StringBuilder text, int axis, int offset, string format, int width, int indent, bool summarise)
+    {
+        if (axis == Rank)
         {
-            if (summarise && size > 2 * EdgeItems && i == EdgeItems)
+            text.Append(FormatValue(GetFlat(offset), format).PadLeft(width));
+            return;
+        }
+        int size = Shape.Dims[axis], stride = Stride(axis), previous = -1;
+        text.Append('[');
+        foreach (int i in ShownIndices(axis, summarise))
+        {
+            if (previous >= 0)
             {
-                text.Append(axis == Rank - 1 ? "..., " : "...,\n" + new string(' ', indent + axis + 1));
-                i = size - EdgeItems - 1;
-                continue;
-            }
-            AppendDimension(text, values, axis + 1, offset + i * stride, format, width, indent, summarise);
-            if (i < size - 1)
                 text.Append(axis == Rank - 1 ? ", " : "," + new string('\n', Rank - axis - 1) + new string(' ', indent + axis + 1));
+                if (i != previous + 1) text.Append(axis == Rank - 1 ? "..., " : "...,\n" + new string(' ', indent + axis + 1));
+            }
+            AppendDimension(text, axis + 1, offset + i * stride, format, width, indent, summarise);
+            previous = i;
         }
         text.Append(']');
     }
 
-    private static string ChooseFormat(double[] values)
+    private static string ChooseFormat(List<double> values)
     {
         double largest = 0, smallest = double.PositiveInfinity;
         foreach (double v in values)

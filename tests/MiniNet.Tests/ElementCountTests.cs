@@ -169,7 +169,19 @@ public class ElementCountTests
         Assert.Equal([0, 65536, 65536], empty.Softmax(1).Shape.ToArray());
         Assert.Equal([0, 1, 65536], empty.Slice(1, 5, 6).Shape.ToArray());
         Assert.Equal([0, 65536, 1, 65536], empty.Unsqueeze(2).Shape.ToArray());
-        Assert.Contains("shape=[0, 65536, 65536]", empty.ToString());
+        Assert.Equal("Tensor([], shape=[0, 65536, 65536], dtype=Float32)", empty.ToString());
+        Assert.Equal("Tensor([], shape=[65536, 65536, 0], dtype=Float32)", Tensor.Zeros([65536, 65536, 0]).ToString()); // not 2³² pairs of brackets
         Assert.Equal(0, Tensor.FromArray(Array.Empty<float>(), [65536, 65536, 0]).ElementCount);
+    }
+
+    [Fact]
+    public void Printing_a_large_tensor_reads_only_the_elements_it_shows()
+    {
+        var large = Tensor.Zeros([4000, 2500]); // 10 million elements: a copy of them all as doubles would be 80 MB
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        string text = large.ToString();
+        long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+        Assert.StartsWith("Tensor([[0.0000, 0.0000, 0.0000, ..., 0.0000, 0.0000, 0.0000],", text);
+        Assert.True(allocated < 100_000, $"ToString allocated {allocated:N0} bytes");
     }
 }
