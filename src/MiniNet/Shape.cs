@@ -32,7 +32,7 @@ public readonly struct Shape : IEquatable<Shape>, IReadOnlyList<int>
     }
 
     /// <summary>Converts an array of dimensions (copied) to a shape.</summary>
-    public static implicit operator Shape(int[] dims) => Create(dims);
+    public static implicit operator Shape(int[] dims) => Create(dims ?? throw new ArgumentNullException(nameof(dims))); // null is not the scalar shape
 
     /// <summary>The number of dimensions (0 for a scalar).</summary>
     public int Rank => _dims?.Length ?? 0;
@@ -66,6 +66,7 @@ public readonly struct Shape : IEquatable<Shape>, IReadOnlyList<int>
     /// <exception cref="ArgumentOutOfRangeException">The axis is outside <c>[-rank, rank)</c>.</exception>
     public static int NormalizeAxis(int axis, int rank, string op)
     {
+        ArgumentNullException.ThrowIfNull(op);
         int resolved = axis < 0 ? axis + rank : axis;
         if ((uint)resolved >= (uint)rank)
             throw new ArgumentOutOfRangeException(nameof(axis), axis,
@@ -82,6 +83,7 @@ public readonly struct Shape : IEquatable<Shape>, IReadOnlyList<int>
     /// <exception cref="ArgumentException">The shapes do not broadcast; the message names <paramref name="op"/> and both shapes.</exception>
     public static Shape Broadcast(Shape a, Shape b, string op)
     {
+        ArgumentNullException.ThrowIfNull(op);
         if (a.Equals(b)) return a;
         int rank = Math.Max(a.Rank, b.Rank);
         var dims = new int[rank];

@@ -123,7 +123,7 @@ public sealed class GradCheckResult
 public sealed class GradCheckException : Exception
 {
     /// <summary>Wraps a failed result.</summary>
-    public GradCheckException(GradCheckResult result) : base(result.Report) => Result = result;
+    public GradCheckException(GradCheckResult result) : base((result ?? throw new ArgumentNullException(nameof(result))).Report) => Result = result;
 
     /// <summary>The failed result.</summary>
     public GradCheckResult Result { get; }

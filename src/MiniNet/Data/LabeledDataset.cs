@@ -71,8 +71,12 @@ public sealed class LabeledDataset
     /// <param name="mean">Subtracted from every feature after scaling (0: none).</param>
     /// <param name="std">Divides every feature after the mean is subtracted (1: none).</param>
     /// <exception cref="InvalidDataException">A file is malformed, the counts differ, or a label is out of range; the message names the file.</exception>
-    public static LabeledDataset Load(string imagesPath, string labelsPath, int classCount = 10, float mean = 0, float std = 1) =>
-        FromIdx(IdxFile.Read(imagesPath), IdxFile.Read(labelsPath), classCount, mean, std, imagesPath, labelsPath);
+    public static LabeledDataset Load(string imagesPath, string labelsPath, int classCount = 10, float mean = 0, float std = 1)
+    {
+        ArgumentNullException.ThrowIfNull(imagesPath);
+        ArgumentNullException.ThrowIfNull(labelsPath);
+        return FromIdx(IdxFile.Read(imagesPath), IdxFile.Read(labelsPath), classCount, mean, std, imagesPath, labelsPath);
+    }
 
     /// <summary>
     /// A dataset from IDX arrays already read, with the scaling and normalisation of
@@ -84,6 +88,8 @@ public sealed class LabeledDataset
     {
         ArgumentNullException.ThrowIfNull(images);
         ArgumentNullException.ThrowIfNull(labels);
+        ArgumentNullException.ThrowIfNull(imagesName);
+        ArgumentNullException.ThrowIfNull(labelsName);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(classCount);
         CheckNormalization(mean, std);
         if (labels.Shape.Rank != 1 || !labels.ElementType.IsInteger())
@@ -203,6 +209,7 @@ public sealed class LabeledDataset
     public LabeledDataset[] RandomSplit(double[] fractions, Generator generator)
     {
         ArgumentNullException.ThrowIfNull(fractions);
+        ArgumentNullException.ThrowIfNull(generator);
         double sum = 0;
         foreach (double fraction in fractions)
         {

@@ -17,9 +17,12 @@ public static partial class Losses
     /// <exception cref="ArgumentException">The head linter's findings: a single class, a label outside 0 … C − 1 (other than
     /// <paramref name="ignoreIndex"/>), the wrong number of labels, a weight that is not one per class, a dtype mismatch.</exception>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="labelSmoothing"/> is outside [0, 1].</exception>
+    /// <exception cref="ArgumentNullException"><paramref name="logits"/> or <paramref name="targets"/> is null.</exception>
     public static Tensor SoftmaxCrossEntropy(Tensor logits, int[] targets, Tensor? weight = null, int ignoreIndex = -100,
         double labelSmoothing = 0, Reduction reduction = Reduction.Mean)
     {
+        ArgumentNullException.ThrowIfNull(logits);
+        ArgumentNullException.ThrowIfNull(targets);
         int classes = SoftmaxHeadLinter.CheckLogits(logits);
         SoftmaxHeadLinter.CheckOptions(logits, weight, labelSmoothing, classes);
         var rowShape = RowShape(logits);
@@ -46,11 +49,13 @@ public static partial class Losses
     /// rows that are not distributions (negative, NaN, or not summing to 1 within 1e-4), labels out of range or not whole,
     /// targets of neither accepted shape, a weight that is not one per class, dtype mismatches.</exception>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="labelSmoothing"/> is outside [0, 1].</exception>
+    /// <exception cref="ArgumentNullException"><paramref name="logits"/> or <paramref name="targets"/> is null.</exception>
     public static Tensor SoftmaxCrossEntropy(Tensor logits, Tensor targets, Tensor? weight = null, int ignoreIndex = -100,
         double labelSmoothing = 0, Reduction reduction = Reduction.Mean)
     {
-        int classes = SoftmaxHeadLinter.CheckLogits(logits);
+        ArgumentNullException.ThrowIfNull(logits);
         ArgumentNullException.ThrowIfNull(targets);
+        int classes = SoftmaxHeadLinter.CheckLogits(logits);
         if (targets.DType != logits.DType)
             throw new ArgumentException(
                 $"SoftmaxCrossEntropy: the targets are {targets.DType} but the logits {logits.DType}; convert with To(DType.{logits.DType}).", nameof(targets));

@@ -7,7 +7,11 @@ namespace MiniNet.Layers;
 public sealed class ReLU : Module
 {
     /// <inheritdoc/>
-    public override Tensor Forward(Tensor input) => input.Relu();
+    public override Tensor Forward(Tensor input)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        return input.Relu();
+    }
 }
 
 /// <summary>x for x &gt; 0, slope·x otherwise (PyTorch's default slope 0.01).</summary>
@@ -18,7 +22,11 @@ public sealed class LeakyReLU(double negativeSlope = 0.01) : Module
     public double NegativeSlope { get; } = negativeSlope;
 
     /// <inheritdoc/>
-    public override Tensor Forward(Tensor input) => input.LeakyRelu(NegativeSlope);
+    public override Tensor Forward(Tensor input)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        return input.LeakyRelu(NegativeSlope);
+    }
 
     /// <inheritdoc/>
     public override string Describe() => $"LeakyReLU(negativeSlope={NegativeSlope})";
@@ -28,14 +36,22 @@ public sealed class LeakyReLU(double negativeSlope = 0.01) : Module
 public sealed class Tanh : Module
 {
     /// <inheritdoc/>
-    public override Tensor Forward(Tensor input) => input.Tanh();
+    public override Tensor Forward(Tensor input)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        return input.Tanh();
+    }
 }
 
 /// <summary>The logistic sigmoid. For an output layer trained with binary cross-entropy use the fused sigmoid head instead.</summary>
 public sealed class Sigmoid : Module
 {
     /// <inheritdoc/>
-    public override Tensor Forward(Tensor input) => input.Sigmoid();
+    public override Tensor Forward(Tensor input)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        return input.Sigmoid();
+    }
 }
 
 /// <summary>The Gaussian error linear unit x·Φ(x), or its tanh approximation (PyTorch's <c>approximate='tanh'</c>).</summary>
@@ -46,7 +62,11 @@ public sealed class GELU(bool tanhApproximation = false) : Module
     public bool TanhApproximation { get; } = tanhApproximation;
 
     /// <inheritdoc/>
-    public override Tensor Forward(Tensor input) => input.Gelu(TanhApproximation);
+    public override Tensor Forward(Tensor input)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        return input.Gelu(TanhApproximation);
+    }
 
     /// <inheritdoc/>
     public override string Describe() => TanhApproximation ? "GELU(approximate=tanh)" : "GELU()";
@@ -64,7 +84,11 @@ public sealed class Softplus(double beta = 1, double threshold = 20) : Module
     public double Threshold { get; } = threshold;
 
     /// <inheritdoc/>
-    public override Tensor Forward(Tensor input) => input.Softplus(Beta, Threshold);
+    public override Tensor Forward(Tensor input)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        return input.Softplus(Beta, Threshold);
+    }
 
     /// <inheritdoc/>
     public override string Describe() => $"Softplus(beta={Beta}, threshold={Threshold})";

@@ -29,6 +29,7 @@ public sealed class Dropout : Module
     /// <summary>In training mode, x·mask/(1 − p) with a fresh Bernoulli(1 − p) mask; in evaluation mode, x itself.</summary>
     public override Tensor Forward(Tensor input)
     {
+        ArgumentNullException.ThrowIfNull(input);
         if (!Training || P == 0) return input;
         if (P == 1) return input * 0.0; // everything dropped (and no division by zero)
         double keep = 1 - P, scale = 1 / keep;

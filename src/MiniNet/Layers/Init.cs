@@ -46,24 +46,31 @@ public static class Init
     /// <summary>Fills with <paramref name="value"/>.</summary>
     public static void Constant(Tensor tensor, double value)
     {
+        ArgumentNullException.ThrowIfNull(tensor);
         using (Tape.NoGrad()) tensor.Fill(value);
     }
 
     /// <summary>Fills with samples of U(<paramref name="low"/>, <paramref name="high"/>).</summary>
     public static void Uniform(Tensor tensor, Generator generator, double low = 0, double high = 1)
     {
+        ArgumentNullException.ThrowIfNull(tensor);
+        ArgumentNullException.ThrowIfNull(generator);
         using (Tape.NoGrad()) tensor.CopyFrom(Tensor.Uniform(tensor.Shape, low, high, generator, tensor.DType));
     }
 
     /// <summary>Fills with samples of N(<paramref name="mean"/>, <paramref name="std"/>²).</summary>
     public static void Normal(Tensor tensor, Generator generator, double mean = 0, double std = 1)
     {
+        ArgumentNullException.ThrowIfNull(tensor);
+        ArgumentNullException.ThrowIfNull(generator);
         using (Tape.NoGrad()) tensor.CopyFrom(Tensor.Normal(tensor.Shape, mean, std, generator, tensor.DType));
     }
 
     /// <summary>Glorot/Xavier uniform: U(−a, a) with a = gain·√(6 / (fanIn + fanOut)).</summary>
     public static void XavierUniform(Tensor tensor, Generator generator, double gain = 1)
     {
+        ArgumentNullException.ThrowIfNull(tensor);
+        ArgumentNullException.ThrowIfNull(generator);
         var (fanIn, fanOut) = Fans(tensor);
         double bound = gain * Math.Sqrt(6.0 / (fanIn + fanOut));
         Uniform(tensor, generator, -bound, bound);
@@ -72,6 +79,8 @@ public static class Init
     /// <summary>Glorot/Xavier normal: N(0, std²) with std = gain·√(2 / (fanIn + fanOut)).</summary>
     public static void XavierNormal(Tensor tensor, Generator generator, double gain = 1)
     {
+        ArgumentNullException.ThrowIfNull(tensor);
+        ArgumentNullException.ThrowIfNull(generator);
         var (fanIn, fanOut) = Fans(tensor);
         Normal(tensor, generator, 0, gain * Math.Sqrt(2.0 / (fanIn + fanOut)));
     }
@@ -82,6 +91,8 @@ public static class Init
     /// </summary>
     public static void KaimingUniform(Tensor tensor, Generator generator, double a = 0, FanMode mode = FanMode.FanIn, Nonlinearity nonlinearity = Nonlinearity.LeakyRelu)
     {
+        ArgumentNullException.ThrowIfNull(tensor);
+        ArgumentNullException.ThrowIfNull(generator);
         double std = CalculateGain(nonlinearity, a) / Math.Sqrt(Fan(tensor, mode));
         double bound = Math.Sqrt(3.0) * std;
         Uniform(tensor, generator, -bound, bound);
@@ -90,6 +101,8 @@ public static class Init
     /// <summary>He/Kaiming normal: N(0, std²) with std = gain / √fan, as PyTorch's <c>kaiming_normal_</c>.</summary>
     public static void KaimingNormal(Tensor tensor, Generator generator, double a = 0, FanMode mode = FanMode.FanIn, Nonlinearity nonlinearity = Nonlinearity.LeakyRelu)
     {
+        ArgumentNullException.ThrowIfNull(tensor);
+        ArgumentNullException.ThrowIfNull(generator);
         Normal(tensor, generator, 0, CalculateGain(nonlinearity, a) / Math.Sqrt(Fan(tensor, mode)));
     }
 
@@ -110,8 +123,10 @@ public static class Init
     /// Fan-in and fan-out as PyTorch computes them: for a weight [out, in, k…], fanIn = in·Πk and fanOut = out·Πk.
     /// </summary>
     /// <exception cref="ArgumentException">The tensor has fewer than 2 dimensions.</exception>
+    /// <exception cref="ArgumentNullException"><paramref name="tensor"/> is null.</exception>
     public static (int FanIn, int FanOut) Fans(Tensor tensor)
     {
+        ArgumentNullException.ThrowIfNull(tensor);
         if (tensor.Rank < 2)
             throw new ArgumentException($"Init: fan-in and fan-out need a tensor of at least 2 dimensions, got {tensor.Shape}.", nameof(tensor));
         int receptive = 1;

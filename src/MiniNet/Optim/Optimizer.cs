@@ -172,7 +172,7 @@ public abstract class Optimizer
         for (int g = 0; g < groups.Length; g++)
         {
             if (groups[g] is null)
-                throw new ArgumentException($"{name}: parameter group {g} is null.", nameof(groups));
+                throw new ArgumentNullException(nameof(groups), $"{name}: parameter group {g} of {groups.Length} is null.");
             var parameters = groups[g].ParameterArray;
             if (parameters.Length == 0)
                 throw new ArgumentException(
@@ -183,8 +183,7 @@ public abstract class Optimizer
             for (int i = 0; i < parameters.Length; i++)
             {
                 string where = groups.Length == 1 ? $"parameter {i}" : $"parameter {i} of group {g}";
-                var parameter = parameters[i]
-                    ?? throw new ArgumentException($"{name}: {where} is null.", nameof(groups));
+                var parameter = parameters[i]; // never null: a group refuses null parameters
                 if (!parameter.IsLeaf)
                     throw new ArgumentException(
                         $"{name}: {where} (shape {parameter.Shape}) is not a leaf: it was computed by {parameter.GradFnName}. " +
