@@ -169,7 +169,7 @@ public sealed partial class Tensor
         {
             DType.Float32 => clear ? new float[count] : GC.AllocateUninitializedArray<float>(count),
             DType.Float64 => clear ? new double[count] : GC.AllocateUninitializedArray<double>(count),
-            _ => throw new ArgumentOutOfRangeException(nameof(dtype), dtype, "Unknown DType."),
+            _ => throw new ArgumentOutOfRangeException(nameof(dtype), dtype, $"Tensor: dtype {(int)dtype} is not a DType; expected Float32 or Float64."),
         };
     }
 

@@ -112,6 +112,15 @@ internal static class SigmoidHeadLinter
         if (!fits)
             throw new ArgumentException(
                 $"{Op}: {name} of shape {weight.Shape} does not broadcast to the logits' shape {logits.Shape}; expected {expected}.", name);
+        // Negative weights are PyTorch's too, and deliberate; a NaN or ±∞ weight only ever gives a NaN or infinite loss.
+        for (int i = 0; i < weight.ElementCount; i++)
+        {
+            double value = weight.GetFlat(i);
+            if (double.IsFinite(value)) continue;
+            string where = weight.Rank <= 1 ? $"class {i}" : $"element {HeadText.Position(weight.Shape, i)}";
+            throw new ArgumentException(
+                $"{Op}: {name} is {HeadText.Number(value)} at {where}; weights must be finite numbers (negative ones are allowed, as in PyTorch).", name);
+        }
     }
 }
 

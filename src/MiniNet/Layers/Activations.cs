@@ -15,11 +15,12 @@ public sealed class ReLU : Module
 }
 
 /// <summary>x for x &gt; 0, slope·x otherwise (PyTorch's default slope 0.01).</summary>
-/// <param name="negativeSlope">The slope for negative inputs.</param>
+/// <param name="negativeSlope">The slope for negative inputs: any finite number, as PyTorch accepts.</param>
+/// <exception cref="ArgumentOutOfRangeException"><paramref name="negativeSlope"/> is NaN or infinite.</exception>
 public sealed class LeakyReLU(double negativeSlope = 0.01) : Module
 {
     /// <summary>The slope for negative inputs.</summary>
-    public double NegativeSlope { get; } = negativeSlope;
+    public double NegativeSlope { get; } = Tensor.CheckNegativeSlope(negativeSlope, nameof(LeakyReLU));
 
     /// <inheritdoc/>
     public override Tensor Forward(Tensor input)
@@ -73,12 +74,13 @@ public sealed class GELU(bool tanhApproximation = false) : Module
 }
 
 /// <summary>log(1 + e^(βx)) / β, linear above a threshold (PyTorch's defaults β = 1, threshold 20).</summary>
-/// <param name="beta">β.</param>
-/// <param name="threshold">Above β·x &gt; threshold the output is x.</param>
+/// <param name="beta">β, positive and finite.</param>
+/// <param name="threshold">Above β·x &gt; threshold the output is x; not NaN.</param>
+/// <exception cref="ArgumentOutOfRangeException"><paramref name="beta"/> is not positive and finite, or <paramref name="threshold"/> is NaN.</exception>
 public sealed class Softplus(double beta = 1, double threshold = 20) : Module
 {
     /// <summary>β.</summary>
-    public double Beta { get; } = beta;
+    public double Beta { get; } = Checked(beta, threshold); // a bad layer fails where it is built, not at its first forward
 
     /// <summary>The threshold above which the output is linear.</summary>
     public double Threshold { get; } = threshold;
@@ -92,4 +94,10 @@ public sealed class Softplus(double beta = 1, double threshold = 20) : Module
 
     /// <inheritdoc/>
     public override string Describe() => $"Softplus(beta={Beta}, threshold={Threshold})";
+
+    private static double Checked(double beta, double threshold)
+    {
+        Tensor.CheckSoftplus(beta, threshold, nameof(Softplus));
+        return beta;
+    }
 }

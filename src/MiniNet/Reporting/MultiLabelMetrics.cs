@@ -73,8 +73,14 @@ public sealed class MultiLabelMetrics
     /// <c>score &gt; threshold</c> — 0 for logits, 0.5 for sigmoid probabilities (the same decisions) — against 0/1 <paramref name="targets"/>.
     /// </summary>
     /// <exception cref="ArgumentException">A tensor is not 2-D, the shapes differ, a score is NaN, or a target is neither 0 nor 1.</exception>
-    public static MultiLabelMetrics FromScores(Tensor scores, Tensor targets, double threshold, IReadOnlyList<string>? attributeNames = null) =>
-        new(ToBooleans(scores, nameof(scores), threshold), ToBooleans(targets, nameof(targets), threshold: null), attributeNames);
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="threshold"/> is NaN (no score is above it, so nothing would be predicted).</exception>
+    public static MultiLabelMetrics FromScores(Tensor scores, Tensor targets, double threshold, IReadOnlyList<string>? attributeNames = null)
+    {
+        if (double.IsNaN(threshold))
+            throw new ArgumentOutOfRangeException(nameof(threshold), threshold,
+                "MultiLabelMetrics.FromScores: threshold is NaN, which no score exceeds; give 0 for logits or 0.5 for probabilities.");
+        return new(ToBooleans(scores, nameof(scores), threshold), ToBooleans(targets, nameof(targets), threshold: null), attributeNames);
+    }
 
     /// <summary>The row count of a table, checked for null first: the constructor's <c>this(…)</c> reads it before its body runs.</summary>
     private static int Rows(bool[,] table, string argument)
