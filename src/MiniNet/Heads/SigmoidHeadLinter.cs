@@ -30,7 +30,7 @@ internal static class SigmoidHeadLinter
     {
         if (other.DType != logits.DType)
             throw new ArgumentException(
-                $"{Op}: {name} are {other.DType} but the logits {logits.DType}; convert with To(DType.{logits.DType}).", name);
+                $"{Op}: {name} {(name == "targets" ? "are" : "is")} {other.DType} but the logits {logits.DType}; convert with To(DType.{logits.DType}).", name);
     }
 
     private static ArgumentException ShapeMismatch(Tensor logits, Tensor targets)

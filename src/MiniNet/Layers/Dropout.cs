@@ -16,7 +16,7 @@ public sealed class Dropout : Module
     public Dropout(double p = 0.5, ulong? seed = null, Generator? generator = null)
     {
         if (!(p >= 0 && p <= 1))
-            throw new ArgumentOutOfRangeException(nameof(p), p, "Dropout: the probability must be in [0, 1].");
+            throw new ArgumentOutOfRangeException(nameof(p), p, $"Dropout: p is {p}; expected the probability of zeroing an element, in [0, 1].");
         if (seed is not null && generator is not null)
             throw new ArgumentException("Dropout: give a seed or a generator, not both.", nameof(seed));
         P = p;

@@ -93,22 +93,24 @@ public static class Init
     /// He/Kaiming uniform: U(−b, b) with b = gain·√(3 / fan), gain from <paramref name="nonlinearity"/> (with
     /// negative slope <paramref name="a"/> for leaky ReLU), as PyTorch's <c>kaiming_uniform_</c> and its defaults.
     /// </summary>
-    /// <exception cref="ArgumentOutOfRangeException"><paramref name="a"/> is NaN or infinite (for leaky ReLU, which uses it), or the mode or nonlinearity is unknown.</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="a"/> is NaN or infinite, or the mode or nonlinearity is unknown.</exception>
     public static void KaimingUniform(Tensor tensor, Generator generator, double a = 0, FanMode mode = FanMode.FanIn, Nonlinearity nonlinearity = Nonlinearity.LeakyRelu)
     {
         ArgumentNullException.ThrowIfNull(tensor);
         ArgumentNullException.ThrowIfNull(generator);
+        Tensor.CheckNegativeSlope(a, nameof(KaimingUniform), nameof(a));
         double std = CalculateGain(nonlinearity, a) / Math.Sqrt(Fan(tensor, mode));
         double bound = Math.Sqrt(3.0) * std;
         Uniform(tensor, generator, -bound, bound);
     }
 
     /// <summary>He/Kaiming normal: N(0, std²) with std = gain / √fan, as PyTorch's <c>kaiming_normal_</c>.</summary>
-    /// <exception cref="ArgumentOutOfRangeException"><paramref name="a"/> is NaN or infinite (for leaky ReLU, which uses it), or the mode or nonlinearity is unknown.</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="a"/> is NaN or infinite, or the mode or nonlinearity is unknown.</exception>
     public static void KaimingNormal(Tensor tensor, Generator generator, double a = 0, FanMode mode = FanMode.FanIn, Nonlinearity nonlinearity = Nonlinearity.LeakyRelu)
     {
         ArgumentNullException.ThrowIfNull(tensor);
         ArgumentNullException.ThrowIfNull(generator);
+        Tensor.CheckNegativeSlope(a, nameof(KaimingNormal), nameof(a));
         Normal(tensor, generator, 0, CalculateGain(nonlinearity, a) / Math.Sqrt(Fan(tensor, mode)));
     }
 

@@ -63,12 +63,15 @@ public sealed partial class Tensor
             grads.AddInto(this, g, this, new SoftplusBackwardOp(beta, threshold))); // dx += g·σ(βx), or g above the threshold
     }
 
-    /// <summary>Refuses a leaky ReLU slope that is NaN or ±∞ (the op's and the layer's check); <paramref name="owner"/> names the caller.</summary>
-    internal static double CheckNegativeSlope(double negativeSlope, string owner)
+    /// <summary>
+    /// Refuses a leaky ReLU slope that is NaN or ±∞ (the op's, the layer's and the initialisers' check);
+    /// <paramref name="owner"/> names the caller and <paramref name="parameter"/> its argument.
+    /// </summary>
+    internal static double CheckNegativeSlope(double negativeSlope, string owner, string parameter = "negativeSlope")
     {
         if (!double.IsFinite(negativeSlope))
-            throw new ArgumentOutOfRangeException(nameof(negativeSlope), negativeSlope,
-                $"{owner}: negativeSlope is {negativeSlope}; expected a finite number (0.01 by default; PyTorch accepts any finite slope).");
+            throw new ArgumentOutOfRangeException(parameter, negativeSlope,
+                $"{owner}: {parameter} is {negativeSlope}; expected a finite slope (0.01 by default; PyTorch accepts any finite slope).");
         return negativeSlope;
     }
 
