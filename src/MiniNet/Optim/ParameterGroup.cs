@@ -41,7 +41,11 @@ public sealed class ParameterGroup
             if (_parameters[i] is null)
                 throw new ArgumentNullException(nameof(parameters), $"{owner}: parameter {i} of {_parameters.Length} is null.");
         Parameters = new ReadOnlyCollection<Tensor>(_parameters);
+        IsParameterList = owner != nameof(ParameterGroup); // the public constructor names itself; an optimiser names itself
     }
+
+    /// <summary>True for the group an optimiser made of a plain parameter list, so that its errors name <c>parameters</c>.</summary>
+    internal bool IsParameterList { get; }
 
     /// <summary>The parameters, in the order given.</summary>
     public IReadOnlyList<Tensor> Parameters { get; }

@@ -11,9 +11,10 @@ namespace MiniNet.Tests.NullArguments;
 /// </summary>
 /// <remarks>
 /// A required number is 1 (a batch size, a bound, a period: valid everywhere it is asked for), an optional one keeps
-/// its default, a nullable one is null; a collection holds one sample; a string is "sample" (a file name that is never
-/// written: every check comes before any work). A type with no sample here is built from its public constructor, or
-/// from its first concrete subclass's, with samples for the arguments.
+/// its default, a nullable one is null; a collection holds one sample; a string is a path in a directory that does not
+/// exist (every check comes before any work, and a member that wrote first would fail rather than leave a file). A
+/// type with no sample here is built from its public constructor, or from its first concrete subclass's, with samples
+/// for the arguments.
 /// </remarks>
 internal static class SampleArguments
 {
@@ -22,7 +23,7 @@ internal static class SampleArguments
     {
         [typeof(Tensor)] = () => Tensor.Ones([2, 3]).RequireGrad(),
         [typeof(Shape)] = () => Shape.Create([2, 3]),
-        [typeof(string)] = () => "sample",
+        [typeof(string)] = () => Path.Combine(Path.GetTempPath(), "mininet-no-such-directory", "sample"),
         [typeof(Stream)] = () => new MemoryStream(),
         [typeof(TextWriter)] = () => new StringWriter(),
         [typeof(Func<Tensor, Tensor>)] = () => (Func<Tensor, Tensor>)(x => x.Sum()),
