@@ -1,4 +1,6 @@
 using System.Reflection;
+using System.Text;
+using Xunit.Abstractions;
 
 namespace MiniNet.Tests.NullArguments;
 
@@ -14,7 +16,7 @@ namespace MiniNet.Tests.NullArguments;
 /// cannot reach are rows of <see cref="NullArgumentRows"/>. A null element sits at position 1 of a list, or under
 /// key "b" of a dictionary, and the message must say where.
 /// </remarks>
-public class NullArgumentTests
+public class NullArgumentTests(ITestOutputHelper output)
 {
     public static TheoryData<string> Sites()
     {
@@ -83,6 +85,19 @@ public class NullArgumentTests
         ];
         var keys = PublicSurface.Sites.Select(s => s.Key).ToHashSet();
         foreach (var key in reported) Assert.Contains(key, keys);
+    }
+
+    [Fact]
+    public void The_sites_are_counted_by_namespace_and_by_how_they_are_reached()
+    {
+        var text = new StringBuilder($"{"namespace",-20} {"members",8} {"arguments",10} {"elements",9} {"by rows",8}\n");
+        foreach (var group in PublicSurface.Sites.GroupBy(s => s.Member.DeclaringType!.Namespace).OrderBy(g => g.Key, StringComparer.Ordinal))
+            text.AppendLine($"{group.Key,-20} {group.Select(s => s.Member).Distinct().Count(),8} {group.Count(s => s.Kind == NullKind.Argument),10} " +
+                $"{group.Count(s => s.Kind == NullKind.Element),9} {group.Count(s => NullArgumentRows.Calls.ContainsKey(s.Key)),8}");
+        text.AppendLine($"{"total",-20} {PublicSurface.Sites.Select(s => s.Member).Distinct().Count(),8} {PublicSurface.Sites.Count(s => s.Kind == NullKind.Argument),10} " +
+            $"{PublicSurface.Sites.Count(s => s.Kind == NullKind.Element),9} {NullArgumentRows.Calls.Count,8}");
+        output.WriteLine(text.ToString());
+        Assert.True(PublicSurface.Sites.Count > 200, $"only {PublicSurface.Sites.Count} sites were found; is the reflection still seeing the public surface?");
     }
 
     /// <summary>The member called on a sample receiver with samples for the other arguments, and null (or a null element) at the site.</summary>
