@@ -113,14 +113,21 @@ internal static class SigmoidHeadLinter
             throw new ArgumentException(
                 $"{Op}: {name} of shape {weight.Shape} does not broadcast to the logits' shape {logits.Shape}; expected {expected}.", name);
         // Negative weights are PyTorch's too, and deliberate; a NaN or ±∞ weight only ever gives a NaN or infinite loss.
-        for (int i = 0; i < weight.ElementCount; i++)
+        int bad = weight.DType == DType.Float32 ? FirstNonFinite(weight.Span<float>()) : FirstNonFinite(weight.Span<double>());
+        if (bad >= 0)
         {
-            double value = weight.GetFlat(i);
-            if (double.IsFinite(value)) continue;
-            string where = weight.Rank <= 1 ? $"class {i}" : $"element {HeadText.Position(weight.Shape, i)}";
+            string where = weight.Rank <= 1 ? $"class {bad}" : $"element {HeadText.Position(weight.Shape, bad)}";
             throw new ArgumentException(
-                $"{Op}: {name} is {HeadText.Number(value)} at {where}; weights must be finite numbers (negative ones are allowed, as in PyTorch).", name);
+                $"{Op}: {name} is {HeadText.Number(weight.GetFlat(bad))} at {where}; weights must be finite numbers (negative ones are allowed, as in PyTorch).", name);
         }
+    }
+
+    /// <summary>The index of the first NaN or ±∞, or −1: a per-element weight may be as large as the logits, so one typed pass.</summary>
+    private static int FirstNonFinite<T>(ReadOnlySpan<T> values) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        for (int i = 0; i < values.Length; i++)
+            if (!T.IsFinite(values[i])) return i;
+        return -1;
     }
 }
 
