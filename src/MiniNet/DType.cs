@@ -18,7 +18,7 @@ public static class DTypeExtensions
     {
         DType.Float32 => sizeof(float),
         DType.Float64 => sizeof(double),
-        _ => throw new ArgumentOutOfRangeException(nameof(dtype), dtype, "Unknown DType."),
+        _ => throw new ArgumentOutOfRangeException(nameof(dtype), dtype, $"ByteSize: dtype {(int)dtype} is not a DType; expected Float32 or Float64."),
     };
 
     /// <summary>The <see cref="DType"/> of a CLR element type: <c>float</c> or <c>double</c>.</summary>

@@ -128,6 +128,7 @@ public readonly struct Shape : IEquatable<Shape>, IReadOnlyList<int>
     /// <exception cref="ArgumentOutOfRangeException">The axis is outside <c>[-rank, rank)</c>.</exception>
     public static int NormalizeAxis(int axis, int rank, string op)
     {
+        ArgumentNullException.ThrowIfNull(op);
         int resolved = axis < 0 ? axis + rank : axis;
         if ((uint)resolved >= (uint)rank)
             throw new ArgumentOutOfRangeException(nameof(axis), axis,
@@ -147,6 +148,7 @@ public readonly struct Shape : IEquatable<Shape>, IReadOnlyList<int>
     /// </exception>
     public static Shape Broadcast(Shape a, Shape b, string op)
     {
+        ArgumentNullException.ThrowIfNull(op);
         if (a.Equals(b)) return a;
         var dims = BroadcastDims(a.Dims, b.Dims, op);
         if (CountOf(dims) > Array.MaxLength)

@@ -4,23 +4,41 @@ public sealed partial class Tensor
 {
     /// <summary>A float32 tensor holding a copy of <paramref name="data"/> in the given shape (row-major).</summary>
     /// <exception cref="ArgumentException">The shape's element count differs from the data's length.</exception>
+    /// <exception cref="ArgumentNullException"><paramref name="data"/> is null.</exception>
     public static Tensor FromArray(float[] data, Shape shape) => new(CopyOf(data, shape), shape);
 
     /// <summary>A float64 tensor holding a copy of <paramref name="data"/> in the given shape (row-major).</summary>
     /// <exception cref="ArgumentException">The shape's element count differs from the data's length.</exception>
+    /// <exception cref="ArgumentNullException"><paramref name="data"/> is null.</exception>
     public static Tensor FromArray(double[] data, Shape shape) => new(CopyOf(data, shape), shape);
 
     /// <summary>A one-dimensional float32 tensor holding a copy of <paramref name="data"/>.</summary>
-    public static Tensor FromArray(float[] data) => FromArray(data, [data.Length]);
+    public static Tensor FromArray(float[] data)
+    {
+        ArgumentNullException.ThrowIfNull(data);
+        return FromArray(data, [data.Length]);
+    }
 
     /// <summary>A one-dimensional float64 tensor holding a copy of <paramref name="data"/>.</summary>
-    public static Tensor FromArray(double[] data) => FromArray(data, [data.Length]);
+    public static Tensor FromArray(double[] data)
+    {
+        ArgumentNullException.ThrowIfNull(data);
+        return FromArray(data, [data.Length]);
+    }
 
     /// <summary>A float32 tensor from a rectangular 2-D array, as <c>torch.tensor([[…], […]])</c>.</summary>
-    public static Tensor FromArray(float[,] data) => FromArray(Flatten(data), [data.GetLength(0), data.GetLength(1)]);
+    public static Tensor FromArray(float[,] data)
+    {
+        ArgumentNullException.ThrowIfNull(data);
+        return FromArray(Flatten(data), [data.GetLength(0), data.GetLength(1)]);
+    }
 
     /// <summary>A float64 tensor from a rectangular 2-D array, as <c>torch.tensor([[…], […]])</c>.</summary>
-    public static Tensor FromArray(double[,] data) => FromArray(Flatten(data), [data.GetLength(0), data.GetLength(1)]);
+    public static Tensor FromArray(double[,] data)
+    {
+        ArgumentNullException.ThrowIfNull(data);
+        return FromArray(Flatten(data), [data.GetLength(0), data.GetLength(1)]);
+    }
 
     /// <summary>Wraps an array the caller hands over (not copied); for kernels and loaders that just filled it.</summary>
     internal static Tensor Wrap(Array storage, Shape shape) => new(storage, shape);
@@ -47,10 +65,18 @@ public sealed partial class Tensor
     public static Tensor Scalar(double value, DType dtype = DType.Float32) => Full([], value, dtype);
 
     /// <summary>A zero-filled tensor of the same shape and dtype as <paramref name="like"/>.</summary>
-    public static Tensor ZerosLike(Tensor like) => Zeros(like.Shape, like.DType);
+    public static Tensor ZerosLike(Tensor like)
+    {
+        ArgumentNullException.ThrowIfNull(like);
+        return Zeros(like.Shape, like.DType);
+    }
 
     /// <summary>A one-filled tensor of the same shape and dtype as <paramref name="like"/>.</summary>
-    public static Tensor OnesLike(Tensor like) => Ones(like.Shape, like.DType);
+    public static Tensor OnesLike(Tensor like)
+    {
+        ArgumentNullException.ThrowIfNull(like);
+        return Ones(like.Shape, like.DType);
+    }
 
     /// <summary>The values start, start + step, … below <paramref name="end"/> (above it for a negative step), as <c>torch.arange</c>.</summary>
     /// <exception cref="ArgumentException">The step is zero or not finite, the bounds are not finite, or there would be more values than an array holds.</exception>
@@ -143,7 +169,7 @@ public sealed partial class Tensor
         {
             DType.Float32 => clear ? new float[count] : GC.AllocateUninitializedArray<float>(count),
             DType.Float64 => clear ? new double[count] : GC.AllocateUninitializedArray<double>(count),
-            _ => throw new ArgumentOutOfRangeException(nameof(dtype), dtype, "Unknown DType."),
+            _ => throw new ArgumentOutOfRangeException(nameof(dtype), dtype, $"Tensor: dtype {(int)dtype} is not a DType; expected Float32 or Float64."),
         };
     }
 

@@ -20,8 +20,10 @@ public sealed partial class Tensor
     /// <summary>Copies <paramref name="source"/>'s elements into this tensor (same shape and dtype). Returns this tensor.</summary>
     /// <exception cref="ArgumentException">The shapes or dtypes differ.</exception>
     /// <exception cref="InvalidOperationException">This is a leaf that requires grad and recording is on.</exception>
+    /// <exception cref="ArgumentNullException"><paramref name="source"/> is null.</exception>
     public Tensor CopyFrom(Tensor source)
     {
+        ArgumentNullException.ThrowIfNull(source);
         CheckSameLayout(source, nameof(CopyFrom));
         BeginInPlace(nameof(CopyFrom));
         if (DType == DType.Float32) source.Span<float>().CopyTo(Span<float>());
@@ -32,8 +34,10 @@ public sealed partial class Tensor
     /// <summary>this += <paramref name="alpha"/> · <paramref name="other"/>, with <paramref name="other"/> broadcast to this shape (PyTorch's <c>add_(other, alpha=…)</c>).</summary>
     /// <exception cref="ArgumentException">The dtypes differ, or <paramref name="other"/> does not broadcast to this tensor's shape.</exception>
     /// <exception cref="InvalidOperationException">This is a leaf that requires grad and recording is on.</exception>
+    /// <exception cref="ArgumentNullException"><paramref name="other"/> is null.</exception>
     public Tensor AddInPlace(Tensor other, double alpha = 1)
     {
+        ArgumentNullException.ThrowIfNull(other);
         if (other.DType != DType)
             throw new ArgumentException($"AddInPlace: dtypes differ: this is {DType}, the other {other.DType}.", nameof(other));
         if (Shape.Broadcast(Shape, other.Shape, nameof(AddInPlace)) != Shape)

@@ -153,7 +153,12 @@ public sealed partial class Tensor
 
     /// <summary>The element at <paramref name="index"/> (one index per dimension; negative counts from the end), widened to double.</summary>
     /// <exception cref="ArgumentException">Wrong number of indices, or an index out of range.</exception>
-    public double At(params int[] index) => GetFlat(FlatIndex(index, nameof(At)));
+    /// <exception cref="ArgumentNullException"><paramref name="index"/> is null.</exception>
+    public double At(params int[] index)
+    {
+        ArgumentNullException.ThrowIfNull(index); // a null array would read as no indices at all
+        return GetFlat(FlatIndex(index, nameof(At)));
+    }
 
     internal double GetFlat(int flatIndex) =>
         DType == DType.Float32 ? ((float[])_storage)[flatIndex] : ((double[])_storage)[flatIndex];

@@ -56,8 +56,12 @@ public static class GradCheck
         Run(function, inputs, options).ThrowIfFailed();
 
     /// <summary>Checks a function of one tensor.</summary>
-    public static GradCheckResult Run(Func<Tensor, Tensor> function, Tensor input, GradCheckOptions? options = null) =>
-        Run(xs => function(xs[0]), [input], options);
+    public static GradCheckResult Run(Func<Tensor, Tensor> function, Tensor input, GradCheckOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(function);
+        ArgumentNullException.ThrowIfNull(input);
+        return Run(xs => function(xs[0]), [input], options);
+    }
 
     /// <summary>Checks a function of one tensor and throws <see cref="GradCheckException"/> if it fails.</summary>
     public static void Assert(Func<Tensor, Tensor> function, Tensor input, GradCheckOptions? options = null) =>
@@ -66,6 +70,8 @@ public static class GradCheck
     private static void Validate(Tensor[] inputs)
     {
         if (inputs.Length == 0) throw new ArgumentException("GradCheck: give at least one input.", nameof(inputs));
+        for (int i = 0; i < inputs.Length; i++)
+            if (inputs[i] is null) throw new ArgumentNullException(nameof(inputs), $"GradCheck: input {i} of {inputs.Length} is null.");
         for (int i = 0; i < inputs.Length; i++)
         {
             if (inputs[i].DType != DType.Float64)
@@ -81,7 +87,7 @@ public static class GradCheck
 
     private static Tensor Evaluate(Func<Tensor[], Tensor> function, Tensor[] inputs)
     {
-        var output = function(inputs);
+        var output = function(inputs) ?? throw new InvalidOperationException("GradCheck: the function returned null; it must return its output tensor.");
         if (output.DType != DType.Float64)
             throw new ArgumentException($"GradCheck: the function returned {output.DType}; it must compute in Float64 from float64 inputs.");
         return output;

@@ -6,26 +6,36 @@ namespace MiniNet;
 /// <summary>Tolerances and modes of <see cref="GradCheck"/>; the defaults are PyTorch's <c>gradcheck</c>'s.</summary>
 public sealed record GradCheckOptions
 {
+    private readonly double _eps = 1e-6, _atol = 1e-5, _rtol = 1e-3;
+
     /// <summary>The central-difference step: (f(x + eps) − f(x − eps)) / 2eps.</summary>
     /// <exception cref="ArgumentOutOfRangeException">Set to a value that is not positive and finite.</exception>
     public double Eps
     {
-        get;
-        init => field = value > 0 && double.IsFinite(value) ? value
-            : throw new ArgumentOutOfRangeException(nameof(Eps), value, $"GradCheckOptions: Eps must be positive and finite (PyTorch's default is 1e-6), not {value}.");
-    } = 1e-6;
+        get => _eps;
+        init => _eps = value > 0 && double.IsFinite(value) ? value
+            : throw new ArgumentOutOfRangeException(nameof(Eps), value, $"GradCheckOptions: Eps is {value}; expected a positive, finite step (1e-6 by default).");
+    }
 
     /// <summary>Absolute tolerance.</summary>
-    /// <exception cref="ArgumentOutOfRangeException">Set to a negative, NaN or infinite value: a check that could never pass, or never fail.</exception>
-    public double Atol { get; init => field = Tolerance(nameof(Atol), value); } = 1e-5;
+    /// <exception cref="ArgumentOutOfRangeException">Set to a negative, NaN or infinite value (an infinite tolerance passes every gradient).</exception>
+    public double Atol
+    {
+        get => _atol;
+        init => _atol = CheckTolerance(value, nameof(Atol), "1e-5");
+    }
 
     /// <summary>Relative tolerance: an entry passes when |analytic − numerical| ≤ atol + rtol·|numerical|.</summary>
-    /// <exception cref="ArgumentOutOfRangeException">Set to a negative, NaN or infinite value: a check that could never pass, or never fail.</exception>
-    public double Rtol { get; init => field = Tolerance(nameof(Rtol), value); } = 1e-3;
+    /// <exception cref="ArgumentOutOfRangeException">Set to a negative, NaN or infinite value (an infinite tolerance passes every gradient).</exception>
+    public double Rtol
+    {
+        get => _rtol;
+        init => _rtol = CheckTolerance(value, nameof(Rtol), "1e-3");
+    }
 
-    private static double Tolerance(string name, double value) => value >= 0 && double.IsFinite(value) ? value
-        : throw new ArgumentOutOfRangeException(name, value,
-            $"GradCheckOptions: {name} must be finite and 0 or more, not {value}: a negative or NaN tolerance fails every entry, an infinite one passes every entry.");
+    private static double CheckTolerance(double value, string name, string byDefault) =>
+        value >= 0 && double.IsFinite(value) ? value
+        : throw new ArgumentOutOfRangeException(name, value, $"GradCheckOptions: {name} is {value}; expected a finite tolerance ≥ 0 ({byDefault} by default).");
 
     /// <summary>
     /// Compare one random projection vᵀJu per input instead of the full Jacobian (PyTorch's <c>fast_mode</c>):
@@ -135,7 +145,7 @@ public sealed class GradCheckResult
 public sealed class GradCheckException : Exception
 {
     /// <summary>Wraps a failed result.</summary>
-    public GradCheckException(GradCheckResult result) : base(result.Report) => Result = result;
+    public GradCheckException(GradCheckResult result) : base((result ?? throw new ArgumentNullException(nameof(result))).Report) => Result = result;
 
     /// <summary>The failed result.</summary>
     public GradCheckResult Result { get; }

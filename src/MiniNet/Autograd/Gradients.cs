@@ -20,15 +20,21 @@ public sealed class Gradients
     internal string CurrentOp { get; set; } = "";
 
     /// <summary>True when <paramref name="input"/> takes a gradient: rules skip the work for inputs that do not.</summary>
-    public bool Needs(Tensor input) => input.RequiresGrad;
+    public bool Needs(Tensor input)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        return input.RequiresGrad;
+    }
 
     /// <summary>
     /// Adds <paramref name="contribution"/> to <paramref name="input"/>'s gradient. A contribution of a
     /// broadcast shape (the op's output shape) is summed back to the input's own shape.
     /// </summary>
     /// <exception cref="InvalidOperationException">The contribution's dtype or shape cannot belong to this input (a bug in a rule).</exception>
+    /// <exception cref="ArgumentNullException"><paramref name="input"/> or <paramref name="contribution"/> is null.</exception>
     public void Accumulate(Tensor input, Tensor contribution)
     {
+        ArgumentNullException.ThrowIfNull(contribution);
         if (!Needs(input)) return;
         if (contribution.DType != input.DType)
             throw new InvalidOperationException(

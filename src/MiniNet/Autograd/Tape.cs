@@ -90,16 +90,31 @@ public static class Tape
     /// <param name="forward">Computes the output from the inputs.</param>
     /// <param name="backward">The backward rule; it may capture the inputs and the output.</param>
     /// <param name="saved">Tensors the rule reads, checked for in-place changes before it runs (the inputs are checked always).</param>
+    /// <exception cref="ArgumentNullException">An argument, or a tensor in <paramref name="inputs"/> or <paramref name="saved"/>, is null.</exception>
+    /// <exception cref="InvalidOperationException"><paramref name="forward"/> returned null.</exception>
     public static Tensor Function(string name, Tensor[] inputs, Func<Tensor[], Tensor> forward, BackwardRule backward, params Tensor[] saved)
     {
+        ArgumentNullException.ThrowIfNull(name);
         ArgumentNullException.ThrowIfNull(inputs);
         ArgumentNullException.ThrowIfNull(forward);
         ArgumentNullException.ThrowIfNull(backward);
+        ArgumentNullException.ThrowIfNull(saved);
+        CheckElements(name, inputs, nameof(inputs), "input");
+        CheckElements(name, saved, nameof(saved), "saved tensor");
         Tensor output;
         using (NoGrad()) output = forward(inputs);
+        if (output is null)
+            throw new InvalidOperationException($"Tape.Function \"{name}\": forward returned null; it must return the op's output tensor.");
         if (inputs.Contains(output) || !output.IsLeaf)
             output = output.Clone(); // the output must be a tensor of its own to carry the entry
         return Record(name, output, inputs, [.. inputs, .. saved], backward, isCustom: true);
+    }
+
+    private static void CheckElements(string name, Tensor[] tensors, string parameter, string what)
+    {
+        for (int i = 0; i < tensors.Length; i++)
+            if (tensors[i] is null)
+                throw new ArgumentNullException(parameter, $"Tape.Function \"{name}\": {what} {i} of {tensors.Length} is null.");
     }
 
     /// <summary>Collects the entries created on this thread while <paramref name="run"/> runs, in tape order (GradCheck's diagnosis).</summary>

@@ -31,12 +31,19 @@ public sealed class DataLoader : IEnumerable<Batch>
     /// <param name="shuffle">Draw a new random order for each epoch from <paramref name="generator"/>.</param>
     /// <param name="generator">The source of the shuffles; required with <paramref name="shuffle"/>, so runs are reproducible.</param>
     /// <param name="dropLast">Skip the last batch when it is smaller than <paramref name="batchSize"/>, as PyTorch's <c>drop_last</c>.</param>
-    /// <exception cref="ArgumentException">The batch size is not positive, or shuffling was asked for without a generator.</exception>
+    /// <exception cref="ArgumentException">The dataset is empty, or shuffling was asked for without a generator.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">The batch size is not positive.</exception>
+    /// <exception cref="ArgumentNullException"><paramref name="dataset"/> is null.</exception>
     public DataLoader(LabeledDataset dataset, int batchSize, bool shuffle = false, Generator? generator = null, bool dropLast = false)
     {
         ArgumentNullException.ThrowIfNull(dataset);
         if (batchSize <= 0)
-            throw new ArgumentOutOfRangeException(nameof(batchSize), batchSize, "DataLoader: the batch size must be positive.");
+            throw new ArgumentOutOfRangeException(nameof(batchSize), batchSize, $"DataLoader: the batch size is {batchSize}; it must be positive.");
+        // An epoch of no batches would train on nothing and report no loss, without a word (PyTorch allows it; it is never meant).
+        if (dataset.Count == 0)
+            throw new ArgumentException(
+                "DataLoader: the dataset holds 0 samples, so every epoch would have 0 batches; check the split or the Take/Subset that produced it.",
+                nameof(dataset));
         if (shuffle && generator is null)
             throw new ArgumentException("DataLoader: shuffle needs a generator (new Generator(seed)) so that every run sees the same orders.", nameof(generator));
         _dataset = dataset;

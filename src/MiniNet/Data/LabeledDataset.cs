@@ -42,17 +42,27 @@ public sealed class LabeledDataset
     /// A dataset holding a copy of <paramref name="features"/> (<paramref name="labels"/>.Length rows of
     /// <paramref name="sampleShape"/>'s element count, row-major) and of <paramref name="labels"/>.
     /// </summary>
-    /// <exception cref="ArgumentException">The lengths do not agree, or a label is outside [0, <paramref name="classCount"/>).</exception>
+    /// <exception cref="ArgumentException">The lengths do not agree, a feature is NaN or ±∞, or a label is outside [0, <paramref name="classCount"/>).</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="classCount"/> is not positive.</exception>
+    /// <exception cref="ArgumentNullException"><paramref name="features"/> or <paramref name="labels"/> is null.</exception>
     public static LabeledDataset FromArrays(float[] features, int[] labels, Shape sampleShape, int classCount)
     {
         ArgumentNullException.ThrowIfNull(features);
         ArgumentNullException.ThrowIfNull(labels);
-        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(classCount);
+        CheckClassCount(classCount, "LabeledDataset.FromArrays");
         int featureCount = sampleShape.ElementCount;
         if ((long)labels.Length * featureCount != features.Length)
             throw new ArgumentException(
                 $"LabeledDataset.FromArrays: {labels.Length} labels need {labels.Length} × {featureCount} (sample shape {sampleShape}) = {(long)labels.Length * featureCount} features, but {features.Length} were given.",
                 nameof(features));
+        // A NaN or ±∞ feature makes every loss and gradient of its batch NaN, silently: refuse it where it enters.
+        for (int i = 0; i < features.Length; i++)
+        {
+            if (float.IsFinite(features[i])) continue;
+            throw new ArgumentException(
+                $"LabeledDataset.FromArrays: feature {i % featureCount} of example {i / featureCount} (sample shape {sampleShape}) is " +
+                $"{features[i].ToString(System.Globalization.CultureInfo.InvariantCulture)}; features must be finite numbers.", nameof(features));
+        }
         for (int i = 0; i < labels.Length; i++)
             if ((uint)labels[i] >= (uint)classCount)
                 throw new ArgumentException(
@@ -71,20 +81,26 @@ public sealed class LabeledDataset
     /// <param name="mean">Subtracted from every feature after scaling (0: none).</param>
     /// <param name="std">Divides every feature after the mean is subtracted (1: none).</param>
     /// <exception cref="InvalidDataException">A file is malformed, the counts differ, or a label is out of range; the message names the file.</exception>
-    public static LabeledDataset Load(string imagesPath, string labelsPath, int classCount = 10, float mean = 0, float std = 1) =>
-        FromIdx(IdxFile.Read(imagesPath), IdxFile.Read(labelsPath), classCount, mean, std, imagesPath, labelsPath);
+    public static LabeledDataset Load(string imagesPath, string labelsPath, int classCount = 10, float mean = 0, float std = 1)
+    {
+        ArgumentNullException.ThrowIfNull(imagesPath);
+        ArgumentNullException.ThrowIfNull(labelsPath);
+        return FromIdx(IdxFile.Read(imagesPath), IdxFile.Read(labelsPath), classCount, mean, std, imagesPath, labelsPath);
+    }
 
     /// <summary>
     /// A dataset from IDX arrays already read, with the scaling and normalisation of
     /// <see cref="Load"/>; <paramref name="imagesName"/> and <paramref name="labelsName"/> name them in errors.
     /// </summary>
-    /// <exception cref="InvalidDataException">The counts differ, the labels are not a one-dimensional integer array, or a label is out of range.</exception>
+    /// <exception cref="InvalidDataException">The counts differ, the labels are not a one-dimensional integer array, a label is out of range, or a feature is NaN or ±∞.</exception>
     public static LabeledDataset FromIdx(IdxArray images, IdxArray labels, int classCount = 10, float mean = 0, float std = 1,
         string imagesName = "images", string labelsName = "labels")
     {
         ArgumentNullException.ThrowIfNull(images);
         ArgumentNullException.ThrowIfNull(labels);
-        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(classCount);
+        ArgumentNullException.ThrowIfNull(imagesName);
+        ArgumentNullException.ThrowIfNull(labelsName);
+        CheckClassCount(classCount, "LabeledDataset.FromIdx");
         CheckNormalization(mean, std);
         if (labels.Shape.Rank != 1 || !labels.ElementType.IsInteger())
             throw new InvalidDataException(
@@ -104,10 +120,18 @@ public sealed class LabeledDataset
         }
 
         var features = images.ToTensor().Storage<float>(); // a fresh array of its own: scaled in place below
+        var sampleShape = Shape.Create(images.Shape.ToArray().AsSpan(1));
         if (images.ElementType == IdxElementType.UInt8)
             for (int i = 0; i < features.Length; i++) features[i] /= 255f; // exactly torchvision's img.float().div(255)
+        else
+        {
+            for (int i = 0; i < features.Length; i++) // only float elements (or doubles beyond float's range) can be NaN or ±∞
+                if (!float.IsFinite(features[i]))
+                    throw new InvalidDataException(
+                        $"Images file '{imagesName}': feature {i % images.ItemSize} of image {i / images.ItemSize} (shape {sampleShape}) is " +
+                        $"{features[i].ToString(System.Globalization.CultureInfo.InvariantCulture)}; features must be finite numbers.");
+        }
         NormalizeInPlace(features, mean, std);
-        var sampleShape = Shape.Create(images.Shape.ToArray().AsSpan(1));
         return new LabeledDataset(features, classes, Identity(classes.Length), sampleShape, classCount);
     }
 
@@ -148,7 +172,8 @@ public sealed class LabeledDataset
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="count"/> is negative.</exception>
     public LabeledDataset Take(int count)
     {
-        ArgumentOutOfRangeException.ThrowIfNegative(count);
+        if (count < 0)
+            throw new ArgumentOutOfRangeException(nameof(count), count, $"LabeledDataset.Take: count is {count}; expected a number of samples ≥ 0.");
         return count >= Count ? this : View(_rows.AsSpan(0, count).ToArray());
     }
 
@@ -203,6 +228,7 @@ public sealed class LabeledDataset
     public LabeledDataset[] RandomSplit(double[] fractions, Generator generator)
     {
         ArgumentNullException.ThrowIfNull(fractions);
+        ArgumentNullException.ThrowIfNull(generator);
         double sum = 0;
         foreach (double fraction in fractions)
         {
@@ -284,9 +310,15 @@ public sealed class LabeledDataset
     private static void CheckNormalization(float mean, float std)
     {
         if (!float.IsFinite(mean))
-            throw new ArgumentOutOfRangeException(nameof(mean), mean, "The normalisation mean must be finite.");
+            throw new ArgumentOutOfRangeException(nameof(mean), mean, $"LabeledDataset: the normalisation mean is {mean}; it must be finite.");
         if (!(std > 0) || !float.IsFinite(std))
-            throw new ArgumentOutOfRangeException(nameof(std), std, "The normalisation standard deviation must be positive and finite.");
+            throw new ArgumentOutOfRangeException(nameof(std), std, $"LabeledDataset: the normalisation standard deviation is {std}; it must be positive and finite.");
+    }
+
+    private static void CheckClassCount(int classCount, string op)
+    {
+        if (classCount <= 0)
+            throw new ArgumentOutOfRangeException(nameof(classCount), classCount, $"{op}: classCount is {classCount}; expected at least 1.");
     }
 
     private static int[] Identity(int count)

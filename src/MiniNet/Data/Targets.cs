@@ -10,7 +10,8 @@ public static class Targets
     /// <exception cref="ArgumentException">A label is outside [0, <paramref name="classCount"/>).</exception>
     public static Tensor OneHot(ReadOnlySpan<int> labels, int classCount, DType dtype = DType.Float32)
     {
-        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(classCount);
+        if (classCount <= 0)
+            throw new ArgumentOutOfRangeException(nameof(classCount), classCount, $"OneHot: classCount is {classCount}; expected at least 1.");
         var targets = Tensor.Zeros([labels.Length, classCount], dtype);
         for (int i = 0; i < labels.Length; i++)
         {

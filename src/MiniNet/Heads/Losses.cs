@@ -33,13 +33,22 @@ public static partial class Losses
             throw new ArgumentException(
                 $"MeanSquaredError: the input is {input.Shape} {input.DType} but the target {target.Shape} {target.DType}; they must match " +
                 "(broadcasting a target of another shape silently compares the wrong pairs).", nameof(target));
+        CheckReduction(reduction, nameof(MeanSquaredError));
         var squared = (input - target).Pow(2);
         return reduction switch
         {
             Reduction.Mean => squared.Mean(),
             Reduction.Sum => squared.Sum(),
-            Reduction.None => squared,
-            _ => throw new ArgumentOutOfRangeException(nameof(reduction), reduction, "MeanSquaredError: unknown reduction."),
+            _ => squared,
         };
+    }
+
+    /// <summary>Refuses a <see cref="Reduction"/> that is none of the named values (a cast such as <c>(Reduction)99</c>).</summary>
+    internal static Reduction CheckReduction(Reduction reduction, string op)
+    {
+        if (!Enum.IsDefined(reduction))
+            throw new ArgumentOutOfRangeException(nameof(reduction), reduction,
+                $"{op}: reduction {(int)reduction} is not a Reduction; expected Mean, Sum or None.");
+        return reduction;
     }
 }

@@ -24,11 +24,15 @@ public static partial class Losses
     /// class, [C], along the last axis: pw = negatives / positives balances a rare class. A constant.</param>
     /// <param name="reduction">Mean (divided by the element count; NaN for no elements, as PyTorch), Sum, or None (the logits' shape).</param>
     /// <exception cref="ArgumentException">The head linter's findings: class indices given as targets (use the softmax head),
-    /// targets outside [0, 1] or NaN, shapes that differ, weights that do not broadcast, weights that require grad, dtype mismatches.</exception>
+    /// targets outside [0, 1] or NaN, shapes that differ, weights that do not broadcast, weights that require grad or hold NaN or ±∞,
+    /// dtype mismatches. Negative weights are accepted, as in PyTorch.</exception>
+    /// <exception cref="ArgumentNullException"><paramref name="logits"/> or <paramref name="targets"/> is null.</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="reduction"/> is not a named <see cref="Reduction"/>.</exception>
     public static Tensor SigmoidBinaryCrossEntropy(Tensor logits, Tensor targets, Tensor? weight = null, Tensor? posWeight = null,
         Reduction reduction = Reduction.Mean)
     {
         SigmoidHeadLinter.Check(logits, targets, weight, posWeight);
+        CheckReduction(reduction, "SigmoidBinaryCrossEntropy");
         int classes = logits.Rank == 0 ? 1 : logits.Shape[-1];
         var weightTerm = WeightTerm(weight, logits, classes);
         var posWeightTerm = WeightTerm(posWeight, logits, classes);

@@ -31,11 +31,12 @@ public sealed class SigmoidHead
     /// <param name="weight">Optional weight of each element's loss, broadcast to the logits' shape.</param>
     /// <param name="posWeight">Optional weight of the positive term, usually one per class ([C]).</param>
     /// <param name="reduction">How the element losses are combined.</param>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="reduction"/> is not a named <see cref="MiniNet.Reduction"/>.</exception>
     public SigmoidHead(Tensor? weight = null, Tensor? posWeight = null, Reduction reduction = Reduction.Mean)
     {
         Weight = weight;
         PosWeight = posWeight;
-        Reduction = reduction;
+        Reduction = Losses.CheckReduction(reduction, nameof(SigmoidHead));
     }
 
     /// <summary>The weight of each element's loss, or null.</summary>

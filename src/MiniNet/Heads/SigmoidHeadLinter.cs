@@ -30,7 +30,7 @@ internal static class SigmoidHeadLinter
     {
         if (other.DType != logits.DType)
             throw new ArgumentException(
-                $"{Op}: {name} are {other.DType} but the logits {logits.DType}; convert with To(DType.{logits.DType}).", name);
+                $"{Op}: {name} {(name == "targets" ? "are" : "is")} {other.DType} but the logits {logits.DType}; convert with To(DType.{logits.DType}).", name);
     }
 
     private static ArgumentException ShapeMismatch(Tensor logits, Tensor targets)
@@ -112,6 +112,22 @@ internal static class SigmoidHeadLinter
         if (!fits)
             throw new ArgumentException(
                 $"{Op}: {name} of shape {weight.Shape} does not broadcast to the logits' shape {logits.Shape}; expected {expected}.", name);
+        // Negative weights are PyTorch's too, and deliberate; a NaN or ±∞ weight only ever gives a NaN or infinite loss.
+        int bad = weight.DType == DType.Float32 ? FirstNonFinite(weight.Span<float>()) : FirstNonFinite(weight.Span<double>());
+        if (bad >= 0)
+        {
+            string where = weight.Rank <= 1 ? $"class {bad}" : $"element {HeadText.Position(weight.Shape, bad)}";
+            throw new ArgumentException(
+                $"{Op}: {name} is {HeadText.Number(weight.GetFlat(bad))} at {where}; weights must be finite numbers (negative ones are allowed, as in PyTorch).", name);
+        }
+    }
+
+    /// <summary>The index of the first NaN or ±∞, or −1: a per-element weight may be as large as the logits, so one typed pass.</summary>
+    private static int FirstNonFinite<T>(ReadOnlySpan<T> values) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        for (int i = 0; i < values.Length; i++)
+            if (!T.IsFinite(values[i])) return i;
+        return -1;
     }
 }
 

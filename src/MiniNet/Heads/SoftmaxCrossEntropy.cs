@@ -9,19 +9,22 @@ public static partial class Losses
     /// </summary>
     /// <param name="logits">Unnormalised scores: [N, C], [C] for one example, or [N, C, d1, …] with the classes on axis 1.</param>
     /// <param name="targets">One class index per row, in row-major order of the logits' shape without the class axis.</param>
-    /// <param name="weight">Optional per-class weights, shape [C]; a constant (no gradient).</param>
+    /// <param name="weight">Optional per-class weights, shape [C]; a constant (no gradient). Finite; negative weights are accepted, as in PyTorch.</param>
     /// <param name="ignoreIndex">A label that marks a row to skip: it adds no loss, no gradient, and does not count in Mean.</param>
     /// <param name="labelSmoothing">ε in [0, 1]: the target becomes (1 − ε)·onehot + ε/C.</param>
     /// <param name="reduction">Mean (divided by the total weight of the rows not ignored: their number without <paramref name="weight"/>;
     /// NaN when every row is ignored, as in PyTorch), Sum, or None (one loss per row, the logits' shape without the class axis).</param>
     /// <exception cref="ArgumentException">The head linter's findings: a single class, a label outside 0 … C − 1 (other than
     /// <paramref name="ignoreIndex"/>), the wrong number of labels, a weight that is not one per class, a dtype mismatch.</exception>
-    /// <exception cref="ArgumentOutOfRangeException"><paramref name="labelSmoothing"/> is outside [0, 1].</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="labelSmoothing"/> is outside [0, 1], or <paramref name="reduction"/> is not a named <see cref="Reduction"/>.</exception>
+    /// <exception cref="ArgumentNullException"><paramref name="logits"/> or <paramref name="targets"/> is null.</exception>
     public static Tensor SoftmaxCrossEntropy(Tensor logits, int[] targets, Tensor? weight = null, int ignoreIndex = -100,
         double labelSmoothing = 0, Reduction reduction = Reduction.Mean)
     {
+        ArgumentNullException.ThrowIfNull(logits);
+        ArgumentNullException.ThrowIfNull(targets);
         int classes = SoftmaxHeadLinter.CheckLogits(logits);
-        SoftmaxHeadLinter.CheckOptions(logits, weight, labelSmoothing, classes);
+        SoftmaxHeadLinter.CheckOptions(logits, weight, labelSmoothing, reduction, classes);
         var rowShape = RowShape(logits);
         SoftmaxHeadLinter.CheckLabels(targets, rowShape, classes, ignoreIndex, logits.Shape);
         return FusedSoftmaxCrossEntropy(ClassAxisLast(logits), rowShape,
@@ -45,16 +48,18 @@ public static partial class Losses
     /// <exception cref="ArgumentException">The head linter's findings: multi-hot rows (use the sigmoid head), a single class,
     /// rows that are not distributions (negative, NaN, or not summing to 1 within 1e-4), labels out of range or not whole,
     /// targets of neither accepted shape, a weight that is not one per class, dtype mismatches.</exception>
-    /// <exception cref="ArgumentOutOfRangeException"><paramref name="labelSmoothing"/> is outside [0, 1].</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="labelSmoothing"/> is outside [0, 1], or <paramref name="reduction"/> is not a named <see cref="Reduction"/>.</exception>
+    /// <exception cref="ArgumentNullException"><paramref name="logits"/> or <paramref name="targets"/> is null.</exception>
     public static Tensor SoftmaxCrossEntropy(Tensor logits, Tensor targets, Tensor? weight = null, int ignoreIndex = -100,
         double labelSmoothing = 0, Reduction reduction = Reduction.Mean)
     {
-        int classes = SoftmaxHeadLinter.CheckLogits(logits);
+        ArgumentNullException.ThrowIfNull(logits);
         ArgumentNullException.ThrowIfNull(targets);
+        int classes = SoftmaxHeadLinter.CheckLogits(logits);
         if (targets.DType != logits.DType)
             throw new ArgumentException(
                 $"SoftmaxCrossEntropy: the targets are {targets.DType} but the logits {logits.DType}; convert with To(DType.{logits.DType}).", nameof(targets));
-        SoftmaxHeadLinter.CheckOptions(logits, weight, labelSmoothing, classes);
+        SoftmaxHeadLinter.CheckOptions(logits, weight, labelSmoothing, reduction, classes);
         var rowShape = RowShape(logits);
         if (targets.Shape == rowShape)
         {

@@ -27,7 +27,7 @@ public sealed class SoftmaxHead
     /// <param name="ignoreIndex">A class-index target that marks a row to skip.</param>
     /// <param name="labelSmoothing">ε in [0, 1]: the target becomes (1 − ε)·onehot + ε/C.</param>
     /// <param name="reduction">How the row losses are combined.</param>
-    /// <exception cref="ArgumentOutOfRangeException"><paramref name="labelSmoothing"/> is outside [0, 1].</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="labelSmoothing"/> is outside [0, 1], or <paramref name="reduction"/> is not a named <see cref="MiniNet.Reduction"/>.</exception>
     public SoftmaxHead(Tensor? weight = null, int ignoreIndex = -100, double labelSmoothing = 0, Reduction reduction = Reduction.Mean)
     {
         if (!(labelSmoothing >= 0 && labelSmoothing <= 1))
@@ -36,7 +36,7 @@ public sealed class SoftmaxHead
         Weight = weight;
         IgnoreIndex = ignoreIndex;
         LabelSmoothing = labelSmoothing;
-        Reduction = reduction;
+        Reduction = Losses.CheckReduction(reduction, nameof(SoftmaxHead));
     }
 
     /// <summary>The per-class weights, or null.</summary>

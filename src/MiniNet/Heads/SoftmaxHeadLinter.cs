@@ -38,11 +38,12 @@ internal static class SoftmaxHeadLinter
         return classes;
     }
 
-    public static void CheckOptions(Tensor logits, Tensor? weight, double labelSmoothing, int classes)
+    public static void CheckOptions(Tensor logits, Tensor? weight, double labelSmoothing, Reduction reduction, int classes)
     {
         if (!(labelSmoothing >= 0 && labelSmoothing <= 1))
             throw new ArgumentOutOfRangeException(nameof(labelSmoothing), labelSmoothing,
                 $"{Op}: labelSmoothing is {HeadText.Number(labelSmoothing)}; expected a value in [0, 1] (0: none; ε mixes ε/C of every class into each target).");
+        Losses.CheckReduction(reduction, Op);
         if (weight is null) return;
         if (weight.DType != logits.DType)
             throw new ArgumentException($"{Op}: the weight is {weight.DType} but the logits {logits.DType}; convert with To(DType.{logits.DType}).", nameof(weight));
@@ -52,6 +53,15 @@ internal static class SoftmaxHeadLinter
         if (weight.RequiresGrad)
             throw new ArgumentException(
                 $"{Op}: weight requires grad, but class weights are constants of the loss (PyTorch refuses the same); pass weight.Detach().", nameof(weight));
+        // Negative weights are PyTorch's too, and deliberate (they push a class away); a NaN or ±∞ weight only ever gives a NaN loss.
+        for (int c = 0; c < classes; c++)
+        {
+            double value = weight.GetFlat(c);
+            if (!double.IsFinite(value))
+                throw new ArgumentException(
+                    $"{Op}: the weight of class {c} is {HeadText.Number(value)}; class weights must be finite numbers (negative ones are allowed, as in PyTorch).",
+                    nameof(weight));
+        }
     }
 
     /// <summary>Checks one label per row, each a class or <paramref name="ignoreIndex"/>.</summary>

@@ -7,18 +7,27 @@ namespace MiniNet.Layers;
 public sealed class ReLU : Module
 {
     /// <inheritdoc/>
-    public override Tensor Forward(Tensor input) => input.Relu();
+    public override Tensor Forward(Tensor input)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        return input.Relu();
+    }
 }
 
 /// <summary>x for x &gt; 0, slope·x otherwise (PyTorch's default slope 0.01).</summary>
-/// <param name="negativeSlope">The slope for negative inputs.</param>
+/// <param name="negativeSlope">The slope for negative inputs: any finite number, as PyTorch accepts.</param>
+/// <exception cref="ArgumentOutOfRangeException"><paramref name="negativeSlope"/> is NaN or infinite.</exception>
 public sealed class LeakyReLU(double negativeSlope = 0.01) : Module
 {
     /// <summary>The slope for negative inputs.</summary>
-    public double NegativeSlope { get; } = negativeSlope;
+    public double NegativeSlope { get; } = Tensor.CheckNegativeSlope(negativeSlope, nameof(LeakyReLU));
 
     /// <inheritdoc/>
-    public override Tensor Forward(Tensor input) => input.LeakyRelu(NegativeSlope);
+    public override Tensor Forward(Tensor input)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        return input.LeakyRelu(NegativeSlope);
+    }
 
     /// <inheritdoc/>
     public override string Describe() => $"LeakyReLU(negativeSlope={NegativeSlope})";
@@ -28,14 +37,22 @@ public sealed class LeakyReLU(double negativeSlope = 0.01) : Module
 public sealed class Tanh : Module
 {
     /// <inheritdoc/>
-    public override Tensor Forward(Tensor input) => input.Tanh();
+    public override Tensor Forward(Tensor input)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        return input.Tanh();
+    }
 }
 
 /// <summary>The logistic sigmoid. For an output layer trained with binary cross-entropy use the fused sigmoid head instead.</summary>
 public sealed class Sigmoid : Module
 {
     /// <inheritdoc/>
-    public override Tensor Forward(Tensor input) => input.Sigmoid();
+    public override Tensor Forward(Tensor input)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        return input.Sigmoid();
+    }
 }
 
 /// <summary>The Gaussian error linear unit x·Φ(x), or its tanh approximation (PyTorch's <c>approximate='tanh'</c>).</summary>
@@ -46,26 +63,41 @@ public sealed class GELU(bool tanhApproximation = false) : Module
     public bool TanhApproximation { get; } = tanhApproximation;
 
     /// <inheritdoc/>
-    public override Tensor Forward(Tensor input) => input.Gelu(TanhApproximation);
+    public override Tensor Forward(Tensor input)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        return input.Gelu(TanhApproximation);
+    }
 
     /// <inheritdoc/>
     public override string Describe() => TanhApproximation ? "GELU(approximate=tanh)" : "GELU()";
 }
 
 /// <summary>log(1 + e^(βx)) / β, linear above a threshold (PyTorch's defaults β = 1, threshold 20).</summary>
-/// <param name="beta">β.</param>
-/// <param name="threshold">Above β·x &gt; threshold the output is x.</param>
+/// <param name="beta">β, positive and finite.</param>
+/// <param name="threshold">Above β·x &gt; threshold the output is x; not NaN.</param>
+/// <exception cref="ArgumentOutOfRangeException"><paramref name="beta"/> is not positive and finite, or <paramref name="threshold"/> is NaN.</exception>
 public sealed class Softplus(double beta = 1, double threshold = 20) : Module
 {
     /// <summary>β.</summary>
-    public double Beta { get; } = beta;
+    public double Beta { get; } = Checked(beta, threshold); // a bad layer fails where it is built, not at its first forward
 
     /// <summary>The threshold above which the output is linear.</summary>
     public double Threshold { get; } = threshold;
 
     /// <inheritdoc/>
-    public override Tensor Forward(Tensor input) => input.Softplus(Beta, Threshold);
+    public override Tensor Forward(Tensor input)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        return input.Softplus(Beta, Threshold);
+    }
 
     /// <inheritdoc/>
     public override string Describe() => $"Softplus(beta={Beta}, threshold={Threshold})";
+
+    private static double Checked(double beta, double threshold)
+    {
+        Tensor.CheckSoftplus(beta, threshold, nameof(Softplus));
+        return beta;
+    }
 }

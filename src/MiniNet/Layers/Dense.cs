@@ -60,8 +60,10 @@ public sealed class Dense : Module
 
     /// <summary>x·Wᵀ + b for x of shape [*, in].</summary>
     /// <exception cref="ArgumentException">The input's last dimension is not <see cref="InFeatures"/>; the message names the layer by its path.</exception>
+    /// <exception cref="ArgumentNullException"><paramref name="input"/> is null.</exception>
     public override Tensor Forward(Tensor input)
     {
+        ArgumentNullException.ThrowIfNull(input);
         if (input.Rank == 0 || input.Shape[-1] != InFeatures)
             throw new ArgumentException($"{Where}: expected input [*, {InFeatures}], got {input.Shape}.", nameof(input));
         if (input.DType != Weight.DType)

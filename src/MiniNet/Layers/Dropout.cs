@@ -16,7 +16,7 @@ public sealed class Dropout : Module
     public Dropout(double p = 0.5, ulong? seed = null, Generator? generator = null)
     {
         if (!(p >= 0 && p <= 1))
-            throw new ArgumentOutOfRangeException(nameof(p), p, "Dropout: the probability must be in [0, 1].");
+            throw new ArgumentOutOfRangeException(nameof(p), p, $"Dropout: p is {p}; expected the probability of zeroing an element, in [0, 1].");
         if (seed is not null && generator is not null)
             throw new ArgumentException("Dropout: give a seed or a generator, not both.", nameof(seed));
         P = p;
@@ -29,6 +29,7 @@ public sealed class Dropout : Module
     /// <summary>In training mode, x·mask/(1 − p) with a fresh Bernoulli(1 − p) mask; in evaluation mode, x itself.</summary>
     public override Tensor Forward(Tensor input)
     {
+        ArgumentNullException.ThrowIfNull(input);
         if (!Training || P == 0) return input;
         if (P == 1) return input * 0.0; // everything dropped (and no division by zero)
         double keep = 1 - P, scale = 1 / keep;

@@ -12,7 +12,11 @@ public sealed class Flatten(int startAxis = 1, int endAxis = -1) : Module
     public int EndAxis { get; } = endAxis;
 
     /// <inheritdoc/>
-    public override Tensor Forward(Tensor input) => input.Flatten(StartAxis, EndAxis);
+    public override Tensor Forward(Tensor input)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        return input.Flatten(StartAxis, EndAxis);
+    }
 
     /// <inheritdoc/>
     public override string Describe() => $"Flatten(startAxis={StartAxis}, endAxis={EndAxis})";

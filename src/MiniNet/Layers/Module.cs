@@ -32,8 +32,11 @@ public abstract class Module
 
     /// <summary>Registers a parameter under <paramref name="name"/>; it becomes a leaf that requires grad. Returns a slot that always holds the current tensor (see <see cref="To"/>).</summary>
     /// <exception cref="ArgumentException">The name is empty, contains a dot, or is taken.</exception>
+    /// <exception cref="ArgumentNullException"><paramref name="name"/> or <paramref name="parameter"/> is null.</exception>
     protected ParameterSlot RegisterParameter(string name, Tensor parameter)
     {
+        ArgumentNullException.ThrowIfNull(name);
+        ArgumentNullException.ThrowIfNull(parameter);
         CheckName(name);
         if (!parameter.IsLeaf)
             throw new ArgumentException($"{Describe()}: parameter '{name}' must be a leaf tensor, not the result of {parameter.GradFnName}; Detach() it first.", nameof(parameter));
@@ -45,8 +48,10 @@ public abstract class Module
 
     /// <summary>Registers a sub-module under <paramref name="name"/> and returns it.</summary>
     /// <exception cref="ArgumentException">The name is empty, contains a dot, or is taken.</exception>
+    /// <exception cref="ArgumentNullException"><paramref name="name"/> or <paramref name="module"/> is null.</exception>
     protected TModule RegisterModule<TModule>(string name, TModule module) where TModule : Module
     {
+        ArgumentNullException.ThrowIfNull(name);
         ArgumentNullException.ThrowIfNull(module);
         CheckName(name);
         _children.Add((name, module));
@@ -108,9 +113,12 @@ public abstract class Module
     /// every name must be present with the same shape and dtype, and no extra names are allowed.
     /// </summary>
     /// <exception cref="ArgumentException">Lists every missing, unexpected and mis-shaped name.</exception>
+    /// <exception cref="ArgumentNullException"><paramref name="state"/> or one of its tensors is null.</exception>
     public void LoadStateDict(IReadOnlyDictionary<string, Tensor> state)
     {
         ArgumentNullException.ThrowIfNull(state);
+        foreach (var (name, tensor) in state)
+            if (tensor is null) throw new ArgumentNullException(nameof(state), $"LoadStateDict into {Describe()}: state['{name}'] is null.");
         var own = StateDict();
         var problems = new List<string>();
         foreach (var name in own.Keys.Where(n => !state.ContainsKey(n))) problems.Add($"missing '{name}'");

@@ -11,14 +11,20 @@ public sealed class Sequential : Module, IReadOnlyList<Module>
     private readonly List<Module> _layers = [];
 
     /// <summary>Creates the model from its layers, in order.</summary>
+    /// <exception cref="ArgumentNullException"><paramref name="layers"/> or one of its layers is null.</exception>
     public Sequential(params Module[] layers)
     {
+        ArgumentNullException.ThrowIfNull(layers);
+        for (int i = 0; i < layers.Length; i++)
+            if (layers[i] is null) throw new ArgumentNullException(nameof(layers), $"Sequential: layer {i} of {layers.Length} is null.");
         foreach (var layer in layers) Add(layer);
     }
 
     /// <summary>Appends a layer (named by its index). Returns this model.</summary>
+    /// <exception cref="ArgumentNullException"><paramref name="layer"/> is null.</exception>
     public Sequential Add(Module layer)
     {
+        ArgumentNullException.ThrowIfNull(layer);
         RegisterModule(_layers.Count.ToString(System.Globalization.CultureInfo.InvariantCulture), layer);
         _layers.Add(layer);
         return this;
@@ -33,6 +39,7 @@ public sealed class Sequential : Module, IReadOnlyList<Module>
     /// <summary>Feeds the input through every layer in order.</summary>
     public override Tensor Forward(Tensor input)
     {
+        ArgumentNullException.ThrowIfNull(input);
         var x = input;
         foreach (var layer in _layers) x = layer.Forward(x);
         return x;

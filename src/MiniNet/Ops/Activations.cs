@@ -33,9 +33,18 @@ public sealed partial class Tensor
             grads.AddInto(this, g, y, new ReluBackwardOp())); // dx += g where y > 0
     }
 
-    /// <summary>x for x &gt; 0, <paramref name="negativeSlope"/>·x otherwise (PyTorch's default slope 0.01).</summary>
+    /// <summary>
+    /// x for x &gt; 0, <paramref name="negativeSlope"/>·x otherwise (PyTorch's default slope 0.01). Any finite slope is
+    /// accepted, as PyTorch accepts any <c>negative_slope</c>: negative, 0 (ReLU) or above 1 included.
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException">The slope is NaN or infinite, or too large in magnitude for the tensor's dtype.</exception>
     public Tensor LeakyRelu(double negativeSlope = 0.01)
     {
+        CheckNegativeSlope(negativeSlope, nameof(LeakyRelu));
+        // Rounded to float32 a slope beyond ±3.4e38 becomes ±∞, and 0·∞ = NaN at x = 0.
+        if (DType == DType.Float32 && !float.IsFinite((float)negativeSlope))
+            throw new ArgumentOutOfRangeException(nameof(negativeSlope), negativeSlope,
+                $"LeakyRelu: negativeSlope {negativeSlope:G7} is beyond Float32's range (±3.4e38) and would round to infinity; use a smaller slope or a Float64 tensor.");
         var y = Elementwise.Map(this, new LeakyReluOp(negativeSlope));
         return Tape.Record("LeakyRelu", y, [this], saved: [this], (g, grads) =>
             grads.AddInto(this, g, this, new LeakyReluBackwardOp(negativeSlope))); // dx += g·(x > 0 ? 1 : slope)
@@ -45,14 +54,34 @@ public sealed partial class Tensor
     /// log(1 + e^(βx)) / β elementwise, and x itself where βx &gt; <paramref name="threshold"/> (PyTorch's
     /// <c>softplus(x, beta=1, threshold=20)</c>), computed as (max(βx, 0) + log1p(e^−|βx|)) / β so it never overflows.
     /// </summary>
-    /// <exception cref="ArgumentOutOfRangeException"><paramref name="beta"/> is not positive and finite.</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="beta"/> is not positive and finite, or <paramref name="threshold"/> is NaN.</exception>
     public Tensor Softplus(double beta = 1, double threshold = 20)
     {
-        if (!(beta > 0) || !double.IsFinite(beta))
-            throw new ArgumentOutOfRangeException(nameof(beta), beta, "Softplus: beta must be positive and finite.");
+        CheckSoftplus(beta, threshold, nameof(Softplus));
         var y = Elementwise.Map(this, new SoftplusOp(beta, threshold));
         return Tape.Record("Softplus", y, [this], saved: [this], (g, grads) =>
             grads.AddInto(this, g, this, new SoftplusBackwardOp(beta, threshold))); // dx += g·σ(βx), or g above the threshold
+    }
+
+    /// <summary>
+    /// Refuses a leaky ReLU slope that is NaN or ±∞ (the op's, the layer's and the initialisers' check);
+    /// <paramref name="owner"/> names the caller and <paramref name="parameter"/> its argument.
+    /// </summary>
+    internal static double CheckNegativeSlope(double negativeSlope, string owner, string parameter = "negativeSlope")
+    {
+        if (!double.IsFinite(negativeSlope))
+            throw new ArgumentOutOfRangeException(parameter, negativeSlope,
+                $"{owner}: {parameter} is {negativeSlope}; expected a finite slope (0.01 by default; PyTorch accepts any finite slope).");
+        return negativeSlope;
+    }
+
+    /// <summary>Refuses a softplus β that is not positive and finite, and a NaN threshold (a threshold of ±∞ means never or always linear).</summary>
+    internal static void CheckSoftplus(double beta, double threshold, string owner)
+    {
+        if (!(beta > 0) || !double.IsFinite(beta))
+            throw new ArgumentOutOfRangeException(nameof(beta), beta, $"{owner}: beta is {beta}; expected a positive, finite number (1 by default).");
+        if (double.IsNaN(threshold))
+            throw new ArgumentOutOfRangeException(nameof(threshold), threshold, $"{owner}: threshold is NaN; expected a number (20 by default) above which βx counts as linear.");
     }
 
     /// <summary>

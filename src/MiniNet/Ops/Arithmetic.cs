@@ -13,6 +13,8 @@ public sealed partial class Tensor
     /// <summary>Elementwise a + b with broadcasting.</summary>
     public static Tensor operator +(Tensor a, Tensor b)
     {
+        ArgumentNullException.ThrowIfNull(a);
+        ArgumentNullException.ThrowIfNull(b);
         var sum = Elementwise.Broadcast("Add", a, b, new AddOp());
         return Tape.Record("Add", sum, [a, b], saved: [], (g, grads) =>
         {
@@ -24,6 +26,8 @@ public sealed partial class Tensor
     /// <summary>Elementwise a − b with broadcasting.</summary>
     public static Tensor operator -(Tensor a, Tensor b)
     {
+        ArgumentNullException.ThrowIfNull(a);
+        ArgumentNullException.ThrowIfNull(b);
         var difference = Elementwise.Broadcast("Sub", a, b, new SubtractOp());
         return Tape.Record("Sub", difference, [a, b], saved: [], (g, grads) =>
         {
@@ -35,6 +39,8 @@ public sealed partial class Tensor
     /// <summary>Elementwise a · b with broadcasting.</summary>
     public static Tensor operator *(Tensor a, Tensor b)
     {
+        ArgumentNullException.ThrowIfNull(a);
+        ArgumentNullException.ThrowIfNull(b);
         var product = Elementwise.Broadcast("Mul", a, b, new MultiplyOp());
         return Tape.Record("Mul", product, [a, b], saved: [a, b], (g, grads) =>
         {
@@ -46,6 +52,8 @@ public sealed partial class Tensor
     /// <summary>Elementwise a / b with broadcasting (IEEE semantics: x/0 is ±∞ or NaN, as in PyTorch).</summary>
     public static Tensor operator /(Tensor a, Tensor b)
     {
+        ArgumentNullException.ThrowIfNull(a);
+        ArgumentNullException.ThrowIfNull(b);
         var quotient = Elementwise.Broadcast("Div", a, b, new DivideOp());
         return Tape.Record("Div", quotient, [a, b], saved: [a, b], (g, grads) =>
         {
@@ -57,6 +65,7 @@ public sealed partial class Tensor
     /// <summary>Elementwise −x.</summary>
     public static Tensor operator -(Tensor x)
     {
+        ArgumentNullException.ThrowIfNull(x);
         var negated = Elementwise.Map(x, new NegateOp());
         return Tape.Record("Neg", negated, [x], saved: [], (g, grads) =>
             grads.AddInto(x, g, new NegateOp())); // dx += −g
@@ -83,6 +92,7 @@ public sealed partial class Tensor
     /// <summary>x / s, divided elementwise (multiplying by 1/s would round differently).</summary>
     public static Tensor operator /(Tensor x, double s)
     {
+        ArgumentNullException.ThrowIfNull(x);
         var quotient = MapScalar(x, s, new DivideOp());
         return Tape.Record("Div", quotient, [x], saved: [], (g, grads) =>
             grads.AddInto(x, g, new BindRight<DivideOp, double>(new DivideOp(), s))); // dx += g / s
@@ -91,6 +101,7 @@ public sealed partial class Tensor
     /// <summary>s / x.</summary>
     public static Tensor operator /(double s, Tensor x)
     {
+        ArgumentNullException.ThrowIfNull(x);
         var quotient = x.DType == DType.Float32
             ? Elementwise.Map(x, new BindLeft<DivideOp, float>(new DivideOp(), (float)s))
             : Elementwise.Map(x, new BindLeft<DivideOp, double>(new DivideOp(), s));
@@ -100,14 +111,17 @@ public sealed partial class Tensor
         });
     }
 
+    // The operators that forward here take their tensor as x too, so the refusal names their parameter.
     private static Tensor AddScalar(Tensor x, double s, string name)
     {
+        ArgumentNullException.ThrowIfNull(x);
         var sum = MapScalar(x, s, new AddOp());
         return Tape.Record(name, sum, [x], saved: [], (g, grads) => grads.Accumulate(x, g)); // ∂(x+s)/∂x = 1
     }
 
     private static Tensor MulScalar(Tensor x, double s, string name)
     {
+        ArgumentNullException.ThrowIfNull(x);
         var product = MapScalar(x, s, new MultiplyOp());
         return Tape.Record(name, product, [x], saved: [], (g, grads) =>
             grads.AddInto(x, g, new BindRight<MultiplyOp, double>(new MultiplyOp(), RoundTo(x.DType, s)))); // dx += g·s

@@ -13,8 +13,11 @@ public sealed partial class Tensor
     /// bias [out] or null; the result is [..., out].
     /// </summary>
     /// <exception cref="ArgumentException">The input's last dimension is not the weight's in-features, the bias is not [out], or the dtypes differ.</exception>
+    /// <exception cref="ArgumentNullException"><paramref name="input"/> or <paramref name="weight"/> is null.</exception>
     public static Tensor Linear(Tensor input, Tensor weight, Tensor? bias = null)
     {
+        ArgumentNullException.ThrowIfNull(input);
+        ArgumentNullException.ThrowIfNull(weight);
         if (weight.Rank != 2)
             throw new ArgumentException($"Linear: the weight must be [out, in], got {weight.Shape}.", nameof(weight));
         int outFeatures = weight.Shape[0], inFeatures = weight.Shape[1];

@@ -13,8 +13,10 @@ public sealed partial class Tensor
     /// and a 1-D right operand a column vector.
     /// </summary>
     /// <exception cref="ArgumentException">The inner dimensions differ, the batch dimensions do not broadcast, an operand is a scalar, or the dtypes differ.</exception>
+    /// <exception cref="ArgumentNullException"><paramref name="other"/> is null.</exception>
     public Tensor MatMul(Tensor other)
     {
+        ArgumentNullException.ThrowIfNull(other);
         if (Rank == 0 || other.Rank == 0)
             throw new ArgumentException($"MatMul: cannot multiply {Shape} by {other.Shape}: both operands need at least one dimension (use * to scale).", nameof(other));
         // Checked here, before 1-D operands are promoted, so that the error names the shapes the caller passed.

@@ -55,6 +55,8 @@ public sealed partial class Tensor
     /// <summary>aᵇ elementwise with broadcasting; both base and exponent are differentiable.</summary>
     public static Tensor Pow(Tensor a, Tensor b)
     {
+        ArgumentNullException.ThrowIfNull(a);
+        ArgumentNullException.ThrowIfNull(b);
         var y = Elementwise.Broadcast("Pow", a, b, new PowOp());
         return Tape.Record("Pow", y, [a, b], saved: [a, b, y], (g, grads) =>
         {
@@ -66,7 +68,11 @@ public sealed partial class Tensor
     }
 
     /// <summary>A constant <paramref name="base"/> raised to x elementwise.</summary>
-    public static Tensor Pow(double @base, Tensor x) => Pow(Scalar(@base, x.DType), x);
+    public static Tensor Pow(double @base, Tensor x)
+    {
+        ArgumentNullException.ThrowIfNull(x);
+        return Pow(Scalar(@base, x.DType), x);
+    }
 }
 
 internal readonly struct ExpOp : IUnaryOp

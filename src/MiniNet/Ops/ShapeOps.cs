@@ -11,7 +11,12 @@ public sealed partial class Tensor
     /// PyTorch's <c>view</c> on a contiguous tensor; an in-place change through either is seen by both.
     /// </summary>
     /// <exception cref="ArgumentException">The element counts differ, or more than one −1, or a dimension below −1.</exception>
-    public Tensor Reshape(params int[] shape) => ReshapeTo(InferShape(shape));
+    /// <exception cref="ArgumentNullException"><paramref name="shape"/> is null.</exception>
+    public Tensor Reshape(params int[] shape)
+    {
+        ArgumentNullException.ThrowIfNull(shape);
+        return ReshapeTo(InferShape(shape));
+    }
 
     internal Tensor ReshapeTo(Shape shape)
     {
@@ -146,9 +151,12 @@ public sealed partial class Tensor
 
     /// <summary>Joins tensors along an existing axis; all other dimensions must agree, as <c>torch.cat</c>.</summary>
     /// <exception cref="ArgumentException">No tensors, mixed dtypes or ranks, or dimensions that differ off the axis.</exception>
+    /// <exception cref="ArgumentNullException"><paramref name="tensors"/> or one of its tensors is null.</exception>
     public static Tensor Concat(IReadOnlyList<Tensor> tensors, int axis = 0)
     {
         ArgumentNullException.ThrowIfNull(tensors);
+        for (int i = 0; i < tensors.Count; i++)
+            if (tensors[i] is null) throw new ArgumentNullException(nameof(tensors), $"Concat: tensor {i} of {tensors.Count} is null.");
         if (tensors.Count == 0) throw new ArgumentException("Concat: needs at least one tensor.", nameof(tensors));
         var first = tensors[0];
         if (first.Rank == 0) throw new ArgumentException("Concat: scalars (rank 0) have no axis to join along; Reshape them to [1] first.", nameof(tensors));

@@ -32,7 +32,7 @@ public class Adam : Optimizer
     /// <exception cref="ArgumentOutOfRangeException">A hyper-parameter is out of range or not finite.</exception>
     public Adam(IEnumerable<Tensor> parameters, double lr = 1e-3, double beta1 = 0.9, double beta2 = 0.999, double eps = 1e-8,
         double weightDecay = 0, bool amsgrad = false, bool maximize = false)
-        : this([new ParameterGroup(parameters)], lr, beta1, beta2, eps, weightDecay, amsgrad, maximize)
+        : this([new ParameterGroup(parameters, nameof(Adam))], lr, beta1, beta2, eps, weightDecay, amsgrad, maximize)
     {
     }
 

@@ -28,7 +28,7 @@ public sealed class AdamW : Adam
     /// <exception cref="ArgumentOutOfRangeException">A hyper-parameter is out of range or not finite.</exception>
     public AdamW(IEnumerable<Tensor> parameters, double lr = 1e-3, double beta1 = 0.9, double beta2 = 0.999, double eps = 1e-8,
         double weightDecay = 1e-2, bool amsgrad = false, bool maximize = false)
-        : this([new ParameterGroup(parameters)], lr, beta1, beta2, eps, weightDecay, amsgrad, maximize)
+        : this([new ParameterGroup(parameters, nameof(AdamW))], lr, beta1, beta2, eps, weightDecay, amsgrad, maximize)
     {
     }
 

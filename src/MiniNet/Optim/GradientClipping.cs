@@ -80,7 +80,7 @@ public static class GradientClipping
         foreach (var parameter in parameters)
         {
             if (parameter is null)
-                throw new ArgumentException($"{owner}: parameter {index} is null.", nameof(parameters));
+                throw new ArgumentNullException(nameof(parameters), $"{owner}: parameter {index} is null.");
             if (parameter.Grad is { } gradient)
             {
                 gradients.Add(gradient);

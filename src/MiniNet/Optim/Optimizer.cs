@@ -169,33 +169,34 @@ public abstract class Optimizer
     {
         var all = new List<Tensor>();
         var seen = new Dictionary<Tensor, string>(ReferenceEqualityComparer.Instance);
+        // Errors name the argument the caller passed: a plain parameter list, or the groups.
+        string argument = groups is [{ IsParameterList: true }] ? "parameters" : nameof(groups);
         for (int g = 0; g < groups.Length; g++)
         {
             if (groups[g] is null)
-                throw new ArgumentException($"{name}: parameter group {g} is null.", nameof(groups));
+                throw new ArgumentNullException(nameof(groups), $"{name}: parameter group {g} of {groups.Length} is null.");
             var parameters = groups[g].ParameterArray;
             if (parameters.Length == 0)
                 throw new ArgumentException(
                     groups.Length == 1
                         ? $"{name}: the parameter list is empty; an optimiser needs at least one parameter (did the model's Parameters() return nothing?)."
                         : $"{name}: parameter group {g} is empty; every group needs at least one parameter.",
-                    nameof(groups));
+                    argument);
             for (int i = 0; i < parameters.Length; i++)
             {
                 string where = groups.Length == 1 ? $"parameter {i}" : $"parameter {i} of group {g}";
-                var parameter = parameters[i]
-                    ?? throw new ArgumentException($"{name}: {where} is null.", nameof(groups));
+                var parameter = parameters[i]; // never null: a group refuses null parameters
                 if (!parameter.IsLeaf)
                     throw new ArgumentException(
                         $"{name}: {where} (shape {parameter.Shape}) is not a leaf: it was computed by {parameter.GradFnName}. " +
-                        "An optimiser updates the tensors a model is computed from; pass those, or Detach() this one and set RequiresGrad.", nameof(groups));
+                        "An optimiser updates the tensors a model is computed from; pass those, or Detach() this one and set RequiresGrad.", argument);
                 if (!parameter.RequiresGrad)
                     throw new ArgumentException(
                         $"{name}: {where} (shape {parameter.Shape}) does not require grad, so it would never receive a gradient. " +
-                        "Set RequiresGrad = true on it, or leave it out of the optimiser.", nameof(groups));
+                        "Set RequiresGrad = true on it, or leave it out of the optimiser.", argument);
                 if (!seen.TryAdd(parameter, where))
                     throw new ArgumentException(
-                        $"{name}: {where} (shape {parameter.Shape}) is the same tensor as {seen[parameter]}; each parameter may appear only once.", nameof(groups));
+                        $"{name}: {where} (shape {parameter.Shape}) is the same tensor as {seen[parameter]}; each parameter may appear only once.", argument);
                 all.Add(parameter);
             }
         }

@@ -24,14 +24,28 @@ public sealed class ParameterGroup
     /// <param name="lr">The group's learning rate, or null for the optimiser's.</param>
     /// <param name="weightDecay">The group's weight decay, or null for the optimiser's.</param>
     /// <exception cref="ArgumentOutOfRangeException">A given value is negative or not finite.</exception>
+    /// <exception cref="ArgumentNullException"><paramref name="parameters"/> or one of its tensors is null.</exception>
     public ParameterGroup(IEnumerable<Tensor> parameters, double? lr = null, double? weightDecay = null)
+        : this(parameters, nameof(ParameterGroup))
     {
-        ArgumentNullException.ThrowIfNull(parameters);
-        _parameters = parameters.ToArray();
-        Parameters = new ReadOnlyCollection<Tensor>(_parameters);
         if (lr is double learningRate) _learningRate = Require.NonNegative(learningRate, nameof(lr), nameof(ParameterGroup));
         if (weightDecay is double decay) _weightDecay = Require.NonNegative(decay, nameof(weightDecay), nameof(ParameterGroup));
     }
+
+    /// <summary>The one group an optimiser makes of a plain parameter list; <paramref name="owner"/> (the optimiser) names it in errors.</summary>
+    internal ParameterGroup(IEnumerable<Tensor> parameters, string owner)
+    {
+        ArgumentNullException.ThrowIfNull(parameters);
+        _parameters = parameters.ToArray();
+        for (int i = 0; i < _parameters.Length; i++)
+            if (_parameters[i] is null)
+                throw new ArgumentNullException(nameof(parameters), $"{owner}: parameter {i} of {_parameters.Length} is null.");
+        Parameters = new ReadOnlyCollection<Tensor>(_parameters);
+        IsParameterList = owner != nameof(ParameterGroup); // the public constructor names itself; an optimiser names itself
+    }
+
+    /// <summary>True for the group an optimiser made of a plain parameter list, so that its errors name <c>parameters</c>.</summary>
+    internal bool IsParameterList { get; }
 
     /// <summary>The parameters, in the order given.</summary>
     public IReadOnlyList<Tensor> Parameters { get; }

@@ -32,7 +32,7 @@ public sealed class RmsProp : Optimizer
     /// <exception cref="ArgumentOutOfRangeException">A hyper-parameter is out of range or not finite.</exception>
     public RmsProp(IEnumerable<Tensor> parameters, double lr = 1e-2, double alpha = 0.99, double eps = 1e-8,
         double weightDecay = 0, double momentum = 0, bool centered = false, bool maximize = false)
-        : this([new ParameterGroup(parameters)], lr, alpha, eps, weightDecay, momentum, centered, maximize)
+        : this([new ParameterGroup(parameters, nameof(RmsProp))], lr, alpha, eps, weightDecay, momentum, centered, maximize)
     {
     }
 

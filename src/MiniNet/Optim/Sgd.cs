@@ -30,7 +30,7 @@ public sealed class Sgd : Optimizer
     /// <exception cref="ArgumentOutOfRangeException">A hyper-parameter is out of range or not finite.</exception>
     public Sgd(IEnumerable<Tensor> parameters, double lr = 1e-3, double momentum = 0, double dampening = 0,
         bool nesterov = false, double weightDecay = 0, bool maximize = false)
-        : this([new ParameterGroup(parameters)], lr, momentum, dampening, nesterov, weightDecay, maximize)
+        : this([new ParameterGroup(parameters, nameof(Sgd))], lr, momentum, dampening, nesterov, weightDecay, maximize)
     {
     }
 

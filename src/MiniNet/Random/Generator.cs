@@ -64,7 +64,7 @@ public sealed class Generator
     public int NextInt(int maxExclusive)
     {
         if (maxExclusive <= 0)
-            throw new ArgumentOutOfRangeException(nameof(maxExclusive), maxExclusive, "Generator.NextInt: the bound must be positive.");
+            throw new ArgumentOutOfRangeException(nameof(maxExclusive), maxExclusive, $"Generator.NextInt: maxExclusive is {maxExclusive}; the bound must be positive.");
         ulong bound = (ulong)maxExclusive;
         ulong product = (NextUInt64() >> 32) * bound; // < 2^63: no overflow
         ulong low = product & uint.MaxValue;
@@ -117,9 +117,11 @@ public sealed class Generator
     }
 
     /// <summary>A permutation of 0 … <paramref name="count"/> − 1, as <c>torch.randperm</c>.</summary>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="count"/> is negative.</exception>
     public int[] Permutation(int count)
     {
-        ArgumentOutOfRangeException.ThrowIfNegative(count);
+        if (count < 0)
+            throw new ArgumentOutOfRangeException(nameof(count), count, $"Generator.Permutation: count is {count}; expected ≥ 0.");
         var permutation = new int[count];
         for (int i = 0; i < count; i++) permutation[i] = i;
         Shuffle<int>(permutation);

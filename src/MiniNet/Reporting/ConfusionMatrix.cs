@@ -27,8 +27,11 @@ public sealed partial class ConfusionMatrix
     /// <param name="classCount">The number of classes (at least 2).</param>
     /// <param name="classNames">A name per class for the renderings; "0", "1", … when null.</param>
     /// <exception cref="ArgumentException">The label arrays differ in length or are empty, a label is out of range, or the names do not match the class count.</exception>
+    /// <exception cref="ArgumentNullException">A class name is null.</exception>
     public ConfusionMatrix(ReadOnlySpan<int> predicted, ReadOnlySpan<int> targets, int classCount, IReadOnlyList<string>? classNames = null)
     {
+        for (int c = 0; classNames is not null && c < classNames.Count; c++)
+            if (classNames[c] is null) throw new ArgumentNullException(nameof(classNames), $"ConfusionMatrix: class name {c} of {classNames.Count} is null.");
         if (classCount < 2) throw new ArgumentOutOfRangeException(nameof(classCount), classCount, "ConfusionMatrix: at least two classes are needed.");
         if (predicted.Length != targets.Length)
             throw new ArgumentException($"ConfusionMatrix: {predicted.Length} predictions but {targets.Length} targets; give one prediction per target.", nameof(predicted));

@@ -17,6 +17,7 @@ public sealed class Figure
     private const double TitleFont = 17, TitleHeight = 34;
     private readonly List<LinePlot> _panels = [];
     private int _panelWidth = 480, _panelHeight = 360;
+    private string _title = "";
 
     /// <summary>Creates an empty figure that places its panels <paramref name="columns"/> to a row.</summary>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="columns"/> is less than 1.</exception>
@@ -30,7 +31,12 @@ public sealed class Figure
     public int Columns { get; }
 
     /// <summary>The title above all the panels (empty for none).</summary>
-    public string Title { get; set; } = "";
+    /// <exception cref="ArgumentNullException">Set to null (use "" for no title).</exception>
+    public string Title
+    {
+        get => _title;
+        set => _title = value ?? throw new ArgumentNullException(nameof(value), "Figure.Title: use \"\" for no title, not null.");
+    }
 
     /// <summary>The width of each panel in pixels (default 480, at least 200).</summary>
     /// <exception cref="ArgumentOutOfRangeException">Set below 200.</exception>
@@ -88,7 +94,11 @@ public sealed class Figure
     }
 
     /// <summary>Writes <see cref="ToSvg"/> to <paramref name="path"/> (UTF-8, "\n" line ends), replacing any file there.</summary>
-    public void Save(string path) => SvgBuilder.Save(path, ToSvg());
+    public void Save(string path)
+    {
+        ArgumentNullException.ThrowIfNull(path);
+        SvgBuilder.Save(path, ToSvg());
+    }
 
     internal static void CheckPanelSize(int width, int height)
     {

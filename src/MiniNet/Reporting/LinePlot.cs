@@ -22,18 +22,39 @@ public sealed class LinePlot
 
     private readonly List<Series> _series = [];
     private (double Min, double Max)? _yRange;
+    private string _title = "", _xLabel = "", _yLabel = "";
 
     /// <summary>Creates an empty plot with the given <paramref name="title"/> (may be empty).</summary>
-    public LinePlot(string title = "") => Title = title;
+    /// <exception cref="ArgumentNullException"><paramref name="title"/> is null (use "" for none).</exception>
+    public LinePlot(string title = "")
+    {
+        ArgumentNullException.ThrowIfNull(title);
+        Title = title;
+    }
 
     /// <summary>The title above the plot (empty for none).</summary>
-    public string Title { get; set; }
+    /// <exception cref="ArgumentNullException">Set to null (use "" for none).</exception>
+    public string Title
+    {
+        get => _title;
+        set => _title = NotNull(value, nameof(Title));
+    }
 
     /// <summary>The label under the x axis (empty for none).</summary>
-    public string XLabel { get; set; } = "";
+    /// <exception cref="ArgumentNullException">Set to null (use "" for none).</exception>
+    public string XLabel
+    {
+        get => _xLabel;
+        set => _xLabel = NotNull(value, nameof(XLabel));
+    }
 
     /// <summary>The label beside the y axis (empty for none).</summary>
-    public string YLabel { get; set; } = "";
+    /// <exception cref="ArgumentNullException">Set to null (use "" for none).</exception>
+    public string YLabel
+    {
+        get => _yLabel;
+        set => _yLabel = NotNull(value, nameof(YLabel));
+    }
 
     /// <summary>
     /// A fixed y range, such as (0, 1) for an accuracy, or null (the default) to fit the data and round out to
@@ -68,6 +89,8 @@ public sealed class LinePlot
     public LinePlot Add(string name, IReadOnlyList<double> x, IReadOnlyList<double> y)
     {
         ArgumentNullException.ThrowIfNull(name);
+        ArgumentNullException.ThrowIfNull(x);
+        ArgumentNullException.ThrowIfNull(y);
         if (x.Count != y.Count)
             throw new ArgumentException($"LinePlot.Add(\"{name}\"): {x.Count} x values but {y.Count} y values; give one y per x.", nameof(y));
         var xs = new double[x.Count];
@@ -88,6 +111,7 @@ public sealed class LinePlot
     /// <exception cref="ArgumentException">A value is infinite.</exception>
     public LinePlot Add(string name, IReadOnlyList<double> y)
     {
+        ArgumentNullException.ThrowIfNull(y);
         var x = new double[y.Count];
         for (int i = 0; i < x.Length; i++) x[i] = i + 1;
         return Add(name, x, y);
@@ -106,4 +130,7 @@ public sealed class LinePlot
 
     /// <summary>Writes <see cref="ToSvg"/> to <paramref name="path"/> (UTF-8, "\n" line ends), replacing any file there.</summary>
     public void Save(string path, int width = 640, int height = 400) => SvgBuilder.Save(path, ToSvg(width, height));
+
+    private static string NotNull(string value, string property) =>
+        value ?? throw new ArgumentNullException(nameof(value), $"LinePlot.{property}: use \"\" for none, not null.");
 }

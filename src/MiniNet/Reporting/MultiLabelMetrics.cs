@@ -26,8 +26,9 @@ public sealed class MultiLabelMetrics
     /// <param name="targets">Whether each attribute is truly present.</param>
     /// <param name="attributeNames">A name per attribute for <see cref="Format"/>; "0", "1", … when null.</param>
     /// <exception cref="ArgumentException">The shapes differ, there are no samples or attributes, or the names do not match the attribute count.</exception>
+    /// <exception cref="ArgumentNullException"><paramref name="predicted"/> or <paramref name="targets"/> is null, or an attribute name is.</exception>
     public MultiLabelMetrics(bool[,] predicted, bool[,] targets, IReadOnlyList<string>? attributeNames = null)
-        : this(predicted.GetLength(0), predicted.GetLength(1), targets.GetLength(0), targets.GetLength(1), attributeNames)
+        : this(Rows(predicted, nameof(predicted)), predicted.GetLength(1), Rows(targets, nameof(targets)), targets.GetLength(1), attributeNames)
     {
         for (int i = 0; i < SampleCount; i++)
         {
@@ -43,6 +44,8 @@ public sealed class MultiLabelMetrics
 
     private MultiLabelMetrics(int predictedRows, int predictedColumns, int targetRows, int targetColumns, IReadOnlyList<string>? names)
     {
+        for (int k = 0; names is not null && k < names.Count; k++)
+            if (names[k] is null) throw new ArgumentNullException("attributeNames", $"MultiLabelMetrics: attribute name {k} of {names.Count} is null.");
         if (predictedRows != targetRows || predictedColumns != targetColumns)
             throw new ArgumentException(
                 $"MultiLabelMetrics: predictions are [{predictedRows}, {predictedColumns}] but targets are [{targetRows}, {targetColumns}]; they must match.", "predicted");
@@ -70,8 +73,21 @@ public sealed class MultiLabelMetrics
     /// <c>score &gt; threshold</c> — 0 for logits, 0.5 for sigmoid probabilities (the same decisions) — against 0/1 <paramref name="targets"/>.
     /// </summary>
     /// <exception cref="ArgumentException">A tensor is not 2-D, the shapes differ, a score is NaN, or a target is neither 0 nor 1.</exception>
-    public static MultiLabelMetrics FromScores(Tensor scores, Tensor targets, double threshold, IReadOnlyList<string>? attributeNames = null) =>
-        new(ToBooleans(scores, nameof(scores), threshold), ToBooleans(targets, nameof(targets), threshold: null), attributeNames);
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="threshold"/> is NaN (no score is above it, so nothing would be predicted).</exception>
+    public static MultiLabelMetrics FromScores(Tensor scores, Tensor targets, double threshold, IReadOnlyList<string>? attributeNames = null)
+    {
+        if (double.IsNaN(threshold))
+            throw new ArgumentOutOfRangeException(nameof(threshold), threshold,
+                "MultiLabelMetrics.FromScores: threshold is NaN, which no score exceeds; give 0 for logits or 0.5 for probabilities.");
+        return new(ToBooleans(scores, nameof(scores), threshold), ToBooleans(targets, nameof(targets), threshold: null), attributeNames);
+    }
+
+    /// <summary>The row count of a table, checked for null first: the constructor's <c>this(…)</c> reads it before its body runs.</summary>
+    private static int Rows(bool[,] table, string argument)
+    {
+        ArgumentNullException.ThrowIfNull(table, argument);
+        return table.GetLength(0);
+    }
 
     private static bool[,] ToBooleans(Tensor tensor, string argument, double? threshold)
     {

@@ -46,7 +46,7 @@ public static class SafeTensors
             CheckText(name, "tensor name", nameof(tensors));
             if (name == SafeTensorsHeader.MetadataKey)
                 throw new ArgumentException($"SafeTensors.Save: '{name}' is reserved for the metadata; rename the tensor.", nameof(tensors));
-            if (tensor is null) throw new ArgumentException($"SafeTensors.Save: tensor '{name}' is null.", nameof(tensors));
+            if (tensor is null) throw new ArgumentNullException(nameof(tensors), $"SafeTensors.Save: tensor '{name}' is null.");
             named.Add((name, tensor));
         }
         // The reference writer's order: larger dtypes first (so each tensor stays aligned), then names in UTF-8 order.
@@ -153,6 +153,8 @@ public static class SafeTensors
     public static IReadOnlyDictionary<string, string>? LoadInto(string path, IReadOnlyDictionary<string, Tensor> expected)
     {
         ArgumentNullException.ThrowIfNull(expected);
+        foreach (var (name, tensor) in expected)
+            if (tensor is null) throw new ArgumentNullException(nameof(expected), $"SafeTensors.LoadInto: the tensor expected as '{name}' is null.");
         var loaded = Load(path);
         var missing = new List<string>();
         var mismatched = new List<string>();
@@ -278,7 +280,7 @@ public static class SafeTensors
 
     private static void CheckText(string? text, string what, string parameter)
     {
-        if (text is null) throw new ArgumentException($"SafeTensors.Save: a {what} is null.", parameter);
+        if (text is null) throw new ArgumentNullException(parameter, $"SafeTensors.Save: a {what} is null.");
         try
         {
             s_strictUtf8.GetByteCount(text);

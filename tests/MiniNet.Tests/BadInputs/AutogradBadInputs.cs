@@ -59,15 +59,15 @@ internal static class AutogradBadInputs
         BadInput.Of<ArgumentException>(Area, "GradCheck of a function that returns float32", () => GradCheck.Run(x => x.To(DType.Float32), Parameter()),
             "GradCheck: the function returned Float32; it must compute in Float64"),
         BadInput.Of<ArgumentOutOfRangeException>(Area, "GradCheck with a zero step", () => _ = new GradCheckOptions { Eps = 0 },
-            "GradCheckOptions: Eps must be positive and finite", "not 0"),
+            "GradCheckOptions: Eps is 0; expected a positive, finite step"),
         BadInput.Of<ArgumentOutOfRangeException>(Area, "GradCheck with a NaN step", () => _ = new GradCheckOptions { Eps = double.NaN },
-            "GradCheckOptions: Eps must be positive and finite", "not NaN"),
+            "GradCheckOptions: Eps is NaN; expected a positive, finite step"),
         BadInput.Of<ArgumentOutOfRangeException>(Area, "GradCheck with a negative absolute tolerance", () => _ = new GradCheckOptions { Atol = -1e-5 },
-            "GradCheckOptions: Atol must be finite and 0 or more, not -1E-05"),
+            "GradCheckOptions: Atol is -1E-05; expected a finite tolerance ≥ 0 (1e-5 by default)"),
         BadInput.Of<ArgumentOutOfRangeException>(Area, "GradCheck with a NaN relative tolerance", () => _ = new GradCheckOptions { Rtol = double.NaN },
-            "GradCheckOptions: Rtol must be finite and 0 or more, not NaN"),
+            "GradCheckOptions: Rtol is NaN; expected a finite tolerance ≥ 0 (1e-3 by default)"),
         BadInput.Of<ArgumentOutOfRangeException>(Area, "GradCheck with an infinite tolerance, which passes everything", () => _ = new GradCheckOptions { Atol = double.PositiveInfinity },
-            "GradCheckOptions: Atol must be finite", "an infinite one passes every entry"),
+            "GradCheckOptions: Atol is Infinity; expected a finite tolerance ≥ 0"),
     ];
 
     /// <summary>Holds one backward pass open on another thread inside its rule, and runs a second through the same leaf.</summary>

@@ -1,11 +1,165 @@
+using MiniNet.Optim;
+
 namespace MiniNet.Tests.BadInputs;
 
-/// <summary>Optimisers, schedules and gradient clipping.</summary>
+/// <summary>Optimisers, parameter groups, schedules and gradient clipping.</summary>
 internal static class OptimBadInputs
 {
     private const string Area = "Optim";
 
+    /// <summary>A fresh leaf of shape [2] that requires grad: a parameter.</summary>
+    private static Tensor Parameter() => Tensor.Ones([2]).RequireGrad();
+
+    private static Tensor[] Parameters() => [Parameter()];
+
+    private static Sgd Sgd() => new(Parameters(), lr: 0.1);
+
+    /// <summary>An optimiser whose two groups have different learning rates.</summary>
+    private static Sgd TwoRates() => new([new ParameterGroup([Parameter()], lr: 0.1), new ParameterGroup([Parameter()], lr: 0.2)]);
+
+    /// <summary>A parameter whose gradient holds a NaN.</summary>
+    private static Tensor[] NaNGradient()
+    {
+        var parameter = Parameter();
+        parameter.Grad = Tensor.FromArray([1f, float.NaN]);
+        return [parameter];
+    }
+
     public static IEnumerable<BadInput> Rows() =>
     [
+        // Hyperparameters of the optimisers
+        BadInput.Of<ArgumentOutOfRangeException>(Area, "Sgd negative learning rate",
+            () => new Sgd(Parameters(), lr: -0.1), "Sgd", "lr must be a finite number ≥ 0", "got -0.1"),
+        BadInput.Of<ArgumentOutOfRangeException>(Area, "Sgd NaN learning rate",
+            () => new Sgd(Parameters(), lr: double.NaN), "Sgd", "lr must be a finite number ≥ 0", "got NaN"),
+        BadInput.Of<ArgumentOutOfRangeException>(Area, "Sgd infinite learning rate",
+            () => new Sgd(Parameters(), lr: double.PositiveInfinity), "Sgd", "lr", "got Infinity"),
+        BadInput.Of<ArgumentOutOfRangeException>(Area, "Sgd negative momentum",
+            () => new Sgd(Parameters(), momentum: -0.9), "Sgd", "momentum must be a finite number ≥ 0", "got -0.9"),
+        BadInput.Of<ArgumentOutOfRangeException>(Area, "Sgd NaN weight decay",
+            () => new Sgd(Parameters(), weightDecay: double.NaN), "Sgd", "weightDecay", "got NaN"),
+        BadInput.Of<ArgumentOutOfRangeException>(Area, "Sgd NaN dampening",
+            () => new Sgd(Parameters(), momentum: 0.9, dampening: double.NaN), "Sgd", "dampening must be finite", "got NaN"),
+        BadInput.Of<ArgumentException>(Area, "Sgd Nesterov without momentum",
+            () => new Sgd(Parameters(), nesterov: true), "Sgd", "Nesterov momentum needs momentum > 0 and dampening 0", "got momentum 0"),
+        BadInput.Of<ArgumentException>(Area, "Sgd Nesterov with dampening",
+            () => new Sgd(Parameters(), momentum: 0.9, dampening: 0.1, nesterov: true), "Sgd", "dampening 0.1"),
+        BadInput.Of<ArgumentOutOfRangeException>(Area, "Adam beta1 of 1",
+            () => new Adam(Parameters(), beta1: 1), "Adam", "beta1 must be in [0, 1)", "got 1"),
+        BadInput.Of<ArgumentOutOfRangeException>(Area, "Adam NaN beta2",
+            () => new Adam(Parameters(), beta2: double.NaN), "Adam", "beta2 must be in [0, 1)", "got NaN"),
+        BadInput.Of<ArgumentOutOfRangeException>(Area, "Adam negative eps",
+            () => new Adam(Parameters(), eps: -1e-8), "Adam", "eps must be a finite number ≥ 0", "got -1E-08"),
+        BadInput.Of<ArgumentOutOfRangeException>(Area, "Adam infinite weight decay",
+            () => new Adam(Parameters(), weightDecay: double.PositiveInfinity), "Adam", "weightDecay", "got Infinity"),
+        BadInput.Of<ArgumentOutOfRangeException>(Area, "AdamW negative beta1",
+            () => new AdamW(Parameters(), beta1: -0.1), "AdamW", "beta1 must be in [0, 1)", "got -0.1"),
+        BadInput.Of<ArgumentOutOfRangeException>(Area, "AdamW NaN learning rate",
+            () => new AdamW(Parameters(), lr: double.NaN), "AdamW", "lr", "got NaN"),
+        BadInput.Of<ArgumentOutOfRangeException>(Area, "RmsProp alpha above 1",
+            () => new RmsProp(Parameters(), alpha: 1.5), "RmsProp", "alpha must be in [0, 1]", "got 1.5"),
+        BadInput.Of<ArgumentOutOfRangeException>(Area, "RmsProp NaN eps",
+            () => new RmsProp(Parameters(), eps: double.NaN), "RmsProp", "eps", "got NaN"),
+        BadInput.Of<ArgumentOutOfRangeException>(Area, "RmsProp negative momentum",
+            () => new RmsProp(Parameters(), momentum: -1), "RmsProp", "momentum", "got -1"),
+
+        // Parameters and groups
+        BadInput.Of<ArgumentException>(Area, "optimiser of no parameters",
+            () => new Sgd(Array.Empty<Tensor>()), "Sgd", "the parameter list is empty", "Parameters() return nothing"),
+        BadInput.Of<ArgumentException>(Area, "optimiser of a parameter that is not a leaf",
+            () => new Adam([Parameter() * 2]), "Adam", "parameter 0 (shape [2]) is not a leaf", "computed by Mul", "(Parameter 'parameters')"),
+        BadInput.Of<ArgumentException>(Area, "optimiser of a parameter that does not require grad",
+            () => new Sgd([Tensor.Ones([2])]), "Sgd", "parameter 0 (shape [2]) does not require grad", "RequiresGrad = true"),
+        BadInput.Of<ArgumentException>(Area, "optimiser of the same parameter twice",
+            () => { var p = Parameter(); _ = new Sgd([p, p]); }, "Sgd", "parameter 1 (shape [2]) is the same tensor as parameter 0"),
+        BadInput.Of<ArgumentException>(Area, "optimiser of one parameter in two groups",
+            () => { var p = Parameter(); _ = new Sgd([new ParameterGroup([p]), new ParameterGroup([p])]); }, "Sgd",
+            "parameter 0 of group 1", "same tensor as parameter 0 of group 0", "(Parameter 'groups')"),
+        BadInput.Of<ArgumentNullException>(Area, "optimiser of a null parameter",
+            () => new RmsProp([Parameter(), null!]), "RmsProp", "parameter 1 of 2 is null", "parameters"),
+        BadInput.Of<ArgumentNullException>(Area, "optimiser of null parameters", () => new Sgd((IEnumerable<Tensor>)null!), "parameters"),
+        BadInput.Of<ArgumentException>(Area, "optimiser of no groups",
+            () => new Sgd(Array.Empty<ParameterGroup>()), "Sgd", "no parameter groups were given"),
+        BadInput.Of<ArgumentException>(Area, "optimiser with an empty group",
+            () => new Sgd([new ParameterGroup([Parameter()]), new ParameterGroup([])]), "Sgd", "parameter group 1 is empty"),
+        BadInput.Of<ArgumentNullException>(Area, "optimiser with a null group",
+            () => new AdamW([new ParameterGroup([Parameter()]), null!]), "AdamW", "parameter group 1 of 2 is null", "groups"),
+        BadInput.Of<ArgumentOutOfRangeException>(Area, "group with a NaN learning rate",
+            () => new ParameterGroup([Parameter()], lr: double.NaN), "ParameterGroup", "lr must be a finite number ≥ 0", "got NaN"),
+        BadInput.Of<ArgumentOutOfRangeException>(Area, "group with a negative weight decay",
+            () => new ParameterGroup([Parameter()], weightDecay: -1), "ParameterGroup", "weightDecay", "got -1"),
+        BadInput.Of<ArgumentNullException>(Area, "group with a null parameter",
+            () => new ParameterGroup([Parameter(), null!]), "ParameterGroup", "parameter 1 of 2 is null"),
+        BadInput.Of<InvalidOperationException>(Area, "group learning rate read before it is known",
+            () => _ = new ParameterGroup([Parameter()]).LearningRate, "ParameterGroup", "LearningRate was not given", "passed to an optimiser"),
+        BadInput.Of<ArgumentOutOfRangeException>(Area, "group learning rate set to infinity",
+            () => new ParameterGroup([Parameter()]).LearningRate = double.PositiveInfinity, "ParameterGroup", "LearningRate", "got Infinity"),
+
+        // Optimiser state and settings
+        BadInput.Of<ArgumentOutOfRangeException>(Area, "optimiser learning rate set to NaN",
+            () => Sgd().LearningRate = double.NaN, "Sgd", "LearningRate must be a finite number ≥ 0", "got NaN"),
+        BadInput.Of<ArgumentOutOfRangeException>(Area, "optimiser weight decay set negative",
+            () => Sgd().WeightDecay = -0.01, "Sgd", "WeightDecay", "got -0.01"),
+        BadInput.Of<InvalidOperationException>(Area, "optimiser learning rate read when groups differ",
+            () => _ = TwoRates().LearningRate, "Sgd", "the 2 parameter groups have different values of LearningRate", "ParamGroups[i].LearningRate"),
+        BadInput.Of<ArgumentException>(Area, "state of a tensor the optimiser does not hold",
+            () => new Adam(Parameters()).StateOf(Parameter()), "Adam", "tensor of shape [2] is not one of this optimiser's 1 parameters"),
+        BadInput.Of<ArgumentNullException>(Area, "momentum buffer of null", () => Sgd().MomentumBuffer(null!), "parameter"),
+
+        // Schedules
+        BadInput.Of<ArgumentOutOfRangeException>(Area, "StepLr period of 0",
+            () => new StepLr(Sgd(), stepSize: 0), "StepLr", "stepSize must be at least 1", "got 0"),
+        BadInput.Of<ArgumentOutOfRangeException>(Area, "StepLr NaN gamma",
+            () => new StepLr(Sgd(), stepSize: 1, gamma: double.NaN), "StepLr", "gamma must be a finite number ≥ 0", "got NaN"),
+        BadInput.Of<ArgumentOutOfRangeException>(Area, "ExponentialLr negative gamma",
+            () => new ExponentialLr(Sgd(), gamma: -0.5), "ExponentialLr", "gamma", "got -0.5"),
+        BadInput.Of<ArgumentOutOfRangeException>(Area, "ExponentialLr infinite gamma",
+            () => new ExponentialLr(Sgd(), gamma: double.PositiveInfinity), "ExponentialLr", "gamma", "got Infinity"),
+        BadInput.Of<ArgumentOutOfRangeException>(Area, "CosineAnnealingLr period of 0",
+            () => new CosineAnnealingLr(Sgd(), tMax: 0), "CosineAnnealingLr", "tMax must be at least 1", "got 0"),
+        BadInput.Of<ArgumentOutOfRangeException>(Area, "CosineAnnealingLr NaN minimum",
+            () => new CosineAnnealingLr(Sgd(), tMax: 10, etaMin: double.NaN), "CosineAnnealingLr", "etaMin", "got NaN"),
+        BadInput.Of<ArgumentOutOfRangeException>(Area, "LinearLr start factor above 1",
+            () => new LinearLr(Sgd(), startFactor: 1.5), "LinearLr", "startFactor must be in [0, 1]", "got 1.5"),
+        BadInput.Of<ArgumentOutOfRangeException>(Area, "LinearLr NaN end factor",
+            () => new LinearLr(Sgd(), endFactor: double.NaN), "LinearLr", "endFactor", "got NaN"),
+        BadInput.Of<ArgumentOutOfRangeException>(Area, "LinearLr of 0 iterations",
+            () => new LinearLr(Sgd(), totalIters: 0), "LinearLr", "totalIters must be at least 1", "got 0"),
+        BadInput.Of<ArgumentNullException>(Area, "schedule of a null optimiser", () => new StepLr(null!, 1), "optimizer"),
+        BadInput.Of<ArgumentException>(Area, "SequentialLr of a schedule attached to another optimiser",
+            () => { var optimizer = Sgd(); _ = new SequentialLr(optimizer, [new StepLr(optimizer, 1), new StepLr(Sgd(), 1)], [2]); },
+            "SequentialLr", "schedule 1 (StepLr) is attached to a different optimiser"),
+        BadInput.Of<ArgumentException>(Area, "SequentialLr with too many milestones",
+            () => { var optimizer = Sgd(); _ = new SequentialLr(optimizer, [new StepLr(optimizer, 1), new StepLr(optimizer, 1)], [2, 4]); },
+            "SequentialLr", "2 schedules need 1 milestones", "got 2"),
+        BadInput.Of<ArgumentException>(Area, "SequentialLr with milestones out of order",
+            () => { var optimizer = Sgd(); _ = new SequentialLr(optimizer, [new StepLr(optimizer, 1), new StepLr(optimizer, 1), new StepLr(optimizer, 1)], [3, 2]); },
+            "SequentialLr", "milestones must be increasing and at least 1", "got [3, 2]"),
+        BadInput.Of<ArgumentException>(Area, "SequentialLr of no schedules",
+            () => new SequentialLr(Sgd(), [], []), "SequentialLr", "no schedules were given"),
+        BadInput.Of<ArgumentNullException>(Area, "SequentialLr with a null schedule",
+            () => { var optimizer = Sgd(); _ = new SequentialLr(optimizer, [new StepLr(optimizer, 1), null!], [2]); },
+            "SequentialLr", "schedule 1 of 2 is null", "schedulers"),
+        BadInput.Of<InvalidOperationException>(Area, "schedule's last learning rate read when groups differ",
+            () => _ = new StepLr(TwoRates(), 1).LastLearningRate, "StepLr", "the 2 parameter groups have different learning rates", "LastLearningRates[i]"),
+
+        // Gradient clipping
+        BadInput.Of<ArgumentOutOfRangeException>(Area, "ClipGradNorm negative max norm",
+            () => GradientClipping.ClipGradNorm(Parameters(), -1), "ClipGradNorm", "maxNorm must be ≥ 0", "got -1"),
+        BadInput.Of<ArgumentOutOfRangeException>(Area, "ClipGradNorm NaN max norm",
+            () => GradientClipping.ClipGradNorm(Parameters(), double.NaN), "ClipGradNorm", "maxNorm", "got NaN"),
+        BadInput.Of<ArgumentOutOfRangeException>(Area, "ClipGradNorm norm of order 0",
+            () => GradientClipping.ClipGradNorm(Parameters(), 1, normType: 0), "ClipGradNorm", "normType must be a p > 0", "got 0"),
+        BadInput.Of<ArgumentOutOfRangeException>(Area, "ClipGradNorm NaN norm type",
+            () => GradientClipping.ClipGradNorm(Parameters(), 1, normType: double.NaN), "ClipGradNorm", "normType", "got NaN"),
+        BadInput.Of<InvalidOperationException>(Area, "ClipGradNorm of a NaN gradient when asked to refuse it",
+            () => GradientClipping.ClipGradNorm(NaNGradient(), 1, errorIfNonfinite: true), "ClipGradNorm", "total norm of order 2",
+            "is NaN", "parameter 0 (shape [2]) holds NaN or infinite values", "errorIfNonfinite: false"),
+        BadInput.Of<ArgumentNullException>(Area, "ClipGradNorm with a null parameter",
+            () => GradientClipping.ClipGradNorm([Parameter(), null!], 1), "ClipGradNorm", "parameter 1 is null", "parameters"),
+        BadInput.Of<ArgumentOutOfRangeException>(Area, "ClipGradValue negative clip value",
+            () => GradientClipping.ClipGradValue(Parameters(), -1), "ClipGradValue", "clipValue must be ≥ 0", "got -1"),
+        BadInput.Of<ArgumentOutOfRangeException>(Area, "ClipGradValue NaN clip value",
+            () => GradientClipping.ClipGradValue(Parameters(), double.NaN), "ClipGradValue", "got NaN"),
     ];
 }

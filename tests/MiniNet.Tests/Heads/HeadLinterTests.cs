@@ -216,7 +216,7 @@ public class HeadLinterTests
         Contains(Refused(() => Losses.SigmoidBinaryCrossEntropy(Logits(2, 3), Tensor.Zeros([2, 3], DType.Float64))),
             "targets are Float64 but the logits Float32");
         Contains(Refused(() => Losses.SigmoidBinaryCrossEntropy(Logits(2, 3), Tensor.Zeros([2, 3]), posWeight: Tensor.Ones([3], DType.Float64))),
-            "posWeight are Float64 but the logits Float32");
+            "posWeight is Float64 but the logits Float32");
         Contains(Refused(() => Losses.SigmoidBinaryCrossEntropy(Logits(2, 3), Tensor.Zeros([2, 3]), posWeight: Tensor.Ones([3]).RequireGrad())),
             "posWeight requires grad", "posWeight.Detach()");
     }

@@ -134,6 +134,8 @@ public class MultiLabelMetricsTests
         Assert.Throws<ArgumentException>(() => new MultiLabelMetrics(new bool[0, 2], new bool[0, 2]));
         Assert.Contains("is NaN",
             Assert.Throws<ArgumentException>(() => MultiLabelMetrics.FromScores(Tensor.FromArray(new float[,] { { float.NaN, 0 }, { 0, 0 } }), ok, 0)).Message);
+        Assert.Contains("threshold is NaN, which no score exceeds",
+            Assert.Throws<ArgumentOutOfRangeException>(() => MultiLabelMetrics.FromScores(ok, ok, double.NaN)).Message);
     }
 
     [Fact]

@@ -58,9 +58,10 @@ public sealed class SequentialLr(Optimizer optimizer, IReadOnlyList<LrScheduler>
         if (schedulers.Count == 0)
             throw new ArgumentException("SequentialLr: no schedules were given.", nameof(schedulers));
         for (int i = 0; i < schedulers.Count; i++)
-        {
             if (schedulers[i] is null)
-                throw new ArgumentException($"SequentialLr: schedule {i} is null.", nameof(schedulers));
+                throw new ArgumentNullException(nameof(schedulers), $"SequentialLr: schedule {i} of {schedulers.Count} is null.");
+        for (int i = 0; i < schedulers.Count; i++)
+        {
             if (!ReferenceEquals(schedulers[i].Optimizer, optimizer))
                 throw new ArgumentException(
                     $"SequentialLr: schedule {i} ({schedulers[i].GetType().Name}) is attached to a different optimiser; every schedule must set the learning rate of the optimiser passed here.",
