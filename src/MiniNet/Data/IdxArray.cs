@@ -58,6 +58,7 @@ public sealed class IdxArray
     public int Count => Shape[0];
 
     /// <summary>The number of elements in one item: the product of the dimensions after the first (784 for a 28 × 28 image).</summary>
+    /// <exception cref="InvalidOperationException">The array is empty and its items would hold 2³¹ elements or more (<c>[0, 65536, 65536]</c>).</exception>
     public int ItemSize => ElementCountAfterFirst();
 
     /// <summary>The total number of elements.</summary>
@@ -144,11 +145,15 @@ public sealed class IdxArray
         }
     }
 
+    /// <summary>The product of the dimensions after the first, which an empty array (<c>[0, 65536, 65536]</c>) may make too large for an int.</summary>
     private int ElementCountAfterFirst()
     {
-        int size = 1;
-        for (int d = 1; d < Shape.Rank; d++) size *= Shape[d];
-        return size;
+        long size = 1;
+        for (int d = 1; d < Shape.Rank; d++) size = Math.Min(size * Shape[d], long.MaxValue / int.MaxValue);
+        if (size > int.MaxValue)
+            throw new InvalidOperationException(
+                $"IdxArray.ItemSize: an item of an array of shape {Shape} would hold more than {int.MaxValue:N0} elements, which an int cannot count (the array holds no items).");
+        return (int)size;
     }
 
     private static T[] Copy<T>(T[] data)
