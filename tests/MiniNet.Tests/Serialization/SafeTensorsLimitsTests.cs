@@ -77,6 +77,18 @@ public class SafeTensorsLimitsTests
     }
 
     [Fact]
+    public void LoadStateDict_lists_a_few_problems_then_counts_the_rest()
+    {
+        var state = new Dictionary<string, Tensor>();
+        for (int i = 0; i < 5_000; i++) state[$"extra.{i}"] = Tensor.Zeros([1]);
+        var model = new Sequential(new Dense(4, 3, seed: 1));
+        var error = Assert.Throws<ArgumentException>(() => model.LoadStateDict(state));
+        Assert.Contains("LoadStateDict into Sequential(): missing '0.weight'; missing '0.bias'; unexpected 'extra.0';", error.Message);
+        Assert.Contains("and 4,992 more", error.Message);
+        Assert.True(error.Message.Length < 2_000, $"the message is {error.Message.Length:N0} characters long");
+    }
+
+    [Fact]
     public void An_empty_tensor_with_huge_dimensions_loads_or_is_refused_naming_the_file_never_by_Shape()
     {
         // 2147483647 × 2147483647 × 0 holds nothing and takes no bytes. Whether MiniNet's Shape holds it is Shape's
