@@ -213,7 +213,8 @@ public static class IdxFile
     /// <summary>
     /// Writes <paramref name="array"/> to <paramref name="path"/> as an IDX file, gzip-compressed (at the
     /// smallest size) when <paramref name="gzip"/> is true. The file is replaced atomically: a failure
-    /// leaves any previous file as it was.
+    /// leaves any previous file as it was (and a crash a hidden temporary file, which the next write of the same
+    /// path deletes, as <see cref="Serialization.SafeTensors.Save(string, IReadOnlyDictionary{string, Tensor}, IReadOnlyDictionary{string, string})"/> describes).
     /// </summary>
     /// <exception cref="IOException">The file cannot be written.</exception>
     public static void Write(string path, IdxArray array, bool gzip)

@@ -27,7 +27,9 @@ public static class SafeTensors
     /// Saving is atomic: the file is written under a temporary name in the same directory, flushed to the
     /// disk, then renamed over <paramref name="path"/>; if anything fails (or the process dies) the
     /// previous file is intact and the temporary file is removed (or, after a crash, left as a hidden
-    /// <c>.name.*.tmp</c> file).
+    /// <c>.name.XXXXXXXX.XXX.tmp</c> file). Each save first deletes such leftovers of the same path: those last
+    /// written more than ten seconds ago that no process holds open (a save in progress, in this process or
+    /// another, holds its temporary file exclusively, so two saves of one path at once never disturb each other).
     /// </remarks>
     /// <exception cref="ArgumentException">A name is <c>__metadata__</c> or not valid Unicode, or a metadata key or value is null or not valid Unicode.</exception>
     /// <exception cref="IOException">The file cannot be written.</exception>
