@@ -36,6 +36,7 @@ public static class IdxFile
     /// <exception cref="ArgumentNullException"><paramref name="path"/> is null.</exception>
     /// <exception cref="InvalidDataException">The file is not a well-formed IDX file (raw or gzip); the message names it and says what is wrong.</exception>
     /// <exception cref="FileNotFoundException">There is no file at <paramref name="path"/>.</exception>
+    /// <exception cref="DirectoryNotFoundException">A directory on <paramref name="path"/> does not exist.</exception>
     /// <exception cref="IOException">The file cannot be read, or <paramref name="path"/> names a directory (the message says so).</exception>
     public static IdxArray Read(string path)
     {

@@ -111,6 +111,7 @@ public static class SafeTensors
     /// <exception cref="ArgumentNullException"><paramref name="path"/> is null.</exception>
     /// <exception cref="InvalidDataException">The file is malformed, or holds a dtype other than F32 and F64; the message names the file and the tensor.</exception>
     /// <exception cref="FileNotFoundException">There is no file at <paramref name="path"/>.</exception>
+    /// <exception cref="DirectoryNotFoundException">A directory on <paramref name="path"/> does not exist.</exception>
     /// <exception cref="IOException">The file cannot be read, or <paramref name="path"/> names a directory (the message says so).</exception>
     public static SafeTensorsFile Load(string path)
     {
