@@ -67,8 +67,8 @@ public sealed class IdxArray
     /// <summary>The elements in row-major order, without copying. <typeparamref name="T"/> must match <see cref="ElementType"/>
     /// (<c>byte</c>, <c>sbyte</c>, <c>short</c>, <c>int</c>, <c>float</c> or <c>double</c>).</summary>
     /// <exception cref="InvalidOperationException"><typeparamref name="T"/> is not the element type.</exception>
-    public ReadOnlySpan<T> AsSpan<T>() where T : unmanaged => _data is T[] typed
-        ? typed
+    public ReadOnlySpan<T> AsSpan<T>() where T : unmanaged => _data.GetType() == typeof(T[]) // not "is T[]": the runtime lets sbyte[] pass as byte[]
+        ? (T[])_data
         : throw new InvalidOperationException(
             $"IdxArray.AsSpan<{typeof(T).Name}>: the elements are {ElementType} ({_data.GetType().GetElementType()!.Name}); ask for that type.");
 
@@ -81,13 +81,15 @@ public sealed class IdxArray
     {
         ArgumentOutOfRangeException.ThrowIfNegative(flatIndex);
         ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(flatIndex, ElementCount);
-        return _data switch
+        // By the element type, not by pattern on the array: the runtime lets an sbyte[] match "byte[] a" (and a
+        // byte[] match "sbyte[] a"), which read -1 as 255.
+        return ElementType switch
         {
-            byte[] a => a[flatIndex],
-            sbyte[] a => a[flatIndex],
-            short[] a => a[flatIndex],
-            int[] a => a[flatIndex],
-            float[] a => a[flatIndex],
+            IdxElementType.UInt8 => ((byte[])_data)[flatIndex],
+            IdxElementType.Int8 => ((sbyte[])_data)[flatIndex],
+            IdxElementType.Int16 => ((short[])_data)[flatIndex],
+            IdxElementType.Int32 => ((int[])_data)[flatIndex],
+            IdxElementType.Float32 => ((float[])_data)[flatIndex],
             _ => ((double[])_data)[flatIndex],
         };
     }
@@ -119,28 +121,29 @@ public sealed class IdxArray
         return tensor;
     }
 
+    // By the element type, as GetValue: a pattern on the array would take sbyte[] for byte[].
     private void ConvertTo(Span<float> destination)
     {
-        switch (_data)
+        switch (ElementType)
         {
-            case byte[] a: for (int i = 0; i < a.Length; i++) destination[i] = a[i]; break;
-            case sbyte[] a: for (int i = 0; i < a.Length; i++) destination[i] = a[i]; break;
-            case short[] a: for (int i = 0; i < a.Length; i++) destination[i] = a[i]; break;
-            case int[] a: for (int i = 0; i < a.Length; i++) destination[i] = a[i]; break;
-            case float[] a: a.CopyTo(destination); break;
-            default: var d = (double[])_data; for (int i = 0; i < d.Length; i++) destination[i] = (float)d[i]; break;
+            case IdxElementType.UInt8: var u8 = (byte[])_data; for (int i = 0; i < u8.Length; i++) destination[i] = u8[i]; break;
+            case IdxElementType.Int8: var i8 = (sbyte[])_data; for (int i = 0; i < i8.Length; i++) destination[i] = i8[i]; break;
+            case IdxElementType.Int16: var i16 = (short[])_data; for (int i = 0; i < i16.Length; i++) destination[i] = i16[i]; break;
+            case IdxElementType.Int32: var i32 = (int[])_data; for (int i = 0; i < i32.Length; i++) destination[i] = i32[i]; break;
+            case IdxElementType.Float32: ((float[])_data).CopyTo(destination); break;
+            default: var f64 = (double[])_data; for (int i = 0; i < f64.Length; i++) destination[i] = (float)f64[i]; break;
         }
     }
 
     private void ConvertTo(Span<double> destination)
     {
-        switch (_data)
+        switch (ElementType)
         {
-            case byte[] a: for (int i = 0; i < a.Length; i++) destination[i] = a[i]; break;
-            case sbyte[] a: for (int i = 0; i < a.Length; i++) destination[i] = a[i]; break;
-            case short[] a: for (int i = 0; i < a.Length; i++) destination[i] = a[i]; break;
-            case int[] a: for (int i = 0; i < a.Length; i++) destination[i] = a[i]; break;
-            case float[] a: for (int i = 0; i < a.Length; i++) destination[i] = a[i]; break;
+            case IdxElementType.UInt8: var u8 = (byte[])_data; for (int i = 0; i < u8.Length; i++) destination[i] = u8[i]; break;
+            case IdxElementType.Int8: var i8 = (sbyte[])_data; for (int i = 0; i < i8.Length; i++) destination[i] = i8[i]; break;
+            case IdxElementType.Int16: var i16 = (short[])_data; for (int i = 0; i < i16.Length; i++) destination[i] = i16[i]; break;
+            case IdxElementType.Int32: var i32 = (int[])_data; for (int i = 0; i < i32.Length; i++) destination[i] = i32[i]; break;
+            case IdxElementType.Float32: var f32 = (float[])_data; for (int i = 0; i < f32.Length; i++) destination[i] = f32[i]; break;
             default: ((double[])_data).CopyTo(destination); break;
         }
     }

@@ -107,6 +107,20 @@ public class IdxFileTests
     }
 
     [Fact]
+    public void Signed_bytes_read_as_signed_everywhere()
+    {
+        // The runtime lets an sbyte[] pass for a byte[] ("is byte[]" is true), so a switch on the array's type read
+        // -1 as 255 in GetValue and ToTensor (the fuzz test's independent decoder found it); a switch on the element type cannot.
+        var array = IdxFile.Read(new MemoryStream([0, 0, 0x09, 1, 0, 0, 0, 3, 0xFF, 0x80, 0x7F]), "signed");
+        Assert.Equal(new double[] { -1, -128, 127 }, Enumerable.Range(0, 3).Select(array.GetValue));
+        Assert.Equal(new float[] { -1, -128, 127 }, array.ToTensor().ToArray<float>());
+        Assert.Equal(new double[] { -1, -128, 127 }, array.ToTensor(DType.Float64).ToArray<double>());
+        Assert.Equal(new sbyte[] { -1, -128, 127 }, array.AsSpan<sbyte>().ToArray());
+        Assert.Throws<InvalidOperationException>(() => array.AsSpan<byte>().Length);
+        Assert.Throws<InvalidOperationException>(() => new IdxArray(new byte[] { 1 }, [1]).AsSpan<sbyte>().Length);
+    }
+
+    [Fact]
     public void AsSpan_of_the_wrong_type_is_refused()
     {
         var array = new IdxArray(new byte[] { 1 }, [1]);
