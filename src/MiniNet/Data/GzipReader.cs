@@ -14,16 +14,21 @@ namespace MiniNet.Data;
 /// </summary>
 /// <remarks>
 /// Every problem is an <see cref="InvalidDataException"/> whose message says what is wrong and where, without
-/// the file's name (the caller adds it). <see cref="DeflateStream"/> reads its input ahead and does not say where
-/// the deflate data ended, so the reader hands it the input in pieces and, when a member's data ends, finds the
-/// trailer in the last piece: the first place where the CRC-32 and length of the data just decoded follow. Only
-/// when there is none does it work out the exact end (by decoding the member again, one byte at a time near its
-/// end, if the source can seek), to say precisely what is wrong with the trailer.
+/// the file's name (the caller adds it). <see cref="DeflateStream"/> takes its input in pieces and does not say
+/// where in the last piece the deflate data ended, which is where the trailer begins. So the reader cuts the
+/// pieces it hands over: the byte before every place a trailer could begin (8 bytes before the end of the input,
+/// and 8 bytes before every 1F 8B 08, which could start another member) goes alone. A well-formed member then
+/// always ends on such a single byte, and the reader knows the exact end of its data; a member whose data ends
+/// inside a larger piece is malformed whatever follows, and to say exactly how, the member is decoded once more
+/// (one byte at a time over that piece) when the source can seek.
 /// </remarks>
 internal sealed class GzipReader : Stream
 {
     private const int InputBytes = 1 << 16;
     private const int MaxPiece = InputBytes / 4; // what the decoder gets at once: small enough that a piece and a trailer fit the input
+    // A trailer could begin 8 bytes before a member's 1F 8B 08; its last byte of deflate data is 9 bytes before.
+    private const int CutBeforeMember = 9;
+    private const int Lookahead = CutBeforeMember + 2; // to see a whole 1F 8B 08 past a piece's last byte
     private const byte FlagHeaderCrc = 0x02, FlagExtra = 0x04, FlagName = 0x08, FlagComment = 0x10, FlagsReserved = 0xE0;
 
     private readonly Stream _source;
@@ -135,81 +140,46 @@ internal sealed class GzipReader : Stream
     }
 
     /// <summary>
-    /// The member's deflate data has ended somewhere in the last piece the decoder took, and its trailer follows:
-    /// the place there followed by the CRC-32 and length (mod 2³²) of the data. Checks it and moves past it.
+    /// The member's deflate data has ended. If it ended on a piece of one byte, the byte before a place where a
+    /// trailer may begin, that is exactly where the data ends; otherwise the member is malformed, and the exact end
+    /// comes from decoding the member again (or, from a stream that cannot seek, is not known). Then checks the
+    /// trailer there against the data and moves past it.
     /// </summary>
     private void FinishMember()
     {
-        Span<byte> expected = stackalloc byte[8];
-        BinaryPrimitives.WriteUInt32LittleEndian(expected, Crc32.Finish(_crc));
-        BinaryPrimitives.WriteUInt32LittleEndian(expected[4..], (uint)_memberLength);
         long sliceOffset = _inputOffset + _sliceStart;
-        int candidates = _sliceEnd - _sliceStart + 1; // the trailer starts at one of these offsets
-        _start = _sliceStart;
-        EnsureInput(candidates - 1 + expected.Length + 2); // and the start of what follows it
-        var window = _input.AsSpan(_start, Math.Min(_end - _start, candidates - 1 + expected.Length));
-        int found = window.IndexOf(expected);
-        if (found < 0) throw TrailerProblem(sliceOffset);
-        if (window[(found + 1)..].IndexOf(expected) >= 0)
-        {
-            // More than one place fits: the data's last bytes and its trailer together repeat the pattern (an empty
-            // member ends 0x00 before a trailer of zeros). Only the exact end of the deflate data tells which is the trailer.
-            found = ExactTrailerStart(sliceOffset, window, expected);
-        }
-        _start += found + expected.Length;
+        long end = _sliceEnd - _sliceStart == 1
+            ? _inputOffset + _sliceEnd
+            : FindDeflateEnd(sliceOffset) ?? throw Problem(
+                $"the compressed data of gzip member {_member} ends within bytes {sliceOffset:N0}–{_inputOffset + _sliceEnd:N0}, and is not followed there by "
+                + $"its trailer (CRC-32 0x{Crc32.Finish(_crc):X8}, length {_memberLength:N0}) and then the end of the data or another gzip member: "
+                + "the data is corrupt, cut or followed by garbage");
+        _start = (int)(end - _inputOffset); // within the last piece, which is still in the buffer
+        CheckTrailer(end);
+        _start += 8;
         _deflate!.Dispose();
         _deflate = null;
     }
 
-    /// <summary>
-    /// Which of the places in <paramref name="window"/> that hold <paramref name="expected"/> is the trailer: from a
-    /// seekable source, the one where the deflate data exactly ends; otherwise the first after which the input ends
-    /// or another member begins, as it must.
-    /// </summary>
-    private int ExactTrailerStart(long sliceOffset, ReadOnlySpan<byte> window, ReadOnlySpan<byte> expected)
+    /// <summary>Checks the 8-byte trailer at <see cref="_start"/> (offset <paramref name="end"/>): the data's CRC-32 and its length mod 2³².</summary>
+    private void CheckTrailer(long end)
     {
-        if (_source.CanSeek)
+        if (!EnsureInput(8))
         {
-            long resume = _source.Position;
-            long? end = FindDeflateEnd(sliceOffset);
-            _source.Position = resume;
-            if (end is long exact && exact - sliceOffset < window.Length - expected.Length + 1
-                && window.Slice((int)(exact - sliceOffset), expected.Length).SequenceEqual(expected))
-                return (int)(exact - sliceOffset);
-        }
-        int first = window.IndexOf(expected);
-        for (int candidate = first; candidate + expected.Length <= window.Length; candidate++)
-        {
-            if (!window.Slice(candidate, expected.Length).SequenceEqual(expected)) continue;
-            int next = _start + candidate + expected.Length;
-            bool endsThere = next == _end && _sourceEnded;
-            bool memberThere = next + 1 < _end && _input[next] == 0x1F && _input[next + 1] == 0x8B;
-            if (endsThere || memberThere) return candidate;
-        }
-        return first;
-    }
-
-    /// <summary>Says what is wrong with a trailer that does not match its data, as precisely as the source allows.</summary>
-    private InvalidDataException TrailerProblem(long sliceOffset)
-    {
-        uint actualCrc = Crc32.Finish(_crc), actualLength = (uint)_memberLength;
-        long? end = FindDeflateEnd(sliceOffset);
-        if (end is null)
-            return Problem($"no trailer holding its data's CRC-32 (0x{actualCrc:X8}) and length ({_memberLength:N0} bytes) follows the compressed data "
-                + $"of gzip member {_member}, which ends within bytes {sliceOffset:N0}–{_inputOffset + _sliceEnd:N0}: the file is truncated or corrupt");
-        Span<byte> trailer = stackalloc byte[8];
-        _source.Position = _origin + end.Value;
-        int got = _source.ReadAtLeast(trailer, trailer.Length, throwOnEndOfStream: false);
-        if (got < trailer.Length)
-            return Problem(got == 0
+            int got = _end - _start;
+            throw Problem(got == 0
                 ? $"the file ends where the 8-byte trailer of gzip member {_member} should begin (byte {end:N0}): it is truncated"
                 : $"the file ends {got} bytes into the 8-byte trailer of gzip member {_member} (which begins at byte {end:N0}): it is truncated");
-        uint storedCrc = BinaryPrimitives.ReadUInt32LittleEndian(trailer), storedLength = BinaryPrimitives.ReadUInt32LittleEndian(trailer[4..]);
+        }
+        uint storedCrc = BinaryPrimitives.ReadUInt32LittleEndian(_input.AsSpan(_start));
+        uint storedLength = BinaryPrimitives.ReadUInt32LittleEndian(_input.AsSpan(_start + 4));
+        uint actualCrc = Crc32.Finish(_crc), actualLength = (uint)_memberLength;
         if (storedCrc != actualCrc)
-            return Problem($"the trailer of gzip member {_member} (at byte {end:N0}) holds the CRC-32 0x{storedCrc:X8}, but the data decoded is 0x{actualCrc:X8}: "
+            throw Problem($"the trailer of gzip member {_member} (at byte {end:N0}) holds the CRC-32 0x{storedCrc:X8}, but the data decoded is 0x{actualCrc:X8}: "
                 + "the file is corrupt");
-        return Problem($"the trailer of gzip member {_member} (at byte {end:N0}) gives its length as {storedLength:N0} bytes (mod 2³²), "
-            + $"but it holds {_memberLength:N0}{(_memberLength > uint.MaxValue ? $" (≡ {actualLength:N0})" : "")}: the file is corrupt");
+        if (storedLength != actualLength)
+            throw Problem($"the trailer of gzip member {_member} (at byte {end:N0}) gives its length as {storedLength:N0} bytes (mod 2³²), "
+                + $"but it holds {_memberLength:N0}{(_memberLength > uint.MaxValue ? $" (≡ {actualLength:N0})" : "")}: the file is corrupt");
     }
 
     /// <summary>
@@ -219,12 +189,13 @@ internal sealed class GzipReader : Stream
     private long? FindDeflateEnd(long sliceOffset)
     {
         if (!_source.CanSeek) return null;
+        long resume = _source.Position;
         _source.Position = _origin + _deflateOffset;
         var feed = new ReplayFeed(_source, byteByByteAfter: sliceOffset - _deflateOffset);
-        using var deflate = new DeflateStream(feed, CompressionMode.Decompress, leaveOpen: true);
         var scratch = ArrayPool<byte>.Shared.Rent(InputBytes);
         try
         {
+            using var deflate = new DeflateStream(feed, CompressionMode.Decompress, leaveOpen: true);
             while (deflate.Read(scratch) > 0) { }
         }
         catch (InvalidDataException)
@@ -234,6 +205,7 @@ internal sealed class GzipReader : Stream
         finally
         {
             ArrayPool<byte>.Shared.Return(scratch);
+            _source.Position = resume; // reading goes on from the buffer, then from here
         }
         return feed.Ended ? null : _deflateOffset + feed.Given;
     }
@@ -292,28 +264,38 @@ internal sealed class GzipReader : Stream
         }
     }
 
-    /// <summary>The piece of input the decoder asks for next: it asks only when it has used all it was given.</summary>
+    /// <summary>
+    /// The piece of input the decoder asks for next (it asks only when it has used all it was given): up to the
+    /// next place where a trailer could begin, whose last byte before it goes alone (see the remarks).
+    /// </summary>
     private int FeedDecoder(Span<byte> destination)
     {
-        if (_start == _end)
+        if (!EnsureInput(Lookahead + 1) && _start == _end)
         {
-            _inputOffset += _end;
-            _start = _end = 0;
-            int read = _sourceEnded ? 0 : _source.Read(_input);
-            if (read == 0)
-            {
-                _sourceEnded = _deflateStarved = true;
-                return 0;
-            }
-            _end = read;
+            _deflateStarved = true;
+            return 0;
         }
-        int count = Math.Min(Math.Min(destination.Length, MaxPiece), _end - _start);
+        int available = _end - _start;
+        int count = Math.Min(Math.Min(destination.Length, MaxPiece), _sourceEnded ? available : available - Lookahead);
+        if (_sourceEnded)
+        {
+            // 8 bytes before the end a trailer could begin: the byte before it, and those after it, go alone.
+            int beforeEndCut = available - CutBeforeMember;
+            count = beforeEndCut <= 0 ? 1 : Math.Min(count, beforeEndCut);
+        }
+        if (count > 1)
+        {
+            int toMember = _input.AsSpan(_start + CutBeforeMember, Math.Min(available - CutBeforeMember, count + 2)).IndexOf(MemberStart);
+            if (toMember >= 0) count = Math.Max(1, toMember);
+        }
         _input.AsSpan(_start, count).CopyTo(destination);
         _sliceStart = _start;
         _start += count;
         _sliceEnd = _start;
         return count;
     }
+
+    private static ReadOnlySpan<byte> MemberStart => [0x1F, 0x8B, 0x08];
 
     private string DescribeRest()
     {
