@@ -31,6 +31,18 @@ internal static class FileBadInputs
             "IDX file '", "the path is a directory, not a file", "FashionMnist.Load takes a directory"),
         BadInput.Of<ArgumentNullException>(Area, "IdxFile.Write of a null array", () => IdxFile.Write(Path.Combine(Path.GetTempPath(), "never.idx"), null!, gzip: false), "array"),
 
+        BadInput.Of<FileNotFoundException>(Area, "FashionMnist.Load of a file, not a directory", InDirectory(dir =>
+            {
+                string file = Path.Combine(dir, "train-images-idx3-ubyte.gz");
+                File.WriteAllBytes(file, s_gzip);
+                FashionMnist.Load(file);
+            }),
+            "Fashion-MNIST: neither", "train-images-idx3-ubyte.gz' is a file, not a directory: give the directory that holds the four IDX files"),
+        BadInput.Of<FileNotFoundException>(Area, "FashionMnist.Load of a missing directory", () => FashionMnist.Load("/nonexistent/fashion"),
+            "Fashion-MNIST: neither '/nonexistent/fashion/train-images-idx3-ubyte.gz'", "The directory '/nonexistent/fashion' does not exist"),
+        BadInput.Of<FileNotFoundException>(Area, "FashionMnist.Load of a directory without the files", InDirectory(dir => FashionMnist.Load(dir, train: false)),
+            "Fashion-MNIST: neither", "t10k-images-idx3-ubyte.gz", "nor"),
+
         // ---- IDX: malformed content ----
         BadInput.Of<InvalidDataException>(Area, "IDX: an empty file", ReadIdx("empty.idx", []), "IDX file '", "empty.idx'", "the file is empty"),
         BadInput.Of<InvalidDataException>(Area, "IDX: not an IDX file", ReadIdx("zip.idx", [0x50, 0x4B, 3, 4, 0, 0]),
