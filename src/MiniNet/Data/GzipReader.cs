@@ -147,11 +147,11 @@ internal sealed class GzipReader : Stream
     /// </summary>
     private void FinishMember()
     {
-        long sliceOffset = _inputOffset + _sliceStart;
+        long sliceOffset = _inputOffset + _sliceStart, sliceEnd = _inputOffset + _sliceEnd;
         long end = _sliceEnd - _sliceStart == 1
-            ? _inputOffset + _sliceEnd
-            : FindDeflateEnd(sliceOffset) ?? throw Problem(
-                $"the compressed data of gzip member {_member} ends within bytes {sliceOffset:N0}–{_inputOffset + _sliceEnd:N0}, and is not followed there by "
+            ? sliceEnd
+            : FindDeflateEnd(sliceOffset) is long found && found > sliceOffset && found <= sliceEnd ? found : throw Problem(
+                $"the compressed data of gzip member {_member} ends within bytes {sliceOffset:N0}–{sliceEnd:N0}, and is not followed there by "
                 + $"its trailer (CRC-32 0x{Crc32.Finish(_crc):X8}, length {_memberLength:N0}) and then the end of the data or another gzip member: "
                 + "the data is corrupt, cut or followed by garbage");
         _start = (int)(end - _inputOffset); // within the last piece, which is still in the buffer

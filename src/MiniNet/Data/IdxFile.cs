@@ -17,11 +17,16 @@ namespace MiniNet.Data;
 /// cannot overflow) before anything is allocated, and against the bytes actually there, so a corrupt header
 /// fails at once with a message naming the file instead of exhausting memory. Gzip data is checked whole: each
 /// member's header, its CRC-32 and length, and nothing but further members after it (several members are
-/// read as one, as gzip(1) reads them; trailing garbage is refused). Memory never exceeds the size the header
-/// declares: a compressed file is first held to what deflate can expand its bytes to (1032-fold), and when its
-/// gzip trailer does not confirm the declared size, the data is counted before it is stored, so a file that
-/// expands to more (or less) than its header says is refused without being held. From a stream that cannot
-/// seek, compressed data is stored as it arrives, in a buffer that grows only with the data.
+/// read as one, as gzip(1) reads them; trailing garbage is refused).
+/// <para>
+/// Memory never exceeds the size the header declares. From a file (or any seekable stream), compressed data must
+/// declare no more than deflate can expand the file's bytes to (1032-fold); if the gzip trailer confirms the
+/// declared size, the data goes straight into one array of that size, and if not, it is first counted without
+/// being stored, so a file that expands to more or less than its header says is refused having stored nothing
+/// (and one that expands to more is refused 64 KiB past the declared size, not decompressed to its end). From a
+/// stream that cannot seek, compressed data is stored as it arrives, in a buffer that grows with it (to at most
+/// twice what arrived), and is refused as soon as it goes 64 KiB past the declared size.
+/// </para>
 /// </remarks>
 public static class IdxFile
 {
@@ -165,9 +170,7 @@ public static class IdxFile
     {
         long total = (long)count * size, filled = 0;
         int capacity = exactSize ? count : Math.Min(count, InitialBufferBytes / size);
-        // Zeroed, not uninitialized: for the large arrays of a data set, inflating into fresh, unmapped pages
-        // measured slower than letting the runtime prepare them first.
-        var data = new T[capacity];
+        var data = GC.AllocateUninitializedArray<T>(capacity);
         while (filled < total)
         {
             if (filled == (long)capacity * size)
