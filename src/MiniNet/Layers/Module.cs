@@ -107,7 +107,7 @@ public abstract class Module
     /// Copies values into the parameters by name, as PyTorch's <c>load_state_dict</c> with <c>strict=True</c>:
     /// every name must be present with the same shape and dtype, and no extra names are allowed.
     /// </summary>
-    /// <exception cref="ArgumentException">Lists the missing, unexpected and mis-shaped names (the first ten, then how many more).</exception>
+    /// <exception cref="ArgumentException">Lists every missing, unexpected and mis-shaped name.</exception>
     public void LoadStateDict(IReadOnlyDictionary<string, Tensor> state)
     {
         ArgumentNullException.ThrowIfNull(state);
