@@ -31,6 +31,13 @@ internal static class MessageText
     public static string Bare(string text) =>
         text.Length <= CharactersShown ? text : $"{Head(text)}… ({text.Length:N0} characters)";
 
+    /// <summary>An ArgumentException's message as a clause inside another message: without " (Parameter 'x')" and the final period.</summary>
+    public static string Reason(ArgumentException e)
+    {
+        string message = e.ParamName is null ? e.Message : e.Message.Replace($" (Parameter '{e.ParamName}')", "", StringComparison.Ordinal);
+        return message.TrimEnd('.');
+    }
+
     private static string Head(string text)
     {
         int cut = CharactersShown;

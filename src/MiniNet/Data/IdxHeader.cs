@@ -87,7 +87,7 @@ internal sealed class IdxHeader
         }
         catch (ArgumentException e)
         {
-            throw IdxFile.Error(name, $"the header declares the shape {Declared}, which a MiniNet shape cannot hold ({e.Message.TrimEnd('.')})", e);
+            throw IdxFile.Error(name, $"the header declares the shape {Declared}, which a MiniNet shape cannot hold ({MessageText.Reason(e)})", e);
         }
     }
 }

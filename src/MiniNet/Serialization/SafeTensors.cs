@@ -260,7 +260,7 @@ public static class SafeTensors
         }
         catch (ArgumentException e)
         {
-            throw refuse($"{entry.Label} has the shape {entry.ShapeText}, which a MiniNet shape cannot hold ({e.Message.TrimEnd('.')})", e);
+            throw refuse($"{entry.Label} has the shape {entry.ShapeText}, which a MiniNet shape cannot hold ({MessageText.Reason(e)})", e);
         }
     }
 
