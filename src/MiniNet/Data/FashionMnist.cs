@@ -27,8 +27,9 @@ public static class FashionMnist
     /// <paramref name="directory"/>, gzip-compressed (<c>….gz</c>) or not, with <see cref="LabeledDataset.Load"/>:
     /// pixels scaled to [0, 1], then normalised with <paramref name="mean"/> and <paramref name="std"/>.
     /// </summary>
-    /// <exception cref="FileNotFoundException">A file is missing; the message names the paths tried.</exception>
-    /// <exception cref="InvalidDataException">A file is malformed, or the files do not pair up.</exception>
+    /// <exception cref="ArgumentNullException"><paramref name="directory"/> is null.</exception>
+    /// <exception cref="FileNotFoundException">A file is missing; the message names the paths tried, and says so when <paramref name="directory"/> is a file or does not exist.</exception>
+    /// <exception cref="InvalidDataException">A file is malformed (see <see cref="IdxFile"/>: gzip data is checked whole), or the files do not pair up.</exception>
     public static LabeledDataset Load(string directory, bool train = true, float mean = 0, float std = 1)
     {
         ArgumentNullException.ThrowIfNull(directory);
@@ -66,6 +67,10 @@ public static class FashionMnist
         string compressed = Path.Combine(directory, baseName + ".gz"), raw = Path.Combine(directory, baseName);
         if (File.Exists(compressed)) return compressed;
         if (File.Exists(raw)) return raw;
-        throw new FileNotFoundException($"Fashion-MNIST: neither '{compressed}' nor '{raw}' exists.", compressed);
+        // Say why, when the directory itself is the problem: a file given for the directory is a common slip.
+        string why = File.Exists(directory) ? $" '{directory}' is a file, not a directory: give the directory that holds the four IDX files (IdxFile.Read reads one file)."
+            : !Directory.Exists(directory) ? $" The directory '{directory}' does not exist (the full set installs in {SystemDirectory} with apt-get install dataset-fashion-mnist)."
+            : "";
+        throw new FileNotFoundException($"Fashion-MNIST: neither '{compressed}' nor '{raw}' exists.{why}", compressed);
     }
 }

@@ -58,6 +58,7 @@ public sealed class IdxArray
     public int Count => Shape[0];
 
     /// <summary>The number of elements in one item: the product of the dimensions after the first (784 for a 28 × 28 image).</summary>
+    /// <exception cref="InvalidOperationException">The array is empty and its items would hold 2³¹ elements or more (<c>[0, 65536, 65536]</c>).</exception>
     public int ItemSize => ElementCountAfterFirst();
 
     /// <summary>The total number of elements.</summary>
@@ -66,8 +67,8 @@ public sealed class IdxArray
     /// <summary>The elements in row-major order, without copying. <typeparamref name="T"/> must match <see cref="ElementType"/>
     /// (<c>byte</c>, <c>sbyte</c>, <c>short</c>, <c>int</c>, <c>float</c> or <c>double</c>).</summary>
     /// <exception cref="InvalidOperationException"><typeparamref name="T"/> is not the element type.</exception>
-    public ReadOnlySpan<T> AsSpan<T>() where T : unmanaged => _data is T[] typed
-        ? typed
+    public ReadOnlySpan<T> AsSpan<T>() where T : unmanaged => _data.GetType() == typeof(T[]) // not "is T[]": the runtime lets sbyte[] pass as byte[]
+        ? (T[])_data
         : throw new InvalidOperationException(
             $"IdxArray.AsSpan<{typeof(T).Name}>: the elements are {ElementType} ({_data.GetType().GetElementType()!.Name}); ask for that type.");
 
@@ -80,13 +81,15 @@ public sealed class IdxArray
     {
         ArgumentOutOfRangeException.ThrowIfNegative(flatIndex);
         ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(flatIndex, ElementCount);
-        return _data switch
+        // By the element type, not by pattern on the array: the runtime lets an sbyte[] match "byte[] a" (and a
+        // byte[] match "sbyte[] a"), which read -1 as 255.
+        return ElementType switch
         {
-            byte[] a => a[flatIndex],
-            sbyte[] a => a[flatIndex],
-            short[] a => a[flatIndex],
-            int[] a => a[flatIndex],
-            float[] a => a[flatIndex],
+            IdxElementType.UInt8 => ((byte[])_data)[flatIndex],
+            IdxElementType.Int8 => ((sbyte[])_data)[flatIndex],
+            IdxElementType.Int16 => ((short[])_data)[flatIndex],
+            IdxElementType.Int32 => ((int[])_data)[flatIndex],
+            IdxElementType.Float32 => ((float[])_data)[flatIndex],
             _ => ((double[])_data)[flatIndex],
         };
     }
@@ -118,37 +121,42 @@ public sealed class IdxArray
         return tensor;
     }
 
+    // By the element type, as GetValue: a pattern on the array would take sbyte[] for byte[].
     private void ConvertTo(Span<float> destination)
     {
-        switch (_data)
+        switch (ElementType)
         {
-            case byte[] a: for (int i = 0; i < a.Length; i++) destination[i] = a[i]; break;
-            case sbyte[] a: for (int i = 0; i < a.Length; i++) destination[i] = a[i]; break;
-            case short[] a: for (int i = 0; i < a.Length; i++) destination[i] = a[i]; break;
-            case int[] a: for (int i = 0; i < a.Length; i++) destination[i] = a[i]; break;
-            case float[] a: a.CopyTo(destination); break;
-            default: var d = (double[])_data; for (int i = 0; i < d.Length; i++) destination[i] = (float)d[i]; break;
+            case IdxElementType.UInt8: var u8 = (byte[])_data; for (int i = 0; i < u8.Length; i++) destination[i] = u8[i]; break;
+            case IdxElementType.Int8: var i8 = (sbyte[])_data; for (int i = 0; i < i8.Length; i++) destination[i] = i8[i]; break;
+            case IdxElementType.Int16: var i16 = (short[])_data; for (int i = 0; i < i16.Length; i++) destination[i] = i16[i]; break;
+            case IdxElementType.Int32: var i32 = (int[])_data; for (int i = 0; i < i32.Length; i++) destination[i] = i32[i]; break;
+            case IdxElementType.Float32: ((float[])_data).CopyTo(destination); break;
+            default: var f64 = (double[])_data; for (int i = 0; i < f64.Length; i++) destination[i] = (float)f64[i]; break;
         }
     }
 
     private void ConvertTo(Span<double> destination)
     {
-        switch (_data)
+        switch (ElementType)
         {
-            case byte[] a: for (int i = 0; i < a.Length; i++) destination[i] = a[i]; break;
-            case sbyte[] a: for (int i = 0; i < a.Length; i++) destination[i] = a[i]; break;
-            case short[] a: for (int i = 0; i < a.Length; i++) destination[i] = a[i]; break;
-            case int[] a: for (int i = 0; i < a.Length; i++) destination[i] = a[i]; break;
-            case float[] a: for (int i = 0; i < a.Length; i++) destination[i] = a[i]; break;
+            case IdxElementType.UInt8: var u8 = (byte[])_data; for (int i = 0; i < u8.Length; i++) destination[i] = u8[i]; break;
+            case IdxElementType.Int8: var i8 = (sbyte[])_data; for (int i = 0; i < i8.Length; i++) destination[i] = i8[i]; break;
+            case IdxElementType.Int16: var i16 = (short[])_data; for (int i = 0; i < i16.Length; i++) destination[i] = i16[i]; break;
+            case IdxElementType.Int32: var i32 = (int[])_data; for (int i = 0; i < i32.Length; i++) destination[i] = i32[i]; break;
+            case IdxElementType.Float32: var f32 = (float[])_data; for (int i = 0; i < f32.Length; i++) destination[i] = f32[i]; break;
             default: ((double[])_data).CopyTo(destination); break;
         }
     }
 
+    /// <summary>The product of the dimensions after the first, which an empty array (<c>[0, 65536, 65536]</c>) may make too large for an int.</summary>
     private int ElementCountAfterFirst()
     {
-        int size = 1;
-        for (int d = 1; d < Shape.Rank; d++) size *= Shape[d];
-        return size;
+        long size = 1;
+        for (int d = 1; d < Shape.Rank; d++) size = Math.Min(size * Shape[d], long.MaxValue / int.MaxValue);
+        if (size > int.MaxValue)
+            throw new InvalidOperationException(
+                $"IdxArray.ItemSize: an item of an array of shape {Shape} would hold more than {int.MaxValue:N0} elements, which an int cannot count (the array holds no items).");
+        return (int)size;
     }
 
     private static T[] Copy<T>(T[] data)

@@ -13,24 +13,41 @@ namespace MiniNet.Data;
 /// content (the gzip bytes 1F 8B), not by the file name.
 /// </summary>
 /// <remarks>
-/// The reader trusts nothing in the header: the size it declares is checked (in 64-bit arithmetic that
-/// cannot overflow) before anything is allocated, and against the bytes actually there, so a corrupt
-/// header fails at once with a message naming the file instead of exhausting memory. Compressed data,
-/// whose length is unknown in advance, is read into a buffer that grows only as the data arrives.
+/// The reader trusts nothing in a file. The size the header declares is checked (in 64-bit arithmetic that
+/// cannot overflow) before anything is allocated, and against the bytes actually there, so a corrupt header
+/// fails at once with a message naming the file instead of exhausting memory. Gzip data is checked whole: each
+/// member's header, its CRC-32 and length, and nothing but further members after it (several members are
+/// read as one, as gzip(1) reads them; trailing garbage is refused).
+/// <para>
+/// Memory never exceeds the size the header declares. From a file (or any seekable stream), compressed data must
+/// declare no more than deflate can expand the file's bytes to (1032-fold); if the gzip trailer confirms the
+/// declared size, the data goes straight into one array of that size, and if not, it is first counted without
+/// being stored, so a file that expands to more or less than its header says is refused having stored nothing
+/// (and one that expands to more is refused 64 KiB past the declared size, not decompressed to its end). From a
+/// stream that cannot seek, compressed data is stored as it arrives, in a buffer that grows with it (to at most
+/// twice what arrived), and is refused as soon as it goes 64 KiB past the declared size.
+/// </para>
 /// </remarks>
 public static class IdxFile
 {
     private const int InitialBufferBytes = 1 << 20; // for data of unknown length; doubles as the data arrives
     private const int ChunkBytes = 1 << 30;          // the most one read or byte swap handles at once
     private const int WriteBufferBytes = 1 << 16;
+    private const int TrailingBytesCounted = 1 << 16; // after the data, so many more bytes are counted for the message, no more
+    private const long DeflateMaxExpansion = 1032;    // deflate's limit: a 258-byte match in two 1-bit codes
 
     /// <summary>Reads the IDX file at <paramref name="path"/>, raw or gzip-compressed.</summary>
-    /// <exception cref="InvalidDataException">The file is not a well-formed IDX file; the message names it and says what is wrong.</exception>
-    /// <exception cref="IOException">The file cannot be read.</exception>
+    /// <exception cref="ArgumentException"><paramref name="path"/> is empty.</exception>
+    /// <exception cref="ArgumentNullException"><paramref name="path"/> is null.</exception>
+    /// <exception cref="InvalidDataException">The file is not a well-formed IDX file (raw or gzip); the message names it and says what is wrong.</exception>
+    /// <exception cref="FileNotFoundException">There is no file at <paramref name="path"/>.</exception>
+    /// <exception cref="DirectoryNotFoundException">A directory on <paramref name="path"/> does not exist.</exception>
+    /// <exception cref="IOException">The file cannot be read, or <paramref name="path"/> names a directory (the message says so).</exception>
     public static IdxArray Read(string path)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
-        using var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 1 << 16, FileOptions.SequentialScan);
+        // Unbuffered: the reader reads the data in large pieces, and compressed data through a buffer of its own.
+        using var file = InputFile.Open(path, "IDX file", "give the path of an IDX file in it (FashionMnist.Load takes a directory)", bufferSize: 0);
         return Read(file, path);
     }
 
@@ -38,8 +55,9 @@ public static class IdxFile
     /// Reads one IDX array, raw or gzip-compressed, from the current position of <paramref name="stream"/>
     /// to its end (the stream is left open).
     /// </summary>
-    /// <param name="stream">The stream; it need not be seekable.</param>
+    /// <param name="stream">The stream; it need not be seekable (if it is, compressed data is counted before it is stored, see the remarks of <see cref="IdxFile"/>).</param>
     /// <param name="name">What to call the data in error messages (a file name or URL).</param>
+    /// <exception cref="ArgumentNullException"><paramref name="stream"/> or <paramref name="name"/> is null.</exception>
     /// <exception cref="InvalidDataException">The data is not a well-formed IDX array; the message names <paramref name="name"/> and says what is wrong.</exception>
     public static IdxArray Read(Stream stream, string name)
     {
@@ -52,82 +70,106 @@ public static class IdxFile
         if (stream.CanSeek) stream.Seek(-startLength, SeekOrigin.Current);
         else source = new PrefixedStream(start[..startLength].ToArray(), stream);
 
-        if (!compressed) return ReadArray(source, name, lengthKnown: source.CanSeek);
-        using var decompressed = new GZipStream(source, CompressionMode.Decompress, leaveOpen: true);
-        return ReadArray(decompressed, name, lengthKnown: false);
+        if (!compressed) return ReadArray(source, name, source.CanSeek ? source.Length - source.Position : null);
+        if (source.CanSeek) return ReadSeekableGzip(source, name);
+        using var decompressed = new GzipReader(source);
+        return ReadArray(decompressed, name, knownLength: null);
     }
 
-    private static IdxArray ReadArray(Stream source, string name, bool lengthKnown)
+    /// <summary>Reads a header and its data from <paramref name="source"/>, whose length from here is <paramref name="knownLength"/> when known.</summary>
+    private static IdxArray ReadArray(Stream source, string name, long? knownLength)
     {
-        Span<byte> magic = stackalloc byte[4];
-        int got = ReadFully(source, magic, name);
-        if (got < magic.Length)
-            throw Error(name, got == 0 ? "the file is empty; an IDX file starts with a 4-byte magic number"
-                : $"the file ends after {got} bytes, inside the 4-byte magic number");
-        if (magic[0] != 0 || magic[1] != 0)
-            throw Error(name, $"not an IDX file: it starts with the bytes 0x{magic[0]:X2} 0x{magic[1]:X2}, where an IDX magic number has two zero bytes");
-        if (!IdxElementTypeExtensions.IsKnown(magic[2]))
-            throw Error(name, $"unknown element type code 0x{magic[2]:X2} in the magic number; IDX defines 0x08 (u8), 0x09 (i8), 0x0B (i16), 0x0C (i32), 0x0D (f32) and 0x0E (f64)");
-        var type = (IdxElementType)magic[2];
-        int rank = magic[3];
-        if (rank is 0 or > IdxArray.MaxRank)
-            throw Error(name, $"the header declares {rank} dimensions; an IDX array has 1 to {IdxArray.MaxRank}");
-
-        Span<byte> dimensionBytes = stackalloc byte[4 * rank];
-        got = ReadFully(source, dimensionBytes, name);
-        if (got < dimensionBytes.Length)
-            throw Error(name, $"the file ends inside the header: it declares {rank} dimensions but holds only {got} of their {dimensionBytes.Length} bytes");
-        var dimensions = new ulong[rank];
-        for (int d = 0; d < rank; d++) dimensions[d] = BinaryPrimitives.ReadUInt32BigEndian(dimensionBytes[(4 * d)..]);
-        string declared = $"{string.Join(" × ", dimensions)} {type.ShortName()}";
-
-        // Checked 64-bit arithmetic: (2³² − 1)⁴ elements overflow it, and must be refused, not wrapped.
-        ulong elementCount = 1, byteCount = 0;
-        bool overflow = false;
-        foreach (ulong dimension in dimensions) overflow |= Math.BigMul(elementCount, dimension, out elementCount) != 0;
-        overflow |= Math.BigMul(elementCount, (ulong)type.ByteSize(), out byteCount) != 0;
-        if (overflow)
-            throw Error(name, $"the header declares {declared} elements, more than 2⁶⁴ bytes: the header is corrupt");
-        if (elementCount > (ulong)Array.MaxLength)
-            throw Error(name, $"the header declares {declared} = {elementCount:N0} elements, more than the {Array.MaxLength:N0} an array can hold: the header is corrupt");
-        for (int d = 0; d < rank; d++)
-            if (dimensions[d] > int.MaxValue)
-                throw Error(name, $"dimension {d} of {declared} is {dimensions[d]:N0}, above the largest supported, 2³¹ − 1");
-
-        if (lengthKnown)
+        var header = IdxHeader.Read(source, name);
+        if (knownLength is long length)
         {
-            long remaining = source.Length - source.Position;
-            if (remaining < (long)byteCount)
-                throw Error(name, $"the data is truncated: the header declares {declared} = {byteCount:N0} bytes of data, but only {remaining:N0} follow");
-            if (remaining > (long)byteCount)
-                throw Error(name, $"{remaining - (long)byteCount:N0} trailing bytes follow the {byteCount:N0} bytes of data that the header declares ({declared})");
+            long remaining = length - header.Length;
+            if (remaining < header.ByteCount)
+                throw Error(name, $"the data is truncated: the header declares {header.Declared} = {header.ByteCount:N0} bytes of data, but only {remaining:N0} follow");
+            if (remaining > header.ByteCount)
+                throw Error(name, $"{remaining - header.ByteCount:N0} trailing bytes follow the {header.ByteCount:N0} bytes of data that the header declares ({header.Declared})");
         }
-
-        int count = (int)elementCount, size = type.ByteSize();
-        Array data = type switch
-        {
-            IdxElementType.UInt8 => ReadElements<byte>(source, count, size, lengthKnown, name, declared),
-            IdxElementType.Int8 => ReadElements<sbyte>(source, count, size, lengthKnown, name, declared),
-            IdxElementType.Int16 => ReadElements<short>(source, count, size, lengthKnown, name, declared),
-            IdxElementType.Int32 => ReadElements<int>(source, count, size, lengthKnown, name, declared),
-            IdxElementType.Float32 => ReadElements<float>(source, count, size, lengthKnown, name, declared),
-            _ => ReadElements<double>(source, count, size, lengthKnown, name, declared),
-        };
-        var shape = new int[rank];
-        for (int d = 0; d < rank; d++) shape[d] = (int)dimensions[d];
-        return new IdxArray(data, type, shape);
+        return ReadData(source, header, name, exactSize: knownLength is not null);
     }
 
     /// <summary>
-    /// Reads <paramref name="count"/> big-endian elements into native order. With the length unknown
-    /// (compressed data) the buffer starts small and doubles as bytes arrive, so a header that declares
-    /// more than the data holds costs at most twice the data actually there.
+    /// Gzip data from a seekable stream: sizes are settled before the data is stored. The declared size must be one
+    /// deflate can reach from the compressed bytes; if the trailer (of the last member) confirms it, the data is
+    /// read straight into an array of that size; if not, it is counted first (in a small buffer) and refused when
+    /// it differs, and read again only when it matches (several members).
     /// </summary>
-    private static T[] ReadElements<T>(Stream source, int count, int size, bool lengthKnown, string name, string declared)
+    private static IdxArray ReadSeekableGzip(Stream stream, string name)
+    {
+        long origin = stream.Position, compressedLength = stream.Length - origin;
+        uint? lastMemberLength = null;
+        if (compressedLength >= 18) // a gzip member's header and trailer alone take 18 bytes
+        {
+            Span<byte> trailerLength = stackalloc byte[4];
+            stream.Position = stream.Length - 4;
+            stream.ReadExactly(trailerLength);
+            lastMemberLength = BinaryPrimitives.ReadUInt32LittleEndian(trailerLength);
+            stream.Position = origin;
+        }
+        using (var decompressed = new GzipReader(stream))
+        {
+            var header = IdxHeader.Read(decompressed, name);
+            long total = header.Length + header.ByteCount;
+            if (total > DeflateMaxExpansion * compressedLength)
+                throw Error(name, $"the header declares {header.Declared} = {header.ByteCount:N0} bytes of data, but {compressedLength:N0} bytes of gzip data "
+                    + $"cannot hold that many (deflate expands data at most {DeflateMaxExpansion}-fold): the file is truncated or its header is corrupt");
+            if (lastMemberLength == (uint)total) return ReadData(decompressed, header, name, exactSize: true);
+            CountData(decompressed, header, name);
+        }
+        stream.Position = origin;
+        using var again = new GzipReader(stream);
+        return ReadData(again, IdxHeader.Read(again, name), name, exactSize: true);
+    }
+
+    /// <summary>Counts the data after the header, to the end, without storing it; refuses any count but the declared one.</summary>
+    private static void CountData(Stream source, IdxHeader header, string name)
+    {
+        var buffer = ArrayPool<byte>.Shared.Rent(WriteBufferBytes);
+        try
+        {
+            long count = 0, limit = header.ByteCount + TrailingBytesCounted + 1;
+            for (int read; count < limit && (read = ReadSome(source, buffer.AsSpan(0, (int)Math.Min(buffer.Length, limit - count)), name)) > 0;)
+                count += read;
+            if (count < header.ByteCount)
+                throw Error(name, $"the data is truncated: the header declares {header.Declared} = {header.ByteCount:N0} bytes of data, but only {count:N0} follow");
+            if (count > header.ByteCount) throw TrailingData(name, header, count - header.ByteCount);
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
+    }
+
+    private static IdxArray ReadData(Stream source, IdxHeader header, string name, bool exactSize)
+    {
+        var shape = header.ToShape(name);
+        int count = (int)header.ElementCount, size = header.ElementType.ByteSize();
+        Array data = header.ElementType switch
+        {
+            IdxElementType.UInt8 => ReadElements<byte>(source, count, size, exactSize, name, header.Declared),
+            IdxElementType.Int8 => ReadElements<sbyte>(source, count, size, exactSize, name, header.Declared),
+            IdxElementType.Int16 => ReadElements<short>(source, count, size, exactSize, name, header.Declared),
+            IdxElementType.Int32 => ReadElements<int>(source, count, size, exactSize, name, header.Declared),
+            IdxElementType.Float32 => ReadElements<float>(source, count, size, exactSize, name, header.Declared),
+            _ => ReadElements<double>(source, count, size, exactSize, name, header.Declared),
+        };
+        CheckEnd(source, header, name);
+        return new IdxArray(data, header.ElementType, shape);
+    }
+
+    /// <summary>
+    /// Reads <paramref name="count"/> big-endian elements into native order. Unless the size is known to be
+    /// there (<paramref name="exactSize"/>), the buffer starts small and doubles as bytes arrive, so a header
+    /// that declares more than the data holds costs at most twice the data actually there.
+    /// </summary>
+    private static T[] ReadElements<T>(Stream source, int count, int size, bool exactSize, string name, string declared)
         where T : unmanaged
     {
         long total = (long)count * size, filled = 0;
-        int capacity = lengthKnown ? count : Math.Min(count, InitialBufferBytes / size);
+        int capacity = exactSize ? count : Math.Min(count, InitialBufferBytes / size);
         var data = GC.AllocateUninitializedArray<T>(capacity);
         while (filled < total)
         {
@@ -143,9 +185,6 @@ public static class IdxFile
                 throw Error(name, $"the data is truncated: the header declares {declared} = {total:N0} bytes of data, but only {filled:N0} follow");
             filled += read;
         }
-        long trailing = CountRemaining(source, name);
-        if (trailing > 0)
-            throw Error(name, $"{trailing:N0} trailing bytes follow the {total:N0} bytes of data that the header declares ({declared})");
         if (BitConverter.IsLittleEndian)
             for (int start = 0; start < count; start += ChunkBytes / size)
                 SwapBytes(MemoryMarshal.AsBytes(data.AsSpan(start, Math.Min(count - start, ChunkBytes / size))), size);
@@ -153,9 +192,33 @@ public static class IdxFile
     }
 
     /// <summary>
+    /// Checks that nothing follows the data, reading to the end (which, for gzip data, checks the last trailer).
+    /// A few trailing bytes are counted for the message; beyond that the data is refused without reading on.
+    /// </summary>
+    private static void CheckEnd(Stream source, IdxHeader header, string name)
+    {
+        var buffer = ArrayPool<byte>.Shared.Rent(TrailingBytesCounted + 1);
+        try
+        {
+            int trailing = ReadFully(source, buffer.AsSpan(0, TrailingBytesCounted + 1), name);
+            if (trailing > 0) throw TrailingData(name, header, trailing);
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
+    }
+
+    private static InvalidDataException TrailingData(string name, IdxHeader header, long trailing) =>
+        Error(name, trailing > TrailingBytesCounted
+            ? $"the data goes on past the {header.ByteCount:N0} bytes that the header declares ({header.Declared}): more than {TrailingBytesCounted:N0} trailing bytes follow"
+            : $"{trailing:N0} trailing bytes follow the {header.ByteCount:N0} bytes of data that the header declares ({header.Declared})");
+
+    /// <summary>
     /// Writes <paramref name="array"/> to <paramref name="path"/> as an IDX file, gzip-compressed (at the
     /// smallest size) when <paramref name="gzip"/> is true. The file is replaced atomically: a failure
-    /// leaves any previous file as it was.
+    /// leaves any previous file as it was (and a crash a hidden temporary file, which the next write of the same
+    /// path deletes, as <see cref="Serialization.SafeTensors.Save(string, IReadOnlyDictionary{string, Tensor}, IReadOnlyDictionary{string, string})"/> describes).
     /// </summary>
     /// <exception cref="IOException">The file cannot be written.</exception>
     public static void Write(string path, IdxArray array, bool gzip)
@@ -228,7 +291,7 @@ public static class IdxFile
     }
 
     /// <summary>Reads until <paramref name="buffer"/> is full or the data ends; returns the bytes read.</summary>
-    private static int ReadFully(Stream source, Span<byte> buffer, string name)
+    internal static int ReadFully(Stream source, Span<byte> buffer, string name)
     {
         int total = 0;
         while (total < buffer.Length)
@@ -240,25 +303,7 @@ public static class IdxFile
         return total;
     }
 
-    /// <summary>Drains the stream, counting the bytes left (for the trailing-data message).</summary>
-    private static long CountRemaining(Stream source, string name)
-    {
-        Span<byte> probe = stackalloc byte[1];
-        if (ReadSome(source, probe, name) == 0) return 0;
-        var buffer = ArrayPool<byte>.Shared.Rent(WriteBufferBytes);
-        try
-        {
-            long count = 1;
-            for (int read; (read = ReadSome(source, buffer, name)) > 0;) count += read;
-            return count;
-        }
-        finally
-        {
-            ArrayPool<byte>.Shared.Return(buffer);
-        }
-    }
-
-    /// <summary>One read, with the decompressor's complaints about corrupt gzip data given the file's name.</summary>
+    /// <summary>One read, with the gzip reader's complaints about corrupt data given the file's name.</summary>
     private static int ReadSome(Stream source, Span<byte> buffer, string name)
     {
         try
@@ -267,10 +312,11 @@ public static class IdxFile
         }
         catch (InvalidDataException e)
         {
-            throw Error(name, $"the gzip data is corrupt ({e.Message.TrimEnd('.')})", e);
+            throw Error(name, e.Message, e);
         }
     }
 
-    private static InvalidDataException Error(string name, string problem, Exception? inner = null) =>
-        new($"IDX file '{name}': {problem}.", inner);
+    /// <summary>The refusal of a malformed file: "IDX file '<paramref name="name"/>': <paramref name="problem"/>."</summary>
+    internal static InvalidDataException Error(string name, string problem, Exception? inner = null) =>
+        new($"IDX file '{name}': {problem.TrimEnd('.')}.", inner);
 }

@@ -121,13 +121,13 @@ public abstract class Module
             if (tensor is null) throw new ArgumentNullException(nameof(state), $"LoadStateDict into {Describe()}: state['{name}'] is null.");
         var own = StateDict();
         var problems = new List<string>();
-        foreach (var name in own.Keys.Where(n => !state.ContainsKey(n))) problems.Add($"missing '{name}'");
-        foreach (var name in state.Keys.Where(n => !own.ContainsKey(n))) problems.Add($"unexpected '{name}'");
+        foreach (var name in own.Keys.Where(n => !state.ContainsKey(n))) problems.Add($"missing {MessageText.Quote(name)}");
+        foreach (var name in state.Keys.Where(n => !own.ContainsKey(n))) problems.Add($"unexpected {MessageText.Quote(name)}");
         foreach (var (name, parameter) in own)
             if (state.TryGetValue(name, out var value) && (value.Shape != parameter.Shape || value.DType != parameter.DType))
-                problems.Add($"'{name}' is {value.Shape} {value.DType} in the state but {parameter.Shape} {parameter.DType} in the model");
+                problems.Add($"{MessageText.Quote(name)} is {value.Shape} {value.DType} in the state but {parameter.Shape} {parameter.DType} in the model");
         if (problems.Count > 0)
-            throw new ArgumentException($"LoadStateDict into {Describe()}: {string.Join("; ", problems)}.", nameof(state));
+            throw new ArgumentException($"LoadStateDict into {Describe()}: {MessageText.List(problems, separator: "; ")}.", nameof(state));
         using (Tape.NoGrad())
             foreach (var (name, parameter) in own) parameter.CopyFrom(state[name]);
     }
@@ -141,8 +141,11 @@ public abstract class Module
 
     /// <summary>
     /// Loads the parameters from a safetensors file, which must hold exactly this model's names, shapes
-    /// and dtypes (the error lists every name that is missing, extra or mis-shaped). Returns the file's metadata.
+    /// and dtypes (the error lists the names that are missing, extra or mis-shaped: the first ten of each kind,
+    /// then how many more). Returns the file's metadata.
     /// </summary>
+    /// <exception cref="InvalidDataException">The file is malformed or does not fit the model; the message names the file.</exception>
+    /// <exception cref="IOException">The file cannot be read, or the path names a directory.</exception>
     public IReadOnlyDictionary<string, string>? Load(string path) => SafeTensors.LoadInto(path, StateDict());
 
     /// <summary>Switches this module and all its descendants to training (true) or evaluation (false) mode. Returns this module.</summary>

@@ -27,7 +27,9 @@ public static class SafeTensors
     /// Saving is atomic: the file is written under a temporary name in the same directory, flushed to the
     /// disk, then renamed over <paramref name="path"/>; if anything fails (or the process dies) the
     /// previous file is intact and the temporary file is removed (or, after a crash, left as a hidden
-    /// <c>.name.*.tmp</c> file).
+    /// <c>.name.XXXXXXXX.XXX.tmp</c> file). Each save first deletes such leftovers of the same path: those last
+    /// written more than ten seconds ago that no process holds open (a save in progress, in this process or
+    /// another, holds its temporary file exclusively, so two saves of one path at once never disturb each other).
     /// </remarks>
     /// <exception cref="ArgumentException">A name is <c>__metadata__</c> or not valid Unicode, or a metadata key or value is null or not valid Unicode.</exception>
     /// <exception cref="IOException">The file cannot be written.</exception>
@@ -93,18 +95,35 @@ public static class SafeTensors
 
     /// <summary>
     /// Reads every tensor (F32 or F64) and the metadata of the safetensors file at <paramref name="path"/>,
-    /// checking it as the reference reader does: the header length within 100 MB and the file, UTF-8 JSON,
-    /// known dtypes, no name twice, data offsets contiguous from 0 with no overlap or gap, each range the
-    /// size its shape and dtype need, and the last one ending exactly at the end of the file. Every size
-    /// is computed in checked 64-bit arithmetic before anything is allocated.
+    /// checking it as the reference reader does: the header length within 100 MB and the file, UTF-8 JSON
+    /// (with no lone surrogate escapes), known dtypes, no name twice, data offsets contiguous from 0 with no
+    /// overlap or gap, each range the size its shape and dtype need, and the last one ending exactly at the end
+    /// of the file. Every size is computed in checked 64-bit arithmetic before anything is allocated (a 0 in a
+    /// shape means no elements, however large the other dimensions).
     /// </summary>
+    /// <remarks>
+    /// Memory stays proportional to the file: the header is read as a stream of JSON tokens, and at most
+    /// 100,000 tensors and 100,000 metadata entries, of at most 64 dimensions each, are accepted (a real file lists
+    /// a few thousand tensors at most; a large model is saved in several files). Error messages name the file and
+    /// show a few names, then "and N more".
+    /// </remarks>
+    /// <exception cref="ArgumentException"><paramref name="path"/> is empty.</exception>
+    /// <exception cref="ArgumentNullException"><paramref name="path"/> is null.</exception>
     /// <exception cref="InvalidDataException">The file is malformed, or holds a dtype other than F32 and F64; the message names the file and the tensor.</exception>
-    /// <exception cref="IOException">The file cannot be read.</exception>
+    /// <exception cref="FileNotFoundException">There is no file at <paramref name="path"/>.</exception>
+    /// <exception cref="DirectoryNotFoundException">A directory on <paramref name="path"/> does not exist.</exception>
+    /// <exception cref="IOException">The file cannot be read, or <paramref name="path"/> names a directory (the message says so).</exception>
     public static SafeTensorsFile Load(string path)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
-        InvalidDataException Error(string problem) => new($"Safetensors file '{path}': {problem}.");
-        using var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 1 << 16, FileOptions.SequentialScan);
+        using var file = InputFile.Open(path, "Safetensors file", "a model is saved to and loaded from one .safetensors file", bufferSize: 1 << 16);
+        return Load(file, path);
+    }
+
+    /// <summary>Loads from a seekable stream positioned at the file's start (the tests' fuzzing reads from memory); <paramref name="name"/> names it in errors.</summary>
+    internal static SafeTensorsFile Load(Stream file, string name)
+    {
+        InvalidDataException Error(string problem, Exception? inner = null) => new($"Safetensors file '{name}': {problem}.", inner);
         long fileLength = file.Length;
         if (fileLength < 8)
             throw Error($"it is {fileLength} bytes long, too short for the 8-byte header length that starts the format");
@@ -123,16 +142,16 @@ public static class SafeTensors
         var ordered = CheckLayout(entries, dataLength, Error);
         var unsupported = ordered.FindAll(e => e.DType is not ("F32" or "F64"));
         if (unsupported.Count > 0)
-            throw Error($"MiniNet reads F32 and F64 tensors only, and {string.Join(", ", unsupported.ConvertAll(e => $"'{e.Name}' is {e.DType}"))}"
+            throw Error($"MiniNet reads F32 and F64 tensors only, and {MessageText.List(unsupported.ConvertAll(e => $"{MessageText.Quote(e.Name)} is {e.DType}"))}"
                 + " (in PyTorch, convert with tensor.float() or tensor.double() before saving)");
 
+        var shapes = ordered.ConvertAll(entry => ToShape(entry, Error)); // every shape checked before any tensor is allocated
         var tensors = new OrderedDictionary<string, Tensor>(ordered.Count, StringComparer.Ordinal);
-        foreach (var entry in ordered)
+        for (int i = 0; i < ordered.Count; i++)
         {
-            var shape = ToShape(entry, Error);
-            var tensor = Tensor.Empty(shape, entry.DType == "F64" ? DType.Float64 : DType.Float32);
+            var tensor = Tensor.Empty(shapes[i], ordered[i].DType == "F64" ? DType.Float64 : DType.Float32);
             ReadData(file, tensor);
-            tensors.Add(entry.Name, tensor);
+            tensors.Add(ordered[i].Name, tensor);
         }
         OrderedDictionary<string, string>? metadataMap = null;
         if (metadata is not null)
@@ -146,10 +165,12 @@ public static class SafeTensors
     /// <summary>
     /// Loads the file at <paramref name="path"/> into <paramref name="expected"/>'s tensors (a model's
     /// parameters by name), as PyTorch's <c>load_state_dict(strict=True)</c>: every name must be in both,
-    /// with the same shape and dtype. All problems are reported together, and nothing is copied unless
-    /// everything fits. Returns the file's metadata (null when it has none).
+    /// with the same shape and dtype. All problems are reported together (the first few of each kind, then
+    /// how many more), and nothing is copied unless everything fits. Returns the file's metadata (null when it has none).
     /// </summary>
-    /// <exception cref="InvalidDataException">The file is malformed, or does not fit: the message lists every missing, unexpected and mismatched name.</exception>
+    /// <exception cref="ArgumentNullException"><paramref name="path"/> or <paramref name="expected"/> is null.</exception>
+    /// <exception cref="InvalidDataException">The file is malformed, or does not fit: the message lists the missing, unexpected and mismatched names.</exception>
+    /// <exception cref="IOException">The file cannot be read, or <paramref name="path"/> names a directory.</exception>
     public static IReadOnlyDictionary<string, string>? LoadInto(string path, IReadOnlyDictionary<string, Tensor> expected)
     {
         ArgumentNullException.ThrowIfNull(expected);
@@ -160,19 +181,20 @@ public static class SafeTensors
         var mismatched = new List<string>();
         foreach (var (name, target) in expected)
         {
-            if (!loaded.Tensors.TryGetValue(name, out var source)) missing.Add($"'{name}'");
+            if (!loaded.Tensors.TryGetValue(name, out var source)) missing.Add(MessageText.Quote(name));
             else if (source.Shape != target.Shape || source.DType != target.DType)
-                mismatched.Add($"'{name}' is {source.Shape} {SafeTensorsHeader.DTypeName(source.DType)} in the file but {target.Shape} {SafeTensorsHeader.DTypeName(target.DType)} in the model");
+                mismatched.Add($"{MessageText.Quote(name)} is {source.Shape} {SafeTensorsHeader.DTypeName(source.DType)} in the file but {target.Shape} {SafeTensorsHeader.DTypeName(target.DType)} in the model");
         }
         var unexpected = new List<string>();
         foreach (var name in loaded.Tensors.Keys)
-            if (!expected.ContainsKey(name)) unexpected.Add($"'{name}'");
+            if (!expected.ContainsKey(name)) unexpected.Add(MessageText.Quote(name));
         if (missing.Count + unexpected.Count + mismatched.Count > 0)
         {
-            var message = new StringBuilder($"Safetensors file '{path}' does not fit the model ({expected.Count} tensors expected, {loaded.Tensors.Count} in the file):");
-            if (missing.Count > 0) message.Append($"\n  missing from the file: {string.Join(", ", missing)}");
-            if (unexpected.Count > 0) message.Append($"\n  unexpected in the file: {string.Join(", ", unexpected)}");
-            foreach (var line in mismatched) message.Append($"\n  mismatched: {line}");
+            var message = new StringBuilder($"Safetensors file '{path}' does not fit the model ({expected.Count:N0} tensors expected, {loaded.Tensors.Count:N0} in the file):");
+            if (missing.Count > 0) message.Append($"\n  missing from the file: {MessageText.List(missing)}");
+            if (unexpected.Count > 0) message.Append($"\n  unexpected in the file: {MessageText.List(unexpected)}");
+            foreach (var line in mismatched.Take(MessageText.ItemsShown)) message.Append($"\n  mismatched: {line}");
+            if (mismatched.Count > MessageText.ItemsShown) message.Append($"\n  and {mismatched.Count - MessageText.ItemsShown:N0} more mismatched");
             throw new InvalidDataException(message.ToString());
         }
         using (Tape.NoGrad()) // copying into parameters is not a differentiable step
@@ -184,52 +206,64 @@ public static class SafeTensors
     /// Sorts the entries by their offsets and checks that they tile the data exactly: from 0, no gap,
     /// no overlap, each range as long as its shape and dtype need, the last ending at the end of the file.
     /// </summary>
-    private static List<TensorEntry> CheckLayout(List<TensorEntry> entries, ulong dataLength, Func<string, InvalidDataException> error)
+    private static List<TensorEntry> CheckLayout(List<TensorEntry> entries, ulong dataLength, Refusal refuse)
     {
-        var ordered = new List<TensorEntry>(entries);
-        ordered.Sort((a, b) => a.Begin != b.Begin ? a.Begin.CompareTo(b.Begin) : a.End.CompareTo(b.End));
+        var ordered = entries.OrderBy(e => e.Begin).ThenBy(e => e.End).ToList(); // stable: empty tensors keep the header's order
         ulong position = 0;
         TensorEntry? previous = null;
         foreach (var entry in ordered)
         {
             string range = $"[{entry.Begin}, {entry.End}]";
             if (entry.End < entry.Begin)
-                throw error($"tensor '{entry.Name}' has data_offsets {range}, which end before they begin");
+                throw refuse($"{entry.Label} has data_offsets {range}, which end before they begin");
             if (entry.Begin < position)
-                throw error($"the data of tensors '{previous!.Name}' [{previous.Begin}, {previous.End}] and '{entry.Name}' {range} overlap");
+                throw refuse($"the data of tensors {MessageText.Quote(previous!.Name)} [{previous.Begin}, {previous.End}] and {MessageText.Quote(entry.Name)} {range} overlap");
             if (entry.Begin > position)
-                throw error(previous is null
-                    ? $"the first tensor, '{entry.Name}', begins at offset {entry.Begin}, not 0: offsets must be contiguous"
-                    : $"{entry.Begin - position} bytes between tensors '{previous.Name}' (ending at {position}) and '{entry.Name}' (beginning at {entry.Begin}) belong to no tensor: offsets must be contiguous");
+                throw refuse(previous is null
+                    ? $"the first tensor, {MessageText.Quote(entry.Name)}, begins at offset {entry.Begin}, not 0: offsets must be contiguous"
+                    : $"{entry.Begin - position} bytes between tensors {MessageText.Quote(previous.Name)} (ending at {position}) and {MessageText.Quote(entry.Name)} (beginning at {entry.Begin}) belong to no tensor: offsets must be contiguous");
             int elementSize = SafeTensorsHeader.ElementSize(entry.DType);
-            ulong bytes = (ulong)elementSize;
-            bool overflow = false;
-            foreach (ulong dimension in entry.Shape) overflow |= Math.BigMul(bytes, dimension, out bytes) != 0;
-            if (overflow)
-                throw error($"the shape {entry.ShapeText} of tensor '{entry.Name}' needs more than 2⁶⁴ bytes");
+            ulong bytes = 0; // a 0 anywhere in the shape: no elements, however large the other dimensions
+            if (!entry.Shape.Contains(0UL))
+            {
+                bytes = (ulong)elementSize;
+                bool overflow = false;
+                foreach (ulong dimension in entry.Shape) overflow |= Math.BigMul(bytes, dimension, out bytes) != 0;
+                if (overflow)
+                    throw refuse($"the shape {entry.ShapeText} of {entry.Label} needs more than 2⁶⁴ bytes");
+            }
             if (elementSize > 0 && entry.End - entry.Begin != bytes)
-                throw error($"tensor '{entry.Name}' is {entry.DType} of shape {entry.ShapeText}, which takes {bytes:N0} bytes, but its data_offsets {range} span {entry.End - entry.Begin:N0}");
+                throw refuse($"{entry.Label} is {entry.DType} of shape {entry.ShapeText}, which takes {bytes:N0} bytes, but its data_offsets {range} span {entry.End - entry.Begin:N0}");
             position = entry.End;
             previous = entry;
         }
         if (position > dataLength)
-            throw error($"the header places tensor data up to byte {position:N0} after the header, but the file holds only {dataLength:N0} bytes there: it is truncated");
+            throw refuse($"the header places tensor data up to byte {position:N0} after the header, but the file holds only {dataLength:N0} bytes there: it is truncated");
         if (position < dataLength)
-            throw error($"{dataLength - position:N0} trailing bytes follow the last tensor's data, which ends at byte {position:N0} after the header");
+            throw refuse($"{dataLength - position:N0} trailing bytes follow the last tensor's data, which ends at byte {position:N0} after the header");
         return ordered;
     }
 
-    private static Shape ToShape(TensorEntry entry, Func<string, InvalidDataException> error)
+    /// <summary>The entry's shape as a MiniNet <see cref="Shape"/>, or the refusal (never <see cref="Shape"/>'s own ArgumentException) naming the file, the tensor and the shape.</summary>
+    private static Shape ToShape(TensorEntry entry, Refusal refuse)
     {
-        ulong count = 1; // cannot overflow: CheckLayout bounded count × element size by 2⁶⁴
+        for (int d = 0; d < entry.Shape.Length; d++)
+            if (entry.Shape[d] > int.MaxValue)
+                throw refuse($"dimension {d} of {entry.Label}, of shape {entry.ShapeText}, is {entry.Shape[d]:N0}; a MiniNet dimension is below 2³¹");
+        // Below 2³¹ each, so the count fits 64 bits up to the third factor; saturate beyond (a 0 anywhere: none).
+        ulong count = entry.Shape.Contains(0UL) ? 0UL : 1UL;
         foreach (ulong dimension in entry.Shape)
-        {
-            if (dimension > int.MaxValue) count = ulong.MaxValue;
-            else count *= dimension;
-        }
+            if (count != 0) count = count > (ulong)Array.MaxLength ? count : count * dimension;
         if (count > (ulong)Array.MaxLength)
-            throw error($"tensor '{entry.Name}' of shape {entry.ShapeText} is larger than a MiniNet tensor can be ({Array.MaxLength:N0} elements, each dimension below 2³¹)");
-        return Shape.Create(Array.ConvertAll(entry.Shape, d => (int)d));
+            throw refuse($"{entry.Label} of shape {entry.ShapeText} is larger than a MiniNet tensor can be ({Array.MaxLength:N0} elements)");
+        try
+        {
+            return Shape.Create(Array.ConvertAll(entry.Shape, d => (int)d));
+        }
+        catch (ArgumentException e)
+        {
+            throw refuse($"{entry.Label} has the shape {entry.ShapeText}, which a MiniNet shape cannot hold ({MessageText.Reason(e)})", e);
+        }
     }
 
     private static void WriteData(Stream output, Tensor tensor)

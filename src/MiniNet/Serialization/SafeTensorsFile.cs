@@ -1,6 +1,6 @@
 namespace MiniNet.Serialization;
 
-/// <summary>What <see cref="SafeTensors.Load"/> read: the tensors by name, in the order of their data in the file, and the metadata.</summary>
+/// <summary>What <see cref="SafeTensors.Load(string)"/> read: the tensors by name, in the order of their data in the file, and the metadata.</summary>
 public sealed class SafeTensorsFile
 {
     internal SafeTensorsFile(IReadOnlyDictionary<string, Tensor> tensors, IReadOnlyDictionary<string, string>? metadata)

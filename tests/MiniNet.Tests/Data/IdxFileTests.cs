@@ -107,6 +107,20 @@ public class IdxFileTests
     }
 
     [Fact]
+    public void Signed_bytes_read_as_signed_everywhere()
+    {
+        // The runtime lets an sbyte[] pass for a byte[] ("is byte[]" is true), so a switch on the array's type read
+        // -1 as 255 in GetValue and ToTensor (the fuzz test's independent decoder found it); a switch on the element type cannot.
+        var array = IdxFile.Read(new MemoryStream([0, 0, 0x09, 1, 0, 0, 0, 3, 0xFF, 0x80, 0x7F]), "signed");
+        Assert.Equal(new double[] { -1, -128, 127 }, Enumerable.Range(0, 3).Select(array.GetValue));
+        Assert.Equal(new float[] { -1, -128, 127 }, array.ToTensor().ToArray<float>());
+        Assert.Equal(new double[] { -1, -128, 127 }, array.ToTensor(DType.Float64).ToArray<double>());
+        Assert.Equal(new sbyte[] { -1, -128, 127 }, array.AsSpan<sbyte>().ToArray());
+        Assert.Throws<InvalidOperationException>(() => array.AsSpan<byte>().Length);
+        Assert.Throws<InvalidOperationException>(() => new IdxArray(new byte[] { 1 }, [1]).AsSpan<sbyte>().Length);
+    }
+
+    [Fact]
     public void AsSpan_of_the_wrong_type_is_refused()
     {
         var array = new IdxArray(new byte[] { 1 }, [1]);
@@ -176,13 +190,29 @@ public class IdxFileTests
     }
 
     [Fact]
-    public void A_gzip_file_declaring_more_than_it_holds_allocates_only_for_what_arrives()
+    public void A_gzip_file_declaring_more_than_its_bytes_can_expand_to_is_refused_before_reading_the_data()
     {
-        // The header promises 60000 × 28 × 28 f64 (376 MB, a size an array can hold); 1000 bytes follow. The
-        // reader must not reserve the promised size, but grow its buffer with the data actually decompressed.
+        // The header promises 60000 × 28 × 28 f64 (376 MB, a size an array can hold); 1000 bytes follow, gzipped
+        // to a few dozen. Deflate expands at most 1032-fold, so the promise is refused from the file's length.
         var content = new byte[16 + 1000];
         new byte[] { 0, 0, 0x0E, 3, 0, 0, 0xEA, 0x60, 0, 0, 0, 28, 0, 0, 0, 28 }.CopyTo(content, 0);
         var stream = new MemoryStream(Gzip(content));
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        var error = Assert.Throws<InvalidDataException>(() => IdxFile.Read(stream, "liar.gz"));
+        long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+        Assert.Contains("IDX file 'liar.gz': the header declares 60000 × 28 × 28 f64 = 376,320,000 bytes of data, but", error.Message);
+        Assert.Contains("bytes of gzip data cannot hold that many (deflate expands data at most 1032-fold)", error.Message);
+        Assert.True(allocated < 512 * 1024, $"reading allocated {allocated:N0} bytes");
+    }
+
+    [Fact]
+    public void A_gzip_stream_declaring_more_than_it_holds_allocates_only_for_what_arrives()
+    {
+        // The same file from a stream that cannot seek: its length is unknown, so the reader must not reserve the
+        // promised size, but grow its buffer with the data actually decompressed.
+        var content = new byte[16 + 1000];
+        new byte[] { 0, 0, 0x0E, 3, 0, 0, 0xEA, 0x60, 0, 0, 0, 28, 0, 0, 0, 28 }.CopyTo(content, 0);
+        var stream = new ForwardOnlyStream(Gzip(content));
         long before = GC.GetAllocatedBytesForCurrentThread();
         var error = Assert.Throws<InvalidDataException>(() => IdxFile.Read(stream, "liar.gz"));
         long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
@@ -211,7 +241,52 @@ public class IdxFileTests
         for (int i = 10; i < 30; i++) damaged[i] = 0xFF; // the deflate stream right after the gzip header
         System.IO.File.WriteAllBytes(corrupt, damaged);
         error = Assert.Throws<InvalidDataException>(() => IdxFile.Read(corrupt));
-        Assert.Contains($"IDX file '{corrupt}': the gzip data is corrupt", error.Message);
+        Assert.Contains($"IDX file '{corrupt}': the compressed (deflate) data of gzip member 1 is corrupt: it cannot be decoded", error.Message);
+    }
+
+    [Fact]
+    public void A_directory_is_refused_saying_that_it_is_one()
+    {
+        using var dir = new TempDirectory();
+        var error = Assert.Throws<IOException>(() => IdxFile.Read(dir.Path));
+        Assert.Equal(typeof(IOException), error.GetType());
+        Assert.Contains($"IDX file '{dir.Path}': the path is a directory, not a file", error.Message);
+        Assert.Contains("FashionMnist.Load takes a directory", error.Message);
+    }
+
+    [Theory]
+    [InlineData(new byte[] { 0, 0, 0x08, 3, 0, 1, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0 }, "65536 × 65536 × 0 u8")]
+    [InlineData(new byte[] { 0, 0, 0x0E, 4, 0x7F, 0xFF, 0xFF, 0xFF, 0x7F, 0xFF, 0xFF, 0xFF, 0x7F, 0xFF, 0xFF, 0xFF, 0, 0, 0, 0 }, "2147483647 × 2147483647 × 2147483647 × 0 f64")]
+    public void A_header_with_a_zero_dimension_declares_no_data_however_large_the_others(byte[] content, string declared)
+    {
+        // No elements, so no bytes: never "more than 2⁶⁴ bytes". Whether MiniNet's Shape holds such a shape is
+        // Shape's business: the reader either loads the empty array or refuses it naming the file, never with Shape's ArgumentException.
+        foreach (var file in new[] { content, Gzip(content) })
+        {
+            try
+            {
+                var array = IdxFile.Read(new MemoryStream(file), "empty.idx");
+                Assert.Equal(0, array.ElementCount);
+                Assert.Equal(0, array.Shape.ElementCount);
+            }
+            catch (InvalidDataException e)
+            {
+                Assert.Contains($"IDX file 'empty.idx': the header declares the shape {declared}, which a MiniNet shape cannot hold", e.Message);
+            }
+        }
+        Assert.Throws<InvalidDataException>(() => IdxFile.Read(new MemoryStream([.. content, 1]), "empty.idx")); // and no byte may follow
+    }
+
+    [Fact]
+    public void The_item_size_of_an_empty_array_with_huge_items_is_refused_not_wrapped()
+    {
+        // 65536 × 65536 wraps to 0 in 32 bits. Once Shape allows empty shapes with huge dimensions, ItemSize must say so.
+        IdxArray empty;
+        try { empty = new IdxArray(Array.Empty<byte>(), [0, 65536, 65536]); }
+        catch (ArgumentException) { return; } // this Shape refuses the shape itself
+        Assert.Equal(0, empty.Count);
+        var error = Assert.Throws<InvalidOperationException>(() => empty.ItemSize);
+        Assert.Contains("IdxArray.ItemSize: an item of an array of shape [0, 65536, 65536] would hold more than 2,147,483,647 elements", error.Message);
     }
 
     [Fact]
@@ -240,7 +315,7 @@ public class IdxFileTests
     }
 
     /// <summary>A stream that can only be read forward, as a network or pipe stream.</summary>
-    private sealed class ForwardOnlyStream(byte[] content) : Stream
+    internal sealed class ForwardOnlyStream(byte[] content) : Stream
     {
         private readonly MemoryStream _inner = new(content);
         public override bool CanRead => true;

@@ -172,8 +172,8 @@ public class SafeTensorsTests
                 "tensor 'a' is F64 of shape [2], which takes 16 bytes, but its data_offsets [0, 12] span 12" },
             { "shape-overflow", File("{\"a\":{\"dtype\":\"F32\",\"shape\":[4294967296,4294967296],\"data_offsets\":[0,12]}}", twelve),
                 "the shape [4294967296, 4294967296] of tensor 'a' needs more than 2⁶⁴ bytes" },
-            { "too-large-for-a-tensor", File("{\"a\":{\"dtype\":\"F32\",\"shape\":[0,4294967296],\"data_offsets\":[0,0]}}"),
-                "tensor 'a' of shape [0, 4294967296] is larger than a MiniNet tensor can be" },
+            { "dimension-above-int", File("{\"a\":{\"dtype\":\"F32\",\"shape\":[0,4294967296],\"data_offsets\":[0,0]}}"),
+                "dimension 1 of tensor 'a', of shape [0, 4294967296], is 4,294,967,296; a MiniNet dimension is below 2³¹" },
             { "duplicate-name", File("{\"a\":{\"dtype\":\"F32\",\"shape\":[1],\"data_offsets\":[0,4]},\"a\":{\"dtype\":\"F32\",\"shape\":[1],\"data_offsets\":[4,8]}}", new byte[8]),
                 "the header names 'a' twice" },
             { "unsupported-dtypes", File("{\"h\":{\"dtype\":\"F16\",\"shape\":[2],\"data_offsets\":[0,4]},\"i\":{\"dtype\":\"I64\",\"shape\":[1],\"data_offsets\":[4,12]},\"f\":{\"dtype\":\"F32\",\"shape\":[0],\"data_offsets\":[12,12]},\"b\":{\"dtype\":\"BF16\",\"shape\":[1],\"data_offsets\":[12,14]}}", new byte[14]),
@@ -184,6 +184,29 @@ public class SafeTensorsTests
             { "fractional-offset", File("{\"a\":{\"dtype\":\"F32\",\"shape\":[1],\"data_offsets\":[0,4.0]}}", new byte[4]), "the data_offsets of tensor 'a' holds 4.0, which is not an integer" },
             { "three-offsets", File("{\"a\":{\"dtype\":\"F32\",\"shape\":[1],\"data_offsets\":[0,4,8]}}", new byte[4]), "the data_offsets of tensor 'a' hold 3 numbers, not 2" },
             { "metadata-not-strings", File("{\"__metadata__\":{\"epochs\":10}}"), "__metadata__ maps 'epochs' to a JSON number; metadata values must be strings" },
+            { "lone-surrogate-in-a-name", File("{\"bad\\ud800\":{\"dtype\":\"F32\",\"shape\":[0],\"data_offsets\":[0,0]}}"),
+                "a name, 'bad\\ud800', is not valid Unicode: it holds an escaped lone surrogate" },
+            { "lone-surrogate-in-metadata", File("{\"__metadata__\":{\"note\":\"\\udc00\"}}"),
+                "the value of __metadata__ 'note', '\\udc00', is not valid Unicode" },
+            { "lone-surrogate-in-a-metadata-key", File("{\"__metadata__\":{\"\\udfff\":\"x\"}}"),
+                "a key of __metadata__, '\\udfff', is not valid Unicode" },
+            { "lone-surrogate-in-a-dtype", File("{\"a\":{\"dtype\":\"F\\ud83d\",\"shape\":[0],\"data_offsets\":[0,0]}}"),
+                "the dtype of tensor 'a', 'F\\ud83d', is not valid Unicode" },
+            { "deep-json", File("{\"a\":{\"dtype\":\"F32\",\"shape\":[0],\"data_offsets\":[0,0],\"x\":" + new string('[', 100) + new string(']', 100) + "}}"),
+                "the header is not valid JSON (" },
+            { "trailing-json", File("{} {}"), "the header is not valid JSON (" },
+            { "nested-shape", File("{\"a\":{\"dtype\":\"F32\",\"shape\":[[1]],\"data_offsets\":[0,4]}}", new byte[4]),
+                "the shape of tensor 'a' holds a JSON array, which is not an integer" },
+            { "string-dimension", File("{\"a\":{\"dtype\":\"F32\",\"shape\":[\"1\"],\"data_offsets\":[0,4]}}", new byte[4]),
+                "the shape of tensor 'a' holds the string '1', which is not an integer" },
+            { "too-many-dimensions", File("{\"a\":{\"dtype\":\"F32\",\"shape\":[" + string.Join(",", Enumerable.Repeat(1, 65)) + "],\"data_offsets\":[0,4]}}", new byte[4]),
+                "the shape of tensor 'a' has 65 dimensions; MiniNet reads at most 64, as NumPy" },
+            { "zero-dimension-overflow", File("{\"a\":{\"dtype\":\"F32\",\"shape\":[4294967296,4294967296,0],\"data_offsets\":[0,0]}}"),
+                "dimension 0 of tensor 'a', of shape [4294967296, 4294967296, 0], is 4,294,967,296; a MiniNet dimension is below 2³¹" },
+            { "long-name-cut", File("{\"" + new string('n', 5000) + "\":{\"dtype\":\"F31\",\"shape\":[0],\"data_offsets\":[0,0]}}"),
+                "tensor '" + new string('n', 100) + "…' (5,000 characters) has the unknown dtype 'F31'" },
+            { "many-unsupported-dtypes", File("{" + string.Join(",", Enumerable.Range(0, 30).Select(i => $"\"t{i:D2}\":{{\"dtype\":\"I8\",\"shape\":[0],\"data_offsets\":[0,0]}}")) + "}"),
+                "'t00' is I8, 't01' is I8, 't02' is I8, 't03' is I8, 't04' is I8, 't05' is I8, 't06' is I8, 't07' is I8, 't08' is I8, 't09' is I8 and 20 more" },
         };
     }
 
@@ -197,6 +220,7 @@ public class SafeTensorsTests
         var error = Assert.Throws<InvalidDataException>(() => SafeTensors.Load(path));
         Assert.Contains($"Safetensors file '{path}'", error.Message);
         Assert.Contains(expected, error.Message);
+        Assert.True(error.Message.Length < 2_000, $"the message is {error.Message.Length:N0} characters long");
     }
 
     [Fact]
