@@ -50,6 +50,9 @@ public class BadInputTests(ITestOutputHelper output)
             text.AppendLine($"{area.Key,-16} {area.Count(),4}");
         text.AppendLine($"{"total",-16} {BadInputTable.ByKey.Count,4}");
         output.WriteLine(text.ToString());
-        Assert.NotEmpty(BadInputTable.ByKey);
+        Assert.True(BadInputTable.ByKey.Count >= 150, $"the bad-input table has {BadInputTable.ByKey.Count} cases; the bar is 150.\n{text}");
+        string[] areas = ["Shapes", "Autograd", "Tensors", "Ops", "Heads", "Layers", "Optim", "Data", "Files"];
+        foreach (var area in areas)
+            Assert.True(BadInputTable.ByKey.Values.Count(row => row.Area == area) >= 10, $"the area {area} has fewer than 10 bad-input rows.\n{text}");
     }
 }
