@@ -120,7 +120,15 @@ public sealed class LabeledDataset
         }
 
         var features = images.ToTensor().Storage<float>(); // a fresh array of its own: scaled in place below
-        var sampleShape = Shape.Create(images.Shape.ToArray().AsSpan(1));
+        Shape sampleShape;
+        try
+        {
+            sampleShape = Shape.Create(images.Shape.ToArray().AsSpan(1));
+        }
+        catch (ArgumentException e) // an empty file may declare images of any size: [0, 65536, 65536]
+        {
+            throw new InvalidDataException($"Images file '{imagesName}' of shape {images.Shape}: one image cannot be held. {e.Message}", e);
+        }
         if (images.ElementType == IdxElementType.UInt8)
             for (int i = 0; i < features.Length; i++) features[i] /= 255f; // exactly torchvision's img.float().div(255)
         else

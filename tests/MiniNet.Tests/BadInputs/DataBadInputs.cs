@@ -27,6 +27,9 @@ internal static class DataBadInputs
 
     public static IEnumerable<BadInput> Rows() =>
     [
+        BadInput.Of<InvalidDataException>(Area, "FromIdx of an empty file of images too large to hold",
+            () => LabeledDataset.FromIdx(new IdxArray(Array.Empty<byte>(), [0, 65536, 65536]), new IdxArray(Array.Empty<byte>(), [0]), imagesName: "huge.idx"),
+            "Images file 'huge.idx' of shape [0, 65536, 65536]: one image cannot be held", "[65536, 65536] holds 4,294,967,296 elements"),
         // LabeledDataset.FromArrays
         BadInput.Of<ArgumentException>(Area, "FromArrays with fewer features than the labels need",
             () => LabeledDataset.FromArrays(new float[5], [0, 1], [3], 2), "LabeledDataset.FromArrays", "2 labels need 2 × 3 (sample shape [3]) = 6 features",
