@@ -22,7 +22,7 @@ public sealed class Dense : Module
     /// <param name="dtype">The parameters' element type.</param>
     /// <param name="weightInit">Fills the weight instead of the default.</param>
     /// <param name="biasInit">Fills the bias instead of the default.</param>
-    /// <exception cref="ArgumentException">A size is not positive, or both a seed and a generator are given.</exception>
+    /// <exception cref="ArgumentException">A size is not positive, the weight would hold more elements than an array can, or both a seed and a generator are given.</exception>
     public Dense(int inFeatures, int outFeatures, bool bias = true, ulong? seed = null, Generator? generator = null,
         DType dtype = DType.Float32, Initializer? weightInit = null, Initializer? biasInit = null)
     {
@@ -35,7 +35,7 @@ public sealed class Dense : Module
         var random = generator ?? (seed is ulong s ? new Generator(s) : Generator.Default);
         double bound = 1 / Math.Sqrt(inFeatures);
 
-        var weight = Tensor.Zeros([outFeatures, inFeatures], dtype);
+        var weight = Tensor.Zeros(Shape.Checked([outFeatures, inFeatures], $"Dense({inFeatures}→{outFeatures})"), dtype);
         (weightInit ?? ((w, g) => Init.Uniform(w, g, -bound, bound)))(weight, random);
         _weight = RegisterParameter("weight", weight);
         if (bias)

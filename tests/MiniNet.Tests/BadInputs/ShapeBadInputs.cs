@@ -66,6 +66,8 @@ internal static class ShapeBadInputs
             "MatMul: cannot multiply [] by [2]", "at least one dimension"),
         BadInput.Of<ArgumentException>(Area, "Linear whose output is too large to hold", () => Tensor.Linear(Tensor.Zeros([65536, 65536, 0]), Tensor.Zeros([3, 0])),
             "Linear: shape [65536, 65536, 3] holds 12,884,901,888 elements"),
+        BadInput.Of<ArgumentException>(Area, "a Dense layer whose weight is too large to hold", () => new MiniNet.Layers.Dense(65536, 65536),
+            "Dense(65536→65536): shape [65536, 65536] holds 4,294,967,296 elements", TooMany),
         BadInput.Of<ArgumentOutOfRangeException>(Area, "an axis of a scalar", () => _ = default(Shape)[0], "Shape: axis 0 given for a scalar (rank 0)"),
         BadInput.Of<ArgumentException>(Area, "Squeeze of a dimension that is not 1", () => Tensor.Zeros([2, 3]).Squeeze(1), "Squeeze: dimension 1 of [2, 3] has size 3, not 1"),
         BadInput.Of<ArgumentOutOfRangeException>(Area, "Unsqueeze beyond rank + 1", () => Tensor.Zeros([2, 3]).Unsqueeze(4), "Unsqueeze: axis 4 is out of range for rank 3"),
