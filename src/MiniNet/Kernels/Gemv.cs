@@ -69,26 +69,26 @@ internal static class Gemv
             for (; p + 2 * w <= length; p += 2 * w)
             {
                 TVector xa = TLanes.Load(ref Unsafe.Add(ref xs, p)), xb = TLanes.Load(ref Unsafe.Add(ref xs, p + w));
-                s0 = TLanes.MultiplyAdd(TLanes.Load(ref Unsafe.Add(ref m0, p)), xa, s0);
-                s1 = TLanes.MultiplyAdd(TLanes.Load(ref Unsafe.Add(ref m1, p)), xa, s1);
-                s2 = TLanes.MultiplyAdd(TLanes.Load(ref Unsafe.Add(ref m2, p)), xa, s2);
-                s3 = TLanes.MultiplyAdd(TLanes.Load(ref Unsafe.Add(ref m3, p)), xa, s3);
-                t0 = TLanes.MultiplyAdd(TLanes.Load(ref Unsafe.Add(ref m0, p + w)), xb, t0);
-                t1 = TLanes.MultiplyAdd(TLanes.Load(ref Unsafe.Add(ref m1, p + w)), xb, t1);
-                t2 = TLanes.MultiplyAdd(TLanes.Load(ref Unsafe.Add(ref m2, p + w)), xb, t2);
-                t3 = TLanes.MultiplyAdd(TLanes.Load(ref Unsafe.Add(ref m3, p + w)), xb, t3);
+                s0 = TLanes.FusedMultiplyAdd(TLanes.Load(ref Unsafe.Add(ref m0, p)), xa, s0);
+                s1 = TLanes.FusedMultiplyAdd(TLanes.Load(ref Unsafe.Add(ref m1, p)), xa, s1);
+                s2 = TLanes.FusedMultiplyAdd(TLanes.Load(ref Unsafe.Add(ref m2, p)), xa, s2);
+                s3 = TLanes.FusedMultiplyAdd(TLanes.Load(ref Unsafe.Add(ref m3, p)), xa, s3);
+                t0 = TLanes.FusedMultiplyAdd(TLanes.Load(ref Unsafe.Add(ref m0, p + w)), xb, t0);
+                t1 = TLanes.FusedMultiplyAdd(TLanes.Load(ref Unsafe.Add(ref m1, p + w)), xb, t1);
+                t2 = TLanes.FusedMultiplyAdd(TLanes.Load(ref Unsafe.Add(ref m2, p + w)), xb, t2);
+                t3 = TLanes.FusedMultiplyAdd(TLanes.Load(ref Unsafe.Add(ref m3, p + w)), xb, t3);
             }
             if (p + w <= length)
             {
                 TVector xa = TLanes.Load(ref Unsafe.Add(ref xs, p));
-                s0 = TLanes.MultiplyAdd(TLanes.Load(ref Unsafe.Add(ref m0, p)), xa, s0);
-                s1 = TLanes.MultiplyAdd(TLanes.Load(ref Unsafe.Add(ref m1, p)), xa, s1);
-                s2 = TLanes.MultiplyAdd(TLanes.Load(ref Unsafe.Add(ref m2, p)), xa, s2);
-                s3 = TLanes.MultiplyAdd(TLanes.Load(ref Unsafe.Add(ref m3, p)), xa, s3);
+                s0 = TLanes.FusedMultiplyAdd(TLanes.Load(ref Unsafe.Add(ref m0, p)), xa, s0);
+                s1 = TLanes.FusedMultiplyAdd(TLanes.Load(ref Unsafe.Add(ref m1, p)), xa, s1);
+                s2 = TLanes.FusedMultiplyAdd(TLanes.Load(ref Unsafe.Add(ref m2, p)), xa, s2);
+                s3 = TLanes.FusedMultiplyAdd(TLanes.Load(ref Unsafe.Add(ref m3, p)), xa, s3);
                 p += w;
             }
-            T d0 = TLanes.Sum(TLanes.Add(s0, t0)), d1 = TLanes.Sum(TLanes.Add(s1, t1));
-            T d2 = TLanes.Sum(TLanes.Add(s2, t2)), d3 = TLanes.Sum(TLanes.Add(s3, t3));
+            T d0 = TLanes.FoldSum(TLanes.Add(s0, t0)), d1 = TLanes.FoldSum(TLanes.Add(s1, t1));
+            T d2 = TLanes.FoldSum(TLanes.Add(s2, t2)), d3 = TLanes.FoldSum(TLanes.Add(s3, t3));
             for (; p < length; p++)
             {
                 T xp = Unsafe.Add(ref xs, p);
@@ -109,15 +109,15 @@ internal static class Gemv
             int p = 0;
             for (; p + 2 * w <= length; p += 2 * w)
             {
-                s = TLanes.MultiplyAdd(TLanes.Load(ref Unsafe.Add(ref row, p)), TLanes.Load(ref Unsafe.Add(ref xs, p)), s);
-                t = TLanes.MultiplyAdd(TLanes.Load(ref Unsafe.Add(ref row, p + w)), TLanes.Load(ref Unsafe.Add(ref xs, p + w)), t);
+                s = TLanes.FusedMultiplyAdd(TLanes.Load(ref Unsafe.Add(ref row, p)), TLanes.Load(ref Unsafe.Add(ref xs, p)), s);
+                t = TLanes.FusedMultiplyAdd(TLanes.Load(ref Unsafe.Add(ref row, p + w)), TLanes.Load(ref Unsafe.Add(ref xs, p + w)), t);
             }
             if (p + w <= length)
             {
-                s = TLanes.MultiplyAdd(TLanes.Load(ref Unsafe.Add(ref row, p)), TLanes.Load(ref Unsafe.Add(ref xs, p)), s);
+                s = TLanes.FusedMultiplyAdd(TLanes.Load(ref Unsafe.Add(ref row, p)), TLanes.Load(ref Unsafe.Add(ref xs, p)), s);
                 p += w;
             }
-            T d = TLanes.Sum(TLanes.Add(s, t));
+            T d = TLanes.FoldSum(TLanes.Add(s, t));
             for (; p < length; p++)
                 d = VectorMath.MultiplyAdd(Unsafe.Add(ref row, p), Unsafe.Add(ref xs, p), d);
             Store(ref Unsafe.Add(ref ys, r), d, accumulate);
@@ -155,14 +155,14 @@ internal static class Gemv
             {
                 TVector xr = TLanes.Broadcast(Unsafe.Add(ref xs, r));
                 ref T row = ref Unsafe.Add(ref mj, (nint)r * width);
-                c0 = TLanes.MultiplyAdd(xr, TLanes.Load(ref row), c0);
-                c1 = TLanes.MultiplyAdd(xr, TLanes.Load(ref Unsafe.Add(ref row, w)), c1);
-                c2 = TLanes.MultiplyAdd(xr, TLanes.Load(ref Unsafe.Add(ref row, 2 * w)), c2);
-                c3 = TLanes.MultiplyAdd(xr, TLanes.Load(ref Unsafe.Add(ref row, 3 * w)), c3);
-                c4 = TLanes.MultiplyAdd(xr, TLanes.Load(ref Unsafe.Add(ref row, 4 * w)), c4);
-                c5 = TLanes.MultiplyAdd(xr, TLanes.Load(ref Unsafe.Add(ref row, 5 * w)), c5);
-                c6 = TLanes.MultiplyAdd(xr, TLanes.Load(ref Unsafe.Add(ref row, 6 * w)), c6);
-                c7 = TLanes.MultiplyAdd(xr, TLanes.Load(ref Unsafe.Add(ref row, 7 * w)), c7);
+                c0 = TLanes.FusedMultiplyAdd(xr, TLanes.Load(ref row), c0);
+                c1 = TLanes.FusedMultiplyAdd(xr, TLanes.Load(ref Unsafe.Add(ref row, w)), c1);
+                c2 = TLanes.FusedMultiplyAdd(xr, TLanes.Load(ref Unsafe.Add(ref row, 2 * w)), c2);
+                c3 = TLanes.FusedMultiplyAdd(xr, TLanes.Load(ref Unsafe.Add(ref row, 3 * w)), c3);
+                c4 = TLanes.FusedMultiplyAdd(xr, TLanes.Load(ref Unsafe.Add(ref row, 4 * w)), c4);
+                c5 = TLanes.FusedMultiplyAdd(xr, TLanes.Load(ref Unsafe.Add(ref row, 5 * w)), c5);
+                c6 = TLanes.FusedMultiplyAdd(xr, TLanes.Load(ref Unsafe.Add(ref row, 6 * w)), c6);
+                c7 = TLanes.FusedMultiplyAdd(xr, TLanes.Load(ref Unsafe.Add(ref row, 7 * w)), c7);
             }
             TLanes.Store(c0, ref yj); TLanes.Store(c1, ref Unsafe.Add(ref yj, w));
             TLanes.Store(c2, ref Unsafe.Add(ref yj, 2 * w)); TLanes.Store(c3, ref Unsafe.Add(ref yj, 3 * w));
@@ -174,7 +174,7 @@ internal static class Gemv
             TVector c = accumulate ? TLanes.Load(ref Unsafe.Add(ref ys, j)) : TLanes.Zero;
             ref T mj = ref Unsafe.Add(ref ms, j);
             for (int r = 0; r < rows; r++)
-                c = TLanes.MultiplyAdd(TLanes.Broadcast(Unsafe.Add(ref xs, r)), TLanes.Load(ref Unsafe.Add(ref mj, (nint)r * width)), c);
+                c = TLanes.FusedMultiplyAdd(TLanes.Broadcast(Unsafe.Add(ref xs, r)), TLanes.Load(ref Unsafe.Add(ref mj, (nint)r * width)), c);
             TLanes.Store(c, ref Unsafe.Add(ref ys, j));
         }
         for (; j < columnEnd; j++)
