@@ -80,7 +80,7 @@ internal static class SigmoidHeadLinter
     {
         if (Simd.MapSum(targets, new OutsideUnitIntervalOp()) == 0) return;
         int at = 0;
-        while (new OutsideUnitIntervalOp().Invoke(targets[at]) == T.Zero) at++;
+        while (new OutsideUnitIntervalOp().Invoke<T, T, Lanes1<T>>(targets[at]) == T.Zero) at++;
         double value = double.CreateTruncating(targets[at]);
         string element = $"element {HeadText.Position(shape, at)} of the targets";
         if (double.IsNaN(value))
@@ -129,16 +129,4 @@ internal static class SigmoidHeadLinter
             if (!T.IsFinite(values[i])) return i;
         return -1;
     }
-}
-
-/// <summary>x ↦ 0 for 0 ≤ x ≤ 1, else 1 (NaN included).</summary>
-internal readonly struct OutsideUnitIntervalOp : IUnaryOp
-{
-    public T Invoke<T>(T x) where T : unmanaged, IFloatingPointIeee754<T> => x >= T.Zero && x <= T.One ? T.Zero : T.One;
-    public Vector128<T> Invoke<T>(Vector128<T> x) where T : unmanaged, IFloatingPointIeee754<T> =>
-        Vector128.AndNot(Vector128<T>.One, Vector128.GreaterThanOrEqual(x, Vector128<T>.Zero) & Vector128.LessThanOrEqual(x, Vector128<T>.One));
-    public Vector256<T> Invoke<T>(Vector256<T> x) where T : unmanaged, IFloatingPointIeee754<T> =>
-        Vector256.AndNot(Vector256<T>.One, Vector256.GreaterThanOrEqual(x, Vector256<T>.Zero) & Vector256.LessThanOrEqual(x, Vector256<T>.One));
-    public Vector512<T> Invoke<T>(Vector512<T> x) where T : unmanaged, IFloatingPointIeee754<T> =>
-        Vector512.AndNot(Vector512<T>.One, Vector512.GreaterThanOrEqual(x, Vector512<T>.Zero) & Vector512.LessThanOrEqual(x, Vector512<T>.One));
 }

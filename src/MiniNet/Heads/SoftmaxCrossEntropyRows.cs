@@ -129,8 +129,8 @@ internal sealed class SoftmaxCrossEntropyRows(int classes, int[]? labels, Tensor
         if (labelSmoothing == 0) targets.CopyTo(scratch);
         else
         {
-            Simd.Zip(targets, T.CreateTruncating(1 - labelSmoothing), scratch, new MultiplyOp());
-            Simd.Zip(scratch, T.CreateTruncating(labelSmoothing / classes), scratch, new AddOp());
+            Simd.Zip(targets, 1 - labelSmoothing, scratch, new MultiplyOp());
+            Simd.Zip(scratch, labelSmoothing / classes, scratch, new AddOp());
         }
         if (!weights.IsEmpty) Simd.Zip(scratch, weights, scratch, new MultiplyOp());
         return scratch;

@@ -143,24 +143,3 @@ internal static class SoftmaxHeadLinter
         }
     }
 }
-
-/// <summary>x ↦ 1 where x &lt; 0 or x is NaN, else 0.</summary>
-internal readonly struct NegativeOrNaNOp : IUnaryOp
-{
-    public T Invoke<T>(T x) where T : unmanaged, IFloatingPointIeee754<T> => x >= T.Zero ? T.Zero : T.One;
-    public Vector128<T> Invoke<T>(Vector128<T> x) where T : unmanaged, IFloatingPointIeee754<T> =>
-        Vector128.AndNot(Vector128<T>.One, Vector128.GreaterThanOrEqual(x, Vector128<T>.Zero));
-    public Vector256<T> Invoke<T>(Vector256<T> x) where T : unmanaged, IFloatingPointIeee754<T> =>
-        Vector256.AndNot(Vector256<T>.One, Vector256.GreaterThanOrEqual(x, Vector256<T>.Zero));
-    public Vector512<T> Invoke<T>(Vector512<T> x) where T : unmanaged, IFloatingPointIeee754<T> =>
-        Vector512.AndNot(Vector512<T>.One, Vector512.GreaterThanOrEqual(x, Vector512<T>.Zero));
-}
-
-/// <summary>x ↦ 1 where x = 1, else 0.</summary>
-internal readonly struct EqualsOneOp : IUnaryOp
-{
-    public T Invoke<T>(T x) where T : unmanaged, IFloatingPointIeee754<T> => x == T.One ? T.One : T.Zero;
-    public Vector128<T> Invoke<T>(Vector128<T> x) where T : unmanaged, IFloatingPointIeee754<T> => Vector128.Equals(x, Vector128<T>.One) & Vector128<T>.One;
-    public Vector256<T> Invoke<T>(Vector256<T> x) where T : unmanaged, IFloatingPointIeee754<T> => Vector256.Equals(x, Vector256<T>.One) & Vector256<T>.One;
-    public Vector512<T> Invoke<T>(Vector512<T> x) where T : unmanaged, IFloatingPointIeee754<T> => Vector512.Equals(x, Vector512<T>.One) & Vector512<T>.One;
-}

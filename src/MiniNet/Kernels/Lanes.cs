@@ -365,3 +365,20 @@ internal readonly struct Lanes1<T> : ILanes<T, T> where T : unmanaged, IFloating
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)] private static T Mask(bool condition) => condition ? LaneBits.AllBitsSet<T>() : T.Zero;
 }
+
+/// <summary>Runs a scalar function on each lane of a vector: for functions computed in another precision (GELU in double).</summary>
+internal static class LaneByLane
+{
+    /// <summary>op applied to each lane of <paramref name="x"/> through its scalar (<see cref="Lanes1{T}"/>) body.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static TV Map<T, TV, L, TOp>(TV x, TOp op)
+        where T : unmanaged, IFloatingPointIeee754<T> where L : struct, ILanes<T, TV> where TOp : struct, IUnaryOp
+    {
+        if (typeof(TV) == typeof(T)) return op.Invoke<T, TV, L>(x);
+        Span<T> lanes = stackalloc T[L.Count];
+        ref T first = ref System.Runtime.InteropServices.MemoryMarshal.GetReference(lanes);
+        L.Store(x, ref first);
+        for (int i = 0; i < lanes.Length; i++) lanes[i] = op.Invoke<T, T, Lanes1<T>>(lanes[i]);
+        return L.Load(ref first);
+    }
+}

@@ -90,6 +90,6 @@ public sealed partial class Tensor
             return;
         }
         AxisReduction.Sum(x, outer, length, inner, y);
-        if (kind == ReduceKind.Mean) Simd.Zip(y, T.CreateTruncating(length), y, new DivideOp());
+        if (kind == ReduceKind.Mean) Simd.Zip(y, length, y, new DivideOp());
     }
 }
