@@ -20,8 +20,7 @@ internal static class SigmoidHeadLinter
         ArgumentNullException.ThrowIfNull(targets);
         CheckDType(logits, targets, nameof(targets));
         if (targets.Shape != logits.Shape) throw ShapeMismatch(logits, targets);
-        if (logits.DType == DType.Float32) CheckValues(targets.Span<float>(), targets.Shape);
-        else CheckValues(targets.Span<double>(), targets.Shape);
+        DTypeDispatch.Run(targets.DType, new CheckValuesKernel(targets));
         CheckWeight(logits, weight, nameof(weight), "a weight per element, or one that broadcasts to it (for example one per class)");
         CheckWeight(logits, posWeight, nameof(posWeight), $"usually one per class, [{(logits.Rank == 0 ? 1 : logits.Shape[-1])}], along the last axis");
     }
@@ -113,7 +112,7 @@ internal static class SigmoidHeadLinter
             throw new ArgumentException(
                 $"{Op}: {name} of shape {weight.Shape} does not broadcast to the logits' shape {logits.Shape}; expected {expected}.", name);
         // Negative weights are PyTorch's too, and deliberate; a NaN or ±∞ weight only ever gives a NaN or infinite loss.
-        int bad = weight.DType == DType.Float32 ? FirstNonFinite(weight.Span<float>()) : FirstNonFinite(weight.Span<double>());
+        int bad = DTypeDispatch.Run<FirstNonFiniteKernel, int>(weight.DType, new FirstNonFiniteKernel(weight));
         if (bad >= 0)
         {
             string where = weight.Rank <= 1 ? $"class {bad}" : $"element {HeadText.Position(weight.Shape, bad)}";
@@ -128,5 +127,14 @@ internal static class SigmoidHeadLinter
         for (int i = 0; i < values.Length; i++)
             if (!T.IsFinite(values[i])) return i;
         return -1;
+    }
+    private readonly struct CheckValuesKernel(Tensor targets) : IDTypeKernel
+    {
+        public void Run<T>() where T : unmanaged, IFloatingPointIeee754<T> => CheckValues(targets.Span<T>(), targets.Shape);
+    }
+
+    private readonly struct FirstNonFiniteKernel(Tensor weight) : IDTypeKernel<int>
+    {
+        public int Run<T>() where T : unmanaged, IFloatingPointIeee754<T> => FirstNonFinite(weight.Span<T>());
     }
 }

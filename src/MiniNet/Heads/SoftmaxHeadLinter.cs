@@ -111,8 +111,7 @@ internal static class SoftmaxHeadLinter
             throw new ArgumentException(
                 $"{Op}: ignoreIndex {ignoreIndex} applies to class-index targets only, not to probability targets (as in PyTorch); " +
                 "to skip rows, take Reduction.None and leave them out of the sum.", nameof(ignoreIndex));
-        if (targets.DType == DType.Float32) CheckProbabilities(targets.Span<float>(), targets.Shape[-1], rowShape);
-        else CheckProbabilities(targets.Span<double>(), targets.Shape[-1], rowShape);
+        DTypeDispatch.Run(targets.DType, new CheckProbabilitiesKernel(targets, rowShape));
     }
 
     private static void CheckProbabilities<T>(ReadOnlySpan<T> targets, int classes, Shape rowShape) where T : unmanaged, IFloatingPointIeee754<T>
@@ -141,5 +140,9 @@ internal static class SoftmaxHeadLinter
                     "must be a distribution over the classes." +
                     (sum > 1 ? $" If an example may belong to several classes at once, use {SigmoidHead}." : ""), "targets");
         }
+    }
+    private readonly struct CheckProbabilitiesKernel(Tensor targets, Shape rowShape) : IDTypeKernel
+    {
+        public void Run<T>() where T : unmanaged, IFloatingPointIeee754<T> => CheckProbabilities(targets.Span<T>(), targets.Shape[-1], rowShape);
     }
 }

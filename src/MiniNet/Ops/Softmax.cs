@@ -26,15 +26,13 @@ public sealed partial class Tensor
     {
         int classes = Shape[-1];
         var y = Empty(Shape, DType);
-        if (DType == DType.Float32) SoftmaxRows(Span<float>(), y.Span<float>(), classes, log: false);
-        else SoftmaxRows(Span<double>(), y.Span<double>(), classes, log: false);
+        DTypeDispatch.Run(DType, new RowsKernel(RowsKernel.Softmax, this, y, y, classes));
         return Tape.Record("Softmax", y, [this], saved: [y], (g, grads) =>
         {
             if (!grads.Needs(this)) return;
             var dx = grads.Buffer(this);
             // dx += y ⊙ (g − Σⱼ gⱼ yⱼ), row by row
-            if (DType == DType.Float32) SoftmaxBackwardRows(g.Span<float>(), y.Span<float>(), dx.Span<float>(), classes);
-            else SoftmaxBackwardRows(g.Span<double>(), y.Span<double>(), dx.Span<double>(), classes);
+            DTypeDispatch.Run(DType, new RowsKernel(RowsKernel.SoftmaxBackward, g, y, dx, classes));
         });
     }
 
@@ -42,15 +40,13 @@ public sealed partial class Tensor
     {
         int classes = Shape[-1];
         var y = Empty(Shape, DType);
-        if (DType == DType.Float32) SoftmaxRows(Span<float>(), y.Span<float>(), classes, log: true);
-        else SoftmaxRows(Span<double>(), y.Span<double>(), classes, log: true);
+        DTypeDispatch.Run(DType, new RowsKernel(RowsKernel.LogSoftmax, this, y, y, classes));
         return Tape.Record("LogSoftmax", y, [this], saved: [y], (g, grads) =>
         {
             if (!grads.Needs(this)) return;
             var dx = grads.Buffer(this);
             // dx += g − e^y · Σⱼ gⱼ, row by row (e^y is the softmax)
-            if (DType == DType.Float32) LogSoftmaxBackwardRows(g.Span<float>(), y.Span<float>(), dx.Span<float>(), classes);
-            else LogSoftmaxBackwardRows(g.Span<double>(), y.Span<double>(), dx.Span<double>(), classes);
+            DTypeDispatch.Run(DType, new RowsKernel(RowsKernel.LogSoftmaxBackward, g, y, dx, classes));
         });
     }
 
@@ -88,6 +84,23 @@ public sealed partial class Tensor
             var gRow = g.Slice(start, classes);
             double total = Simd.Sum(gRow);
             Simd.ZipAdd(gRow, y.Slice(start, classes), dx.Slice(start, classes), new LogSoftmaxGradOp(total));
+        }
+    }
+
+    /// <summary>One of the row kernels below on (a, b) into c, for the tensors' dtype.</summary>
+    private readonly struct RowsKernel(int kind, Tensor a, Tensor b, Tensor c, int classes) : IDTypeKernel
+    {
+        public const int Softmax = 0, LogSoftmax = 1, SoftmaxBackward = 2, LogSoftmaxBackward = 3;
+
+        public void Run<T>() where T : unmanaged, IFloatingPointIeee754<T>
+        {
+            switch (kind)
+            {
+                case Softmax: SoftmaxRows(a.Span<T>(), c.Span<T>(), classes, log: false); break;
+                case LogSoftmax: SoftmaxRows(a.Span<T>(), c.Span<T>(), classes, log: true); break;
+                case SoftmaxBackward: SoftmaxBackwardRows(a.Span<T>(), b.Span<T>(), c.Span<T>(), classes); break;
+                default: LogSoftmaxBackwardRows(a.Span<T>(), b.Span<T>(), c.Span<T>(), classes); break;
+            }
         }
     }
 }
