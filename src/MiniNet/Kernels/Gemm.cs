@@ -6,7 +6,9 @@ namespace MiniNet.Kernels;
 /// General matrix multiply on row-major storage: C (m×n) = op(A)·op(B), or C += op(A)·op(B).
 /// Thin shapes (a single row or column of C, or a narrow C) go to matrix–vector loops; the rest to the packed,
 /// cache-blocked GEMM of <see cref="GemmBlocked"/>. Every path computes each element of C on one thread, k in
-/// order, so the bits of the result never depend on the number of threads or on how the work was shared.
+/// order and in blocks whose sums are added in double (<see cref="GemmDepth"/>: a float weight gradient over a million
+/// rows stays within float rounding), so the bits of the result never depend on the number of threads or on how the
+/// work was shared.
 /// </summary>
 internal static class Gemm
 {

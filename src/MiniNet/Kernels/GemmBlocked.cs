@@ -26,6 +26,10 @@ internal static class GemmBlocked
     // one chunk of columns at a time.
     private const int SharedElementsMax = 1 << 20;
 
+    // When k takes several groups of blocks, a part keeps the totals of an A block's rows × the chunk's columns in
+    // double (GemmDepth): chunks of at most this many columns bound them to 2 MiB.
+    private const int TotalColumnsMax = 1024;
+
     public static int DepthBlock<T>() where T : unmanaged => DepthBlockBytes / Unsafe.SizeOf<T>();
 
     /// <summary>Rows of C per shared-A chunk (a multiple of MR), or columns per shared-B chunk (a multiple of NR).</summary>
@@ -34,7 +38,8 @@ internal static class GemmBlocked
         if (!splitRows) // A is shared: its chunk is the A block of the macro-kernel, sized for L2.
             return Math.Min(RoundUp(m, GemmPlan.KernelRows<T>()), RowBlock<T>(GemmPlan.KernelRows<T>()));
         int nr = GemmPlan.KernelColumns<T>();
-        return Math.Min(RoundUp(n, nr), Math.Max(nr, SharedElementsMax / k / nr * nr));
+        int columns = Math.Min(RoundUp(n, nr), Math.Max(nr, SharedElementsMax / k / nr * nr));
+        return GemmDepth.NeedsTotals(DepthBlock<T>(), k) ? Math.Min(columns, TotalColumnsMax) : columns;
     }
 
     private static int RowBlock<T>(int mr) where T : unmanaged => Math.Max(mr, RowBlockBytes / DepthBlockBytes / mr * mr);
@@ -66,7 +71,8 @@ internal static class GemmBlocked
 
     /// <summary>
     /// One part of C: rows [start, end) of the chunk's columns when <paramref name="splitRows"/> (B shared), else
-    /// columns [start, end) of the chunk's rows (A shared). Packs its own slice of the other operand.
+    /// columns [start, end) of the chunk's rows (A shared). Packs its own slice of the other operand. Each macro-kernel
+    /// call is one block of k, summed as <see cref="GemmDepth"/> says.
     /// </summary>
     public static void Part<T>(in GemmProblem<T> p, bool splitRows, int chunkStart, int chunk, ReadOnlySpan<T> shared, int start, int end)
         where T : unmanaged, IFloatingPointIeee754<T>
@@ -94,7 +100,11 @@ internal static class GemmBlocked
             // the chunk's columns. The C block of these rows takes k's blocks back to back while it is warm.
             int columns = Math.Min(chunk, p.N - chunkStart);
             int mcMax = RowBlock<T>(mr);
-            var packedA = GemmBuffers<T>.ForThisThread().Private(Math.Min(mcMax, RoundUp(end - start, mr)) * Math.Min(kcMax, p.K));
+            int blockRows = Math.Min(mcMax, RoundUp(end - start, mr));
+            var buffers = GemmBuffers<T>.ForThisThread();
+            var packedA = buffers.Private(blockRows * Math.Min(kcMax, p.K));
+            int ldTotal = RoundUp(columns, nr);
+            ref double total = ref MemoryMarshal.GetReference(GemmDepth.NeedsTotals(kcMax, p.K) ? buffers.Totals(blockRows * ldTotal) : default);
             for (int ic = start; ic < end; ic += mcMax)
             {
                 int mc = Math.Min(mcMax, end - ic);
@@ -102,8 +112,8 @@ internal static class GemmBlocked
                 {
                     int kc = Math.Min(kcMax, p.K - pc);
                     GemmPacking.PackA(p.A, p.TransposeA, p.M, p.K, ic, mc, pc, kc, mr, packedA);
-                    MacroKernel<T, TKernel>(packedA, shared.Slice(pc * chunk), kc, mc, columns,
-                        ref Unsafe.Add(ref c, (nint)ic * p.N + chunkStart), p.N, p.Accumulate || pc > 0, tile);
+                    Block<T, TKernel>(p, pc, packedA, shared.Slice(pc * chunk), kc, mc, columns, ref Unsafe.Add(ref c, (nint)ic * p.N + chunkStart),
+                        ref total, ldTotal, tile);
                 }
             }
         }
@@ -112,7 +122,10 @@ internal static class GemmBlocked
             // A is shared: walk the part's columns a B panel at a time, packing it for each block of k.
             int rows = Math.Min(chunk, p.M - chunkStart);
             int ncMax = ColumnBlock<T>(nr);
-            var packedB = GemmBuffers<T>.ForThisThread().Private(Math.Min(ncMax, RoundUp(end - start, nr)) * Math.Min(kcMax, p.K));
+            int panelColumns = Math.Min(ncMax, RoundUp(end - start, nr));
+            var buffers = GemmBuffers<T>.ForThisThread();
+            var packedB = buffers.Private(panelColumns * Math.Min(kcMax, p.K));
+            ref double total = ref MemoryMarshal.GetReference(GemmDepth.NeedsTotals(kcMax, p.K) ? buffers.Totals(RoundUp(rows, mr) * panelColumns) : default);
             for (int jc = start; jc < end; jc += ncMax)
             {
                 int nc = Math.Min(ncMax, end - jc);
@@ -120,21 +133,57 @@ internal static class GemmBlocked
                 {
                     int kc = Math.Min(kcMax, p.K - pc);
                     GemmPacking.PackB(p.B, p.TransposeB, p.K, p.N, pc, kc, jc, nc, nr, packedB);
-                    MacroKernel<T, TKernel>(shared.Slice(pc * chunk), packedB, kc, rows, nc,
-                        ref Unsafe.Add(ref c, (nint)chunkStart * p.N + jc), p.N, p.Accumulate || pc > 0, tile);
+                    Block<T, TKernel>(p, pc, shared.Slice(pc * chunk), packedB, kc, rows, nc, ref Unsafe.Add(ref c, (nint)chunkStart * p.N + jc),
+                        ref total, panelColumns, tile);
                 }
             }
         }
     }
 
+    /// <summary>The block of k starting at <paramref name="depthStart"/>, ended as <see cref="GemmDepth"/> says.</summary>
+    private static void Block<T, TKernel>(in GemmProblem<T> p, int depthStart, ReadOnlySpan<T> packedA, ReadOnlySpan<T> packedB,
+        int kc, int rows, int columns, ref T c, ref double total, int ldTotal, Span<T> tile)
+        where T : unmanaged, IFloatingPointIeee754<T> where TKernel : struct, IMicroKernel<T>
+    {
+        int block = DepthBlock<T>();
+        var step = GemmDepth.Step(depthStart, block, p.K);
+        if (step == DepthStep.Only)
+        {
+            MacroKernel<T, TKernel>(packedA, packedB, kc, rows, columns, ref c, p.N, p.Accumulate, tile);
+            return;
+        }
+        bool addToC = GemmDepth.AddsToC(depthStart, block, p.Accumulate);
+        if (step == DepthStep.Keep && !addToC) // the first block of a group: its chains from zero, stored as they are
+            MacroKernel<T, TKernel>(packedA, packedB, kc, rows, columns, ref c, p.N, addToC: false, tile);
+        else
+            MacroKernel<T, TKernel>(packedA, packedB, kc, rows, columns, ref c, p.N, addToC, step, ref total, ldTotal, tile);
+    }
+
     /// <summary>
-    /// C[rows, columns] (+)= packed A block · packed B panel for one block of k. The B micro-panel of the outer loop
-    /// stays in L1 while the inner loop brings the A micro-panels from L2. After the first block of k the kernel
-    /// continues each element's chain from what C holds (<paramref name="addToC"/>), so there is no separate pass.
+    /// C[rows, columns] (+)= packed A block · packed B panel for one block of k, one chain per element from C (or
+    /// zero). The B micro-panel of the outer loop stays in L1 while the inner loop brings the A micro-panels from L2.
     /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
     private static void MacroKernel<T, TKernel>(ReadOnlySpan<T> packedA, ReadOnlySpan<T> packedB, int kc, int rows, int columns,
         ref T c, int ldc, bool addToC, Span<T> tile)
+        where T : unmanaged, IFloatingPointIeee754<T> where TKernel : struct, IMicroKernel<T> =>
+        Tiles<T, TKernel>(packedA, packedB, kc, rows, columns, ref c, ldc, addToC, DepthStep.Only, ref Unsafe.NullRef<double>(), 0, tile);
+
+    /// <summary>
+    /// The same for one of several blocks of k, chains from zero: each tile ends the block as <paramref name="addToC"/>
+    /// and <paramref name="step"/> say, in C or the totals (row stride <paramref name="ldTotal"/>, padded to whole
+    /// tiles), while its registers still hold it.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
+    private static void MacroKernel<T, TKernel>(ReadOnlySpan<T> packedA, ReadOnlySpan<T> packedB, int kc, int rows, int columns,
+        ref T c, int ldc, bool addToC, DepthStep step, ref double total, int ldTotal, Span<T> tile)
+        where T : unmanaged, IFloatingPointIeee754<T> where TKernel : struct, IMicroKernel<T> =>
+        Tiles<T, TKernel>(packedA, packedB, kc, rows, columns, ref c, ldc, addToC, step, ref total, ldTotal, tile);
+
+    // One body for both, each compiled on its own: with the step Only the totals vanish from the loop short products run.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Tiles<T, TKernel>(ReadOnlySpan<T> packedA, ReadOnlySpan<T> packedB, int kc, int rows, int columns,
+        ref T c, int ldc, bool addToC, DepthStep step, ref double total, int ldTotal, Span<T> tile)
         where T : unmanaged, IFloatingPointIeee754<T> where TKernel : struct, IMicroKernel<T>
     {
         int mr = TKernel.Rows, nr = TKernel.Columns;
@@ -150,26 +199,50 @@ internal static class GemmBlocked
                 ref T cTile = ref Unsafe.Add(ref c, (nint)ir * ldc + jr);
                 int height = Math.Min(mr, rows - ir);
                 if (height == mr && width == nr)
-                    TKernel.Run(kc, ref aPanel, ref bPanel, ref cTile, ldc, addToC);
-                else
+                {
+                    if (step == DepthStep.Only)
+                        TKernel.Run(kc, ref aPanel, ref bPanel, ref cTile, ldc, addToC);
+                    else
+                        TKernel.RunBlock(kc, ref aPanel, ref bPanel, ref cTile, ldc, addToC, step, ref Unsafe.Add(ref total, (nint)ir * ldTotal + jr), ldTotal);
+                }
+                else if (step == DepthStep.Only)
                     EdgeTile<T, TKernel>(kc, ref aPanel, ref bPanel, ref cTile, ldc, addToC, height, width, tile);
+                else
+                    EdgeTile<T, TKernel>(kc, ref aPanel, ref bPanel, ref cTile, ldc, addToC, step, ref Unsafe.Add(ref total, (nint)ir * ldTotal + jr), ldTotal, height, width, tile);
             }
         }
     }
 
     /// <summary>A partial tile at the bottom or right edge: the kernel runs on a full-size scratch tile and only the valid part reaches C.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
     private static void EdgeTile<T, TKernel>(int depth, ref T aPanel, ref T bPanel, ref T c, int ldc, bool addToC,
         int rows, int columns, Span<T> tile)
+        where T : unmanaged, IFloatingPointIeee754<T> where TKernel : struct, IMicroKernel<T> =>
+        Edge<T, TKernel>(depth, ref aPanel, ref bPanel, ref c, ldc, addToC, DepthStep.Only, ref Unsafe.NullRef<double>(), 0, rows, columns, tile);
+
+    /// <summary>The same for one of several blocks of k; the totals are padded to whole tiles, so the kernel keeps them in place.</summary>
+    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
+    private static void EdgeTile<T, TKernel>(int depth, ref T aPanel, ref T bPanel, ref T c, int ldc, bool addToC,
+        DepthStep step, ref double total, int ldTotal, int rows, int columns, Span<T> tile)
+        where T : unmanaged, IFloatingPointIeee754<T> where TKernel : struct, IMicroKernel<T> =>
+        Edge<T, TKernel>(depth, ref aPanel, ref bPanel, ref c, ldc, addToC, step, ref total, ldTotal, rows, columns, tile);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Edge<T, TKernel>(int depth, ref T aPanel, ref T bPanel, ref T c, int ldc, bool addToC,
+        DepthStep step, ref double total, int ldTotal, int rows, int columns, Span<T> tile)
         where T : unmanaged, IFloatingPointIeee754<T> where TKernel : struct, IMicroKernel<T>
     {
         int nr = TKernel.Columns;
         if (addToC)
             for (int r = 0; r < rows; r++)
                 MemoryMarshal.CreateReadOnlySpan(ref Unsafe.Add(ref c, (nint)r * ldc), columns).CopyTo(tile.Slice(r * nr, columns));
-        TKernel.Run(depth, ref aPanel, ref bPanel, ref MemoryMarshal.GetReference(tile), nr, addToC);
-        for (int r = 0; r < rows; r++)
-            tile.Slice(r * nr, columns).CopyTo(MemoryMarshal.CreateSpan(ref Unsafe.Add(ref c, (nint)r * ldc), columns));
+        if (step == DepthStep.Only)
+            TKernel.Run(depth, ref aPanel, ref bPanel, ref MemoryMarshal.GetReference(tile), nr, addToC);
+        else
+            TKernel.RunBlock(depth, ref aPanel, ref bPanel, ref MemoryMarshal.GetReference(tile), nr, addToC, step, ref total, ldTotal);
+        if (step is DepthStep.Only or DepthStep.Keep or DepthStep.Close)
+            for (int r = 0; r < rows; r++)
+                tile.Slice(r * nr, columns).CopyTo(MemoryMarshal.CreateSpan(ref Unsafe.Add(ref c, (nint)r * ldc), columns));
     }
 
     public static int RoundUp(int value, int multiple) => (value + multiple - 1) / multiple * multiple;
@@ -177,7 +250,9 @@ internal static class GemmBlocked
 
 /// <summary>
 /// Each thread's packing buffers, kept between calls so that a warm product allocates nothing: the shared operand
-/// a thread packs for all the parts it takes, and the block it packs for the part it is computing.
+/// a thread packs for all the parts it takes, the block it packs for the part it is computing (on the matrix–vector
+/// paths, the sums of one block of k), and the totals in double of that part's C when k takes several groups of
+/// blocks (<see cref="GemmDepth"/>).
 /// </summary>
 internal sealed class GemmBuffers<T> where T : unmanaged
 {
@@ -185,6 +260,7 @@ internal sealed class GemmBuffers<T> where T : unmanaged
 
     private T[] _shared = [];
     private T[] _private = [];
+    private double[] _totals = [];
 
     public static GemmBuffers<T> ForThisThread() => t_buffers ??= new GemmBuffers<T>();
 
@@ -200,5 +276,12 @@ internal sealed class GemmBuffers<T> where T : unmanaged
     {
         if (_private.Length < length) _private = GC.AllocateUninitializedArray<T>(length);
         return _private;
+    }
+
+    /// <summary>The totals buffer, at least <paramref name="length"/> long; the first group of blocks writes it before any reads it.</summary>
+    public Span<double> Totals(int length)
+    {
+        if (_totals.Length < length) _totals = GC.AllocateUninitializedArray<double>(length);
+        return _totals;
     }
 }

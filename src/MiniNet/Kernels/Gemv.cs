@@ -14,27 +14,83 @@ internal static class Gemv
 {
     /// <summary>
     /// y[r] = (<paramref name="accumulate"/> ? y[r] : 0) + Σ_p matrix[r, p]·x[p] for r in [rowStart, rowEnd):
-    /// a dot product per row of the row-major rows×<paramref name="length"/> matrix, summed in SIMD lanes.
+    /// a dot product per row of the row-major rows×<paramref name="length"/> matrix, summed in SIMD lanes. A dot
+    /// longer than <see cref="DotBlock{T}"/> is summed so block by block, and the blocks' dots are added up as
+    /// <see cref="GemmDepth"/> adds the blocked GEMM's block sums.
     /// </summary>
     public static void Dots<T>(ReadOnlySpan<T> matrix, int length, ReadOnlySpan<T> x, Span<T> y, int rowStart, int rowEnd, bool accumulate)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
+        int block = DotBlock<T>();
+        if (length <= block)
+        {
+            Dots(matrix, length, length, x, y, rowStart, rowEnd, accumulate);
+            return;
+        }
+        // Each block's dots go to a scratch row, and from there join y, or the totals in double, as GemmDepth says.
+        int count = rowEnd - rowStart;
+        var buffers = GemmBuffers<T>.ForThisThread();
+        var sums = buffers.Private(count)[..count];
+        var totals = GemmDepth.NeedsTotals(block, length) ? buffers.Totals(count) : default;
+        var rows = matrix[(rowStart * length)..];
+        for (int start = 0; start < length; start += block)
+        {
+            Dots(rows[start..], length, Math.Min(block, length - start), x[start..], sums, 0, count, accumulate: false);
+            GemmDepth.Finish(GemmDepth.Step(start, block, length), GemmDepth.AddsToC(start, block, accumulate), y[rowStart..rowEnd], sums, totals);
+        }
+    }
+
+    /// <summary>
+    /// The block of k a dot product sums in T before it goes to double: twice the GEMM's (<see cref="GemmBlocked.DepthBlock{T}"/>),
+    /// because a dot is already split into two chains of 1 to 16 lanes each, so no chain runs longer than the GEMM's on any
+    /// width, while the 784-long dots of a batch-1 forward take two blocks, not four.
+    /// </summary>
+    public static int DotBlock<T>() where T : unmanaged => 2 * GemmBlocked.DepthBlock<T>();
+
+    // Row r of the matrix starts at r·stride; each dot runs over its first length elements.
+    private static void Dots<T>(ReadOnlySpan<T> matrix, int stride, int length, ReadOnlySpan<T> x, Span<T> y, int rowStart, int rowEnd, bool accumulate)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
         if (Vector512.IsHardwareAccelerated && length >= Vector512<T>.Count)
-            Dots<T, Vector512<T>, Lanes512<T>>(matrix, length, x, y, rowStart, rowEnd, accumulate);
+            Dots<T, Vector512<T>, Lanes512<T>>(matrix, stride, length, x, y, rowStart, rowEnd, accumulate);
         else if (Vector256.IsHardwareAccelerated && length >= Vector256<T>.Count)
-            Dots<T, Vector256<T>, Lanes256<T>>(matrix, length, x, y, rowStart, rowEnd, accumulate);
+            Dots<T, Vector256<T>, Lanes256<T>>(matrix, stride, length, x, y, rowStart, rowEnd, accumulate);
         else if (Vector128.IsHardwareAccelerated && length >= Vector128<T>.Count)
-            Dots<T, Vector128<T>, Lanes128<T>>(matrix, length, x, y, rowStart, rowEnd, accumulate);
+            Dots<T, Vector128<T>, Lanes128<T>>(matrix, stride, length, x, y, rowStart, rowEnd, accumulate);
         else
-            Dots<T, T, Lanes1<T>>(matrix, length, x, y, rowStart, rowEnd, accumulate);
+            Dots<T, T, Lanes1<T>>(matrix, stride, length, x, y, rowStart, rowEnd, accumulate);
     }
 
     /// <summary>
     /// y[j] = (<paramref name="accumulate"/> ? y[j] : 0) + Σ_r x[r]·matrix[r, j] for j in [columnStart, columnEnd):
     /// a combination of the rows of the row-major <paramref name="rows"/>×<paramref name="width"/> matrix, one
-    /// multiply-add chain per y[j] in order of r (the same order as the blocked GEMM's).
+    /// multiply-add chain per y[j] and block of rows, in order of r, the blocks added up as <see cref="GemmDepth"/>
+    /// says: the same arithmetic as the blocked GEMM's.
     /// </summary>
     public static void CombineRows<T>(ReadOnlySpan<T> matrix, int rows, int width, ReadOnlySpan<T> x, Span<T> y,
+        int columnStart, int columnEnd, bool accumulate) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        int block = GemmBlocked.DepthBlock<T>();
+        if (rows <= block)
+        {
+            CombineBlock(matrix, rows, width, x, y, columnStart, columnEnd, accumulate);
+            return;
+        }
+        // Each block of rows is combined into a scratch row, and from there joins y, or the totals in double, as GemmDepth says.
+        int count = columnEnd - columnStart;
+        var buffers = GemmBuffers<T>.ForThisThread();
+        var sums = buffers.Private(count)[..count];
+        var totals = GemmDepth.NeedsTotals(block, rows) ? buffers.Totals(count) : default;
+        for (int start = 0; start < rows; start += block)
+        {
+            int blockRows = Math.Min(block, rows - start);
+            CombineBlock(matrix.Slice(start * width + columnStart, (blockRows - 1) * width + count), blockRows, width, x.Slice(start, blockRows),
+                sums, 0, count, accumulate: false);
+            GemmDepth.Finish(GemmDepth.Step(start, block, rows), GemmDepth.AddsToC(start, block, accumulate), y[columnStart..columnEnd], sums, totals);
+        }
+    }
+
+    private static void CombineBlock<T>(ReadOnlySpan<T> matrix, int rows, int width, ReadOnlySpan<T> x, Span<T> y,
         int columnStart, int columnEnd, bool accumulate) where T : unmanaged, IFloatingPointIeee754<T>
     {
         if (Vector512.IsHardwareAccelerated)
@@ -49,7 +105,7 @@ internal static class Gemv
 
     // Four rows share each load of x; two accumulators per row keep 8 FMA chains in flight (latency 4 × 2 pipes).
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void Dots<T, TVector, TLanes>(ReadOnlySpan<T> matrix, int length, ReadOnlySpan<T> x, Span<T> y,
+    private static void Dots<T, TVector, TLanes>(ReadOnlySpan<T> matrix, int stride, int length, ReadOnlySpan<T> x, Span<T> y,
         int rowStart, int rowEnd, bool accumulate)
         where T : unmanaged, IFloatingPointIeee754<T> where TLanes : struct, ILanes<T, TVector>
     {
@@ -59,10 +115,10 @@ internal static class Gemv
         int r = rowStart;
         for (; r + 4 <= rowEnd; r += 4)
         {
-            ref T m0 = ref Unsafe.Add(ref MemoryMarshal.GetReference(matrix), (nint)r * length);
-            ref T m1 = ref Unsafe.Add(ref m0, length);
-            ref T m2 = ref Unsafe.Add(ref m1, length);
-            ref T m3 = ref Unsafe.Add(ref m2, length);
+            ref T m0 = ref Unsafe.Add(ref MemoryMarshal.GetReference(matrix), (nint)r * stride);
+            ref T m1 = ref Unsafe.Add(ref m0, stride);
+            ref T m2 = ref Unsafe.Add(ref m1, stride);
+            ref T m3 = ref Unsafe.Add(ref m2, stride);
             TVector s0 = TLanes.Zero, s1 = TLanes.Zero, s2 = TLanes.Zero, s3 = TLanes.Zero;
             TVector t0 = TLanes.Zero, t1 = TLanes.Zero, t2 = TLanes.Zero, t3 = TLanes.Zero;
             int p = 0;
@@ -104,7 +160,7 @@ internal static class Gemv
         }
         for (; r < rowEnd; r++)
         {
-            ref T row = ref Unsafe.Add(ref MemoryMarshal.GetReference(matrix), (nint)r * length);
+            ref T row = ref Unsafe.Add(ref MemoryMarshal.GetReference(matrix), (nint)r * stride);
             TVector s = TLanes.Zero, t = TLanes.Zero;
             int p = 0;
             for (; p + 2 * w <= length; p += 2 * w)

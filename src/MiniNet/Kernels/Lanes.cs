@@ -98,6 +98,15 @@ internal interface ILanes<T, TVector> where T : unmanaged, IFloatingPointIeee754
     /// fixed number of virtual lanes comes out the same at every width.
     /// </summary>
     static abstract T FoldSum(TVector value);
+
+    /// <summary>destination[0 .. Count) = value, widened to double (the running totals of a long sum, as <see cref="GemmDepth"/> keeps them).</summary>
+    static abstract void StoreWide(TVector value, ref double destination);
+
+    /// <summary>destination[0 .. Count) += value, widened to double.</summary>
+    static abstract void AddWide(TVector value, ref double destination);
+
+    /// <summary>total[0 .. Count) + value, added in double and rounded to T.</summary>
+    static abstract TVector AddWideAndRound(ref double total, TVector value);
 }
 
 /// <summary>Element-type facts the lanes need: which integer holds a lane's bits.</summary>
@@ -174,6 +183,38 @@ internal readonly struct Lanes512<T> : ILanes<T, Vector512<T>> where T : unmanag
         typeof(T) == typeof(float) ? Vector512.Create((int)bits).As<int, T>() : Vector512.Create(bits).As<long, T>();
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static T FoldSum(Vector512<T> value) => Lanes256<T>.FoldSum(value.GetLower() + value.GetUpper());
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void StoreWide(Vector512<T> value, ref double destination)
+    {
+        if (typeof(T) == typeof(float))
+        {
+            var (lower, upper) = Vector512.Widen(value.AsSingle());
+            lower.StoreUnsafe(ref destination);
+            upper.StoreUnsafe(ref destination, (nuint)Vector512<double>.Count);
+        }
+        else value.AsDouble().StoreUnsafe(ref destination);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void AddWide(Vector512<T> value, ref double destination)
+    {
+        if (typeof(T) == typeof(float))
+        {
+            var (lower, upper) = Vector512.Widen(value.AsSingle());
+            (Vector512.LoadUnsafe(ref destination) + lower).StoreUnsafe(ref destination);
+            (Vector512.LoadUnsafe(ref destination, (nuint)Vector512<double>.Count) + upper).StoreUnsafe(ref destination, (nuint)Vector512<double>.Count);
+        }
+        else (Vector512.LoadUnsafe(ref destination) + value.AsDouble()).StoreUnsafe(ref destination);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector512<T> AddWideAndRound(ref double total, Vector512<T> value)
+    {
+        if (typeof(T) != typeof(float)) return (Vector512.LoadUnsafe(ref total) + value.AsDouble()).As<double, T>();
+        var (lower, upper) = Vector512.Widen(value.AsSingle());
+        return Vector512.Narrow(Vector512.LoadUnsafe(ref total) + lower, Vector512.LoadUnsafe(ref total, (nuint)Vector512<double>.Count) + upper).As<float, T>();
+    }
 }
 
 internal readonly struct Lanes256<T> : ILanes<T, Vector256<T>> where T : unmanaged, IFloatingPointIeee754<T>
@@ -235,6 +276,38 @@ internal readonly struct Lanes256<T> : ILanes<T, Vector256<T>> where T : unmanag
         typeof(T) == typeof(float) ? Vector256.Create((int)bits).As<int, T>() : Vector256.Create(bits).As<long, T>();
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static T FoldSum(Vector256<T> value) => Lanes128<T>.FoldSum(value.GetLower() + value.GetUpper());
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void StoreWide(Vector256<T> value, ref double destination)
+    {
+        if (typeof(T) == typeof(float))
+        {
+            var (lower, upper) = Vector256.Widen(value.AsSingle());
+            lower.StoreUnsafe(ref destination);
+            upper.StoreUnsafe(ref destination, (nuint)Vector256<double>.Count);
+        }
+        else value.AsDouble().StoreUnsafe(ref destination);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void AddWide(Vector256<T> value, ref double destination)
+    {
+        if (typeof(T) == typeof(float))
+        {
+            var (lower, upper) = Vector256.Widen(value.AsSingle());
+            (Vector256.LoadUnsafe(ref destination) + lower).StoreUnsafe(ref destination);
+            (Vector256.LoadUnsafe(ref destination, (nuint)Vector256<double>.Count) + upper).StoreUnsafe(ref destination, (nuint)Vector256<double>.Count);
+        }
+        else (Vector256.LoadUnsafe(ref destination) + value.AsDouble()).StoreUnsafe(ref destination);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<T> AddWideAndRound(ref double total, Vector256<T> value)
+    {
+        if (typeof(T) != typeof(float)) return (Vector256.LoadUnsafe(ref total) + value.AsDouble()).As<double, T>();
+        var (lower, upper) = Vector256.Widen(value.AsSingle());
+        return Vector256.Narrow(Vector256.LoadUnsafe(ref total) + lower, Vector256.LoadUnsafe(ref total, (nuint)Vector256<double>.Count) + upper).As<float, T>();
+    }
 }
 
 internal readonly struct Lanes128<T> : ILanes<T, Vector128<T>> where T : unmanaged, IFloatingPointIeee754<T>
@@ -302,6 +375,38 @@ internal readonly struct Lanes128<T> : ILanes<T, Vector128<T>> where T : unmanag
         var pairs = (value.AsSingle() + Vector128.Shuffle(value.AsSingle(), Vector128.Create(2, 3, 0, 1))).As<float, T>(); // lane i + lane i + 2
         return pairs.GetElement(0) + pairs.GetElement(1);
     }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void StoreWide(Vector128<T> value, ref double destination)
+    {
+        if (typeof(T) == typeof(float))
+        {
+            var (lower, upper) = Vector128.Widen(value.AsSingle());
+            lower.StoreUnsafe(ref destination);
+            upper.StoreUnsafe(ref destination, (nuint)Vector128<double>.Count);
+        }
+        else value.AsDouble().StoreUnsafe(ref destination);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void AddWide(Vector128<T> value, ref double destination)
+    {
+        if (typeof(T) == typeof(float))
+        {
+            var (lower, upper) = Vector128.Widen(value.AsSingle());
+            (Vector128.LoadUnsafe(ref destination) + lower).StoreUnsafe(ref destination);
+            (Vector128.LoadUnsafe(ref destination, (nuint)Vector128<double>.Count) + upper).StoreUnsafe(ref destination, (nuint)Vector128<double>.Count);
+        }
+        else (Vector128.LoadUnsafe(ref destination) + value.AsDouble()).StoreUnsafe(ref destination);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector128<T> AddWideAndRound(ref double total, Vector128<T> value)
+    {
+        if (typeof(T) != typeof(float)) return (Vector128.LoadUnsafe(ref total) + value.AsDouble()).As<double, T>();
+        var (lower, upper) = Vector128.Widen(value.AsSingle());
+        return Vector128.Narrow(Vector128.LoadUnsafe(ref total) + lower, Vector128.LoadUnsafe(ref total, (nuint)Vector128<double>.Count) + upper).As<float, T>();
+    }
 }
 
 /// <summary>The scalar width: one element, the same operations and bit patterns as a vector lane.</summary>
@@ -362,6 +467,9 @@ internal readonly struct Lanes1<T> : ILanes<T, T> where T : unmanaged, IFloating
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static T BroadcastBits(long bits) => LaneBits.FromBits<T>(bits);
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static T FoldSum(T value) => value;
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static void StoreWide(T value, ref double destination) => destination = double.CreateTruncating(value);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static void AddWide(T value, ref double destination) => destination += double.CreateTruncating(value);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static T AddWideAndRound(ref double total, T value) => T.CreateTruncating(total + double.CreateTruncating(value));
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)] private static T Mask(bool condition) => condition ? LaneBits.AllBitsSet<T>() : T.Zero;
 }

@@ -77,29 +77,70 @@ public class GemmTests
 
     [Theory]
     [MemberData(nameof(Layouts))]
-    public void Blocked_and_combination_paths_compute_each_element_as_one_multiply_add_chain_in_k_order(bool transposeA, bool transposeB, bool accumulate)
+    public void Blocked_and_combination_paths_compute_float_elements_as_chains_over_blocks_of_k_added_in_double(bool transposeA, bool transposeB, bool accumulate) =>
+        CheckBlockChains<float>(transposeA, transposeB, accumulate);
+
+    [Theory]
+    [MemberData(nameof(Layouts))]
+    public void Blocked_and_combination_paths_compute_double_elements_as_chains_over_blocks_of_k_added_in_double(bool transposeA, bool transposeB, bool accumulate) =>
+        CheckBlockChains<double>(transposeA, transposeB, accumulate);
+
+    /// <summary>
+    /// Every element of C is, for each block of k (256 floats, 128 doubles), the chain s ← a·b + s for p in the block
+    /// in order. One block runs from C (or 0) and is stored as it is. Several each run from 0; in groups of four, their
+    /// sums are added in T to C (the first group's, when accumulating) or from 0; several groups' sums are added in
+    /// double in order and rounded once. However the product is blocked, tiled or split, the bits equal this scalar
+    /// model. (The dot-product paths sum each block in SIMD lanes instead.)
+    /// </summary>
+    private static void CheckBlockChains<T>(bool transposeA, bool transposeB, bool accumulate) where T : unmanaged, IFloatingPointIeee754<T>
     {
-        // Every element of C is c ← a·b + c for p = 0, 1, …, k−1 starting from C (or 0): however the product is
-        // blocked, tiled or split, the bits equal this scalar chain. (The dot-product paths sum in SIMD lanes instead.)
+        int block = GemmBlocked.DepthBlock<T>(), group = 4 * block;
         var generator = new Generator(7);
-        foreach (var (m, k, n) in AllShapes())
+        foreach (var (m, k, n) in AllShapes().Concat(LongDepthShapes))
         {
-            var path = GemmPlan.For<float>(transposeA, transposeB, m, k, n, workers: 1).Path;
+            var path = GemmPlan.For<T>(transposeA, transposeB, m, k, n, workers: 1).Path;
             if (path is GemmPath.RowDots or GemmPath.ColumnDots) continue;
-            var (a, b, c) = RandomOperands<float>(m, k, n, generator);
-            var expected = (float[])c.Clone();
+            var (a, b, c) = RandomOperands<T>(m, k, n, generator);
+            var expected = (T[])c.Clone();
             for (int i = 0; i < m; i++)
             for (int j = 0; j < n; j++)
             {
-                float sum = accumulate ? c[i * n + j] : 0f;
-                for (int p = 0; p < k; p++)
-                    sum = VectorMath.MultiplyAdd(ElementOfA(a, transposeA, i, p, m, k), ElementOfB(b, transposeB, p, j, k, n), sum);
-                expected[i * n + j] = sum;
+                T start = accumulate ? c[i * n + j] : T.Zero;
+                if (k <= block)
+                {
+                    expected[i * n + j] = Chain(start, 0, k);
+                    continue;
+                }
+                double total = 0;
+                for (int from = 0; from < k; from += group)
+                {
+                    T sum = T.Zero;
+                    for (int blockStart = from; blockStart < Math.Min(k, from + group); blockStart += block)
+                    {
+                        T blockSum = Chain(T.Zero, blockStart, Math.Min(k, blockStart + block));
+                        sum = blockStart > from ? sum + blockSum : accumulate && from == 0 ? start + blockSum : blockSum;
+                    }
+                    total = from == 0 ? double.CreateTruncating(sum) : total + double.CreateTruncating(sum);
+                }
+                expected[i * n + j] = T.CreateTruncating(total);
+
+                T Chain(T sum, int from, int to)
+                {
+                    for (int p = from; p < to; p++)
+                        sum = VectorMath.MultiplyAdd(ElementOfA(a, transposeA, i, p, m, k), ElementOfB(b, transposeB, p, j, k, n), sum);
+                    return sum;
+                }
             }
-            Gemm.Multiply<float>(a.AsMemory(), transposeA, b.AsMemory(), transposeB, c.AsMemory(), m, k, n, accumulate, maxWorkers: 2);
-            Assert.True(expected.AsSpan().SequenceEqual(c), $"{m}×{k}×{n} ({path}) differs from the sequential chain.");
+            Gemm.Multiply<T>(a.AsMemory(), transposeA, b.AsMemory(), transposeB, c.AsMemory(), m, k, n, accumulate, maxWorkers: 2);
+            Assert.True(expected.AsSpan().SequenceEqual(c), $"{typeof(T).Name} {m}×{k}×{n} ({path}) differs from the chains over blocks of {block}.");
         }
     }
+
+    // Several blocks of k in one group and in several (up to 1,024 floats and 512 doubles a group; a last group of one
+    // block), on tiles that are whole and cut at the edges, on both sides of the blocked path's split (C cut into rows
+    // when m ≥ n), and one row or column of C.
+    private static readonly (int M, int K, int N)[] LongDepthShapes =
+        [(9, 700, 35), (17, 1030, 70), (70, 600, 17), (1, 700, 70), (70, 700, 1), (1, 1030, 1), (9, 2600, 20), (20, 2600, 9), (1, 2600, 33), (33, 2600, 1)];
 
     [Fact]
     public void Every_path_is_taken_by_the_test_shapes()
