@@ -15,13 +15,15 @@ internal static partial class Elementary<T, TVector, TLanes>
     public static TVector Expm1(TVector x)
     {
         var (hi, lo) = Expm1TwoTerm(x);
-        // ±0 and NaN come back as they went in; elsewhere the two terms round once.
-        return Select(TLanes.Equals(x, TLanes.Zero), x, KeepNaN(x, Add(hi, lo)));
+        // Below 2^−30 (2^−60) e^x − 1 rounds to x: ±0 and the subnormals come back exactly (the halved form would lose
+        // the last bit of the smallest), and NaN as it went in; elsewhere the two terms round once.
+        var tiny = TLanes.LessThan(TLanes.Abs(x), Constant(9.31322574615478515625e-10f, 8.6736173798840354720596224069595e-19));
+        return Select(tiny, x, KeepNaN(x, Add(hi, lo)));
     }
 
     /// <summary>
     /// float e^x, the softmax's and the heads' exp, in as few operations as a 1-ulp result allows: one polynomial of
-    /// degree 6, r rounded once, 1 + (e^r − 1) rounded once. Inputs are clamped to [−104, 89], beyond which the result
+    /// degree 6, r rounded once, (1 + r) + r²·P(r) rounded once with 1 + r held exactly in two terms. Inputs are clamped to [−104, 89], beyond which the result
     /// is 0 or ∞ anyway; NaN passes the clamp (IEEE minimum and maximum) and the arithmetic.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -35,19 +37,22 @@ internal static partial class Elementary<T, TVector, TLanes>
         p = Fma(p, r, Constant(4.1666708886623382568359375e-2f, 0));
         p = Fma(p, r, Constant(0.16666577756404876708984375f, 0));
         p = Fma(p, r, Constant(0.5));
-        var expR = Add(Fma(Mul(r, r), p, r), TLanes.One);
-        return ScaleByPowerOfTwo(expR, shifted);
+        var (one, oneLow) = FastTwoSum(TLanes.One, r); // |r| < 1: 1 + r exactly, so that only the last sum rounds
+        return ScaleByPowerOfTwo(Add(one, Fma(Mul(r, r), p, oneLow)), shifted);
     }
 
     /// <summary>
     /// factor·e^(hi + lo) for a value held in two terms, rounded once before 2^k is applied (twice where the result is
     /// subnormal): the double exp, pow's last step (with lo carrying the extra precision of y·log x) and erfc's e^(−x²)
-    /// with its factor. hi is clamped to the range where results are finite and nonzero, plus a margin.
+    /// with its factor. hi is clamped to the range where results are finite and nonzero, plus a margin of more than the
+    /// ½ that lo is clamped to: a lo that large belongs to an hi far out of range (a product y·log x near 2^64, say),
+    /// whose result is 0 or ∞ either way.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static TVector ExpOfTwoTerm(TVector hi, TVector lo, TVector factor)
     {
-        hi = TLanes.Min(TLanes.Max(hi, Constant(-104f, -746.0)), Constant(89f, 710.0));
+        hi = TLanes.Min(TLanes.Max(hi, Constant(-105f, -747.0)), Constant(90f, 711.0));
+        lo = TLanes.Min(TLanes.Max(lo, Constant(-0.5)), Constant(0.5));
         var (shifted, r, rLow) = ReduceForExp(hi, lo);
         var (q, qLow) = ExpM1Reduced(r, rLow);
         var (one, oneLow) = FastTwoSum(TLanes.One, q); // |q| < 1
@@ -57,8 +62,8 @@ internal static partial class Elementary<T, TVector, TLanes>
     /// <summary>
     /// e^x − 1 in two terms, hi + lo, accurate in relative terms also where it is tiny. With t = 2^k, e^x − 1 =
     /// t·(e^r − 1) + (t − 1); it is computed halved, (t/2 − ½) + (t/2)·(e^r − 1), so that t/2 is a normal number for
-    /// every k up to overflow; the first sum is exact (Fast2Sum: |t/2 − ½| ≥ |t/2|·0.42 ≥ |(t/2)(e^r − 1)| for k ≠ 0,
-    /// and t/2 − ½ = 0 for k = 0).
+    /// every k up to overflow; the first sum is exact (Fast2Sum: |t/2 − ½| ≥ ¼ &gt; |(t/2)(e^r − 1)| for k &lt; 0,
+    /// ≥ t/4 &gt; (t/2)·0.42 for k &gt; 0, and t/2 − ½ = 0 for k = 0).
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static (TVector Hi, TVector Lo) Expm1TwoTerm(TVector x)
@@ -68,8 +73,11 @@ internal static partial class Elementary<T, TVector, TLanes>
         var (shifted, r, rLow) = ReduceForExp(x, TLanes.Zero);
         var (q, qLow) = ExpM1Reduced(r, rLow);
         var halfT = TLanes.AddIntegers(TLanes.ShiftLeftIntegers(shifted, MantissaBits), HalfBits); // 2^(k − 1)
-        var (sum, sumLow) = FastTwoSum(Sub(halfT, Constant(0.5)), Mul(halfT, q));
-        var low = Fma(halfT, qLow, sumLow);
+        var halfTMinusHalf = Sub(halfT, Constant(0.5));
+        // From k = 25 (54 for double) on, t/2 − ½ rounds to t/2 (a tie, to even): its error, −½, joins the low part.
+        var roundingOfHalf = Sub(Sub(halfT, halfTMinusHalf), Constant(0.5));
+        var (sum, sumLow) = FastTwoSum(halfTMinusHalf, Mul(halfT, q));
+        var low = Fma(halfT, qLow, Add(sumLow, roundingOfHalf));
         return (Add(sum, sum), Add(low, low));
     }
 
@@ -91,8 +99,9 @@ internal static partial class Elementary<T, TVector, TLanes>
     }
 
     /// <summary>
-    /// e^(r + rLow) − 1 in two terms for |r| ≤ ln 2 / 2 and tiny rLow: r + r²·P(r), P minimax of degree 4 (float) or
-    /// 10 (double) with relative error 2^−22.9 or 2^−58 of the part beyond r; the sum r + r²·P is kept exact (Fast2Sum:
+    /// e^(r + rLow) − 1 in two terms for |r| ≤ ln 2 / 2 and tiny rLow: r + r²·P(r), P minimax of degree 5 (float) or
+    /// 10 (double) with relative error 2^−27.8 or 2^−58 of the part beyond r (one degree more than float exp's, for
+    /// expm1's results near 0.4, where the polynomial's error is a larger part of an ulp); the sum r + r²·P is kept exact (Fast2Sum:
     /// |r²·P| &lt; |r|), and rLow enters as rLow·e^r, e^r being 1 + hi to far more digits than rLow needs.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -101,9 +110,10 @@ internal static partial class Elementary<T, TVector, TLanes>
         TVector p;
         if (IsSingle)
         {
-            p = Fma(Constant(1.391076599247753620147705078125e-3f, 0), r, Constant(8.363096974790096282958984375e-3f, 0));
-            p = Fma(p, r, Constant(4.1666708886623382568359375e-2f, 0));
-            p = Fma(p, r, Constant(0.16666577756404876708984375f, 0));
+            p = Fma(Constant(1.99510497623123228549957275390625e-4f, 0), r, Constant(1.3930499553680419921875e-3f, 0));
+            p = Fma(p, r, Constant(8.333199657499790191650390625e-3f, 0));
+            p = Fma(p, r, Constant(4.16665114462375640869140625e-2f, 0));
+            p = Fma(p, r, Constant(0.16666667163372039794921875f, 0));
         }
         else
         {
