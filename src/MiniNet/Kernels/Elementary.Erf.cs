@@ -10,42 +10,42 @@ namespace MiniNet.Kernels;
 internal static partial class Elementary<T, TVector, TLanes>
 {
     /// <inheritdoc cref="ElementaryFunctions.Erf{TVector, TLanes}(TVector)"/>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    [MethodImpl(MethodImplOptions.NoInlining)] // a root of its own, so that everything it calls inlines into it
     public static TVector Erf(TVector x)
     {
         Debug.Assert(!IsSingle, "erf is double only: its coefficients are doubles");
         var magnitude = TLanes.Min(TLanes.Abs(x), Constant(28.0));
-        var near0 = Mul(x, ErfOverX(x));
-        var beyond = WithSignOf(x, Sub(TLanes.One, ErfcBeyondHalf(magnitude)));
-        return KeepNaN(x, Select(TLanes.LessThan(magnitude, Constant(0.5)), near0, beyond));
+        var near0 = TLanes.Multiply(x, ErfOverX(x));
+        var beyond = WithSignOf(x, TLanes.Subtract(TLanes.One, ErfcBeyondHalf(magnitude)));
+        return KeepNaN(x, TLanes.ConditionalSelect(TLanes.LessThan(magnitude, Constant(0.5)), near0, beyond));
     }
 
     /// <inheritdoc cref="ElementaryFunctions.Erfc{TVector, TLanes}(TVector)"/>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    [MethodImpl(MethodImplOptions.NoInlining)] // a root of its own, so that everything it calls inlines into it
     public static TVector Erfc(TVector x)
     {
         Debug.Assert(!IsSingle, "erfc is double only: its coefficients are doubles");
         var magnitude = TLanes.Min(TLanes.Abs(x), Constant(28.0)); // erfc 27.3 is below half the smallest subnormal
-        var near0 = Fma(TLanes.Negate(x), ErfOverX(x), TLanes.One);
+        var near0 = TLanes.FusedMultiplyAdd(TLanes.Negate(x), ErfOverX(x), TLanes.One);
         var tail = ErfcBeyondHalf(magnitude);
-        var beyond = Select(TLanes.LessThan(x, TLanes.Zero), Sub(Constant(2.0), tail), tail);
-        return KeepNaN(x, Select(TLanes.LessThan(magnitude, Constant(0.5)), near0, beyond));
+        var beyond = TLanes.ConditionalSelect(TLanes.LessThan(x, TLanes.Zero), TLanes.Subtract(Constant(2.0), tail), tail);
+        return KeepNaN(x, TLanes.ConditionalSelect(TLanes.LessThan(magnitude, Constant(0.5)), near0, beyond));
     }
 
     /// <summary>erf(x)/x for |x| ≤ 1/2: minimax of degree 8 in x², relative error 2^−56.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static TVector ErfOverX(TVector x)
     {
-        var z = Mul(x, x);
+        var z = TLanes.Multiply(x, x);
         var p = Constant(1.46967600476009165795542900367909311398761929012835025787353515625e-6);
-        p = Fma(p, z, Constant(-1.4842765697698130463095568531972645587302395142614841461181640625e-5));
-        p = Fma(p, z, Constant(1.20532006636608259183239544309884649919695220887660980224609375e-4));
-        p = Fma(p, z, Constant(-8.54829464420376488632824507618579445988871157169342041015625e-4));
-        p = Fma(p, z, Constant(5.223977332094918712979136898866272531449794769287109375e-3));
-        p = Fma(p, z, Constant(-2.6866170629834755512188593229438993148505687713623046875e-2));
-        p = Fma(p, z, Constant(0.1128379167091328738603550618790904991328716278076171875));
-        p = Fma(p, z, Constant(-0.37612638903183259753149059179122559726238250732421875));
-        p = Fma(p, z, Constant(1.1283791670955125585606992899556644260883331298828125));
+        p = TLanes.FusedMultiplyAdd(p, z, Constant(-1.4842765697698130463095568531972645587302395142614841461181640625e-5));
+        p = TLanes.FusedMultiplyAdd(p, z, Constant(1.20532006636608259183239544309884649919695220887660980224609375e-4));
+        p = TLanes.FusedMultiplyAdd(p, z, Constant(-8.54829464420376488632824507618579445988871157169342041015625e-4));
+        p = TLanes.FusedMultiplyAdd(p, z, Constant(5.223977332094918712979136898866272531449794769287109375e-3));
+        p = TLanes.FusedMultiplyAdd(p, z, Constant(-2.6866170629834755512188593229438993148505687713623046875e-2));
+        p = TLanes.FusedMultiplyAdd(p, z, Constant(0.1128379167091328738603550618790904991328716278076171875));
+        p = TLanes.FusedMultiplyAdd(p, z, Constant(-0.37612638903183259753149059179122559726238250732421875));
+        p = TLanes.FusedMultiplyAdd(p, z, Constant(1.1283791670955125585606992899556644260883331298828125));
         return p;
     }
 
@@ -60,15 +60,15 @@ internal static partial class Elementary<T, TVector, TLanes>
         var first = TLanes.LessThan(x, Constant(1.5));
         var second = TLanes.LessThan(x, Constant(3.0));
         var third = TLanes.LessThan(x, Constant(6.0));
-        var reciprocal = Div(TLanes.One, x);
-        var reciprocalLow = Mul(Fma(TLanes.Negate(reciprocal), x, TLanes.One), reciprocal);
-        var u = Select(second, Sub(x, Select(first, TLanes.One, Constant(2.25))), reciprocal);
-        var uLow = Select(second, TLanes.Zero, reciprocalLow);
+        var reciprocal = TLanes.Divide(TLanes.One, x);
+        var reciprocalLow = TLanes.Multiply(TLanes.FusedMultiplyAdd(TLanes.Negate(reciprocal), x, TLanes.One), reciprocal);
+        var u = TLanes.ConditionalSelect(second, TLanes.Subtract(x, TLanes.ConditionalSelect(first, TLanes.One, Constant(2.25))), reciprocal);
+        var uLow = TLanes.ConditionalSelect(second, TLanes.Zero, reciprocalLow);
         var coefficients = ErfcCoefficients;
         int degree = coefficients.Length / 4 - 1;
         var g = Pick(first, second, third, coefficients[(4 * degree)..]);
-        for (int i = degree - 1; i >= 1; i--) g = Fma(g, u, Pick(first, second, third, coefficients[(4 * i)..]));
-        g = Fma(g, u, Fma(g, uLow, Pick(first, second, third, coefficients))); // g ≈ G′(u) here: uLow at first order
+        for (int i = degree - 1; i >= 1; i--) g = TLanes.FusedMultiplyAdd(g, u, Pick(first, second, third, coefficients[(4 * i)..]));
+        g = TLanes.FusedMultiplyAdd(g, u, TLanes.FusedMultiplyAdd(g, uLow, Pick(first, second, third, coefficients))); // g ≈ G′(u) here: uLow at first order
         var (square, squareLow) = TwoProduct(x, x);
         return ExpOfTwoTerm(TLanes.Negate(square), TLanes.Negate(squareLow), g);
     }
@@ -76,7 +76,7 @@ internal static partial class Elementary<T, TVector, TLanes>
     /// <summary>Each lane's coefficient for its interval, from a row of four: the first where <paramref name="first"/> holds, and so on.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static TVector Pick(TVector first, TVector second, TVector third, ReadOnlySpan<double> row) =>
-        Select(first, Constant(row[0]), Select(second, Constant(row[1]), Select(third, Constant(row[2]), Constant(row[3]))));
+        TLanes.ConditionalSelect(first, Constant(row[0]), TLanes.ConditionalSelect(second, Constant(row[1]), TLanes.ConditionalSelect(third, Constant(row[2]), Constant(row[3]))));
 
     /// <summary>G's coefficients, one row per power of u, one column per interval ([1/2, 3/2], [3/2, 3], [3, 6], [6, 28]).</summary>
     private static ReadOnlySpan<double> ErfcCoefficients =>

@@ -7,25 +7,25 @@ namespace MiniNet.Kernels;
 internal static partial class Elementary<T, TVector, TLanes>
 {
     /// <inheritdoc cref="ElementaryFunctions.Log{T, TVector, TLanes}(TVector)"/>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    [MethodImpl(MethodImplOptions.NoInlining)] // a root of its own, so that everything it calls inlines into it
     public static TVector Log(TVector x)
     {
         var (scaled, exponentOwed) = LiftSubnormals(x);
         var (exponent, mantissa) = Decompose(scaled);
-        var result = LogOfParts(Sub(exponent, exponentOwed), Sub(mantissa, TLanes.One), TLanes.Zero);
+        var result = LogOfParts(TLanes.Subtract(exponent, exponentOwed), TLanes.Subtract(mantissa, TLanes.One), TLanes.Zero);
         return LogSpecialCases(x, result);
     }
 
     /// <inheritdoc cref="ElementaryFunctions.Log1p{T, TVector, TLanes}(TVector)"/>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    [MethodImpl(MethodImplOptions.NoInlining)] // a root of its own, so that everything it calls inlines into it
     public static TVector Log1p(TVector x)
     {
         // 1 + x = u + c exactly; log(u + c) = log u + c/u to far below an ulp, since |c/u| ≤ 2^−24 (2^−53).
         var (u, c) = TwoSum(TLanes.One, x);
         var (exponent, mantissa) = Decompose(u);
-        var result = LogOfParts(exponent, Sub(mantissa, TLanes.One), Div(c, u));
+        var result = LogOfParts(exponent, TLanes.Subtract(mantissa, TLanes.One), TLanes.Divide(c, u));
         // ±0 come back as they went in (the sum above would give +0 for −0).
-        return Select(TLanes.Equals(x, TLanes.Zero), x, KeepNaN(x, LogSpecialCases(u, result)));
+        return TLanes.ConditionalSelect(TLanes.Equals(x, TLanes.Zero), x, KeepNaN(x, LogSpecialCases(u, result)));
     }
 
     /// <summary>
@@ -36,9 +36,9 @@ internal static partial class Elementary<T, TVector, TLanes>
     private static TVector LogSpecialCases(TVector u, TVector result)
     {
         var infinity = Constant(double.PositiveInfinity);
-        result = Select(TLanes.Equals(u, infinity), infinity, result);
-        result = Select(TLanes.Equals(u, TLanes.Zero), TLanes.Negate(infinity), result);
-        result = Select(TLanes.LessThan(u, TLanes.Zero), Constant(double.NaN), result);
+        result = TLanes.ConditionalSelect(TLanes.Equals(u, infinity), infinity, result);
+        result = TLanes.ConditionalSelect(TLanes.Equals(u, TLanes.Zero), TLanes.Negate(infinity), result);
+        result = TLanes.ConditionalSelect(TLanes.LessThan(u, TLanes.Zero), Constant(double.NaN), result);
         return KeepNaN(u, result);
     }
 
@@ -50,24 +50,24 @@ internal static partial class Elementary<T, TVector, TLanes>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static TVector LogOfParts(TVector e, TVector f, TVector correction)
     {
-        var (hi, lo) = FastTwoSum(Mul(e, Ln2High), f);
-        lo = Fma(e, Ln2Low, Add(lo, correction));
-        return Add(hi, Add(lo, IsSingle ? Log1pBeyondLinearSingle(f) : Log1pBeyondLinearDouble(f)));
+        var (hi, lo) = FastTwoSum(TLanes.Multiply(e, Ln2High), f);
+        lo = TLanes.FusedMultiplyAdd(e, Ln2Low, TLanes.Add(lo, correction));
+        return TLanes.Add(hi, TLanes.Add(lo, IsSingle ? Log1pBeyondLinearSingle(f) : Log1pBeyondLinearDouble(f)));
     }
 
     /// <summary>float log(1 + f) − f = f²·P(f), P minimax of degree 8 on [√2/2 − 1, √2 − 1], relative error 2^−24.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static TVector Log1pBeyondLinearSingle(TVector f)
     {
-        var p = Fma(Constant(-7.773077487945556640625e-2f, 0), f, Constant(0.1278807222843170166015625f, 0));
-        p = Fma(p, f, Constant(-0.13121785223484039306640625f, 0));
-        p = Fma(p, f, Constant(0.1419487297534942626953125f, 0));
-        p = Fma(p, f, Constant(-0.1662593781948089599609375f, 0));
-        p = Fma(p, f, Constant(0.20001669228076934814453125f, 0));
-        p = Fma(p, f, Constant(-0.2500083148479461669921875f, 0));
-        p = Fma(p, f, Constant(0.3333332538604736328125f, 0));
-        p = Fma(p, f, Constant(-0.4999999701976776123046875f, 0));
-        return Mul(Mul(f, f), p);
+        var p = TLanes.FusedMultiplyAdd(Constant(-7.773077487945556640625e-2f, 0), f, Constant(0.1278807222843170166015625f, 0));
+        p = TLanes.FusedMultiplyAdd(p, f, Constant(-0.13121785223484039306640625f, 0));
+        p = TLanes.FusedMultiplyAdd(p, f, Constant(0.1419487297534942626953125f, 0));
+        p = TLanes.FusedMultiplyAdd(p, f, Constant(-0.1662593781948089599609375f, 0));
+        p = TLanes.FusedMultiplyAdd(p, f, Constant(0.20001669228076934814453125f, 0));
+        p = TLanes.FusedMultiplyAdd(p, f, Constant(-0.2500083148479461669921875f, 0));
+        p = TLanes.FusedMultiplyAdd(p, f, Constant(0.3333332538604736328125f, 0));
+        p = TLanes.FusedMultiplyAdd(p, f, Constant(-0.4999999701976776123046875f, 0));
+        return TLanes.Multiply(TLanes.Multiply(f, f), p);
     }
 
     /// <summary>
@@ -77,14 +77,14 @@ internal static partial class Elementary<T, TVector, TLanes>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static TVector Log1pBeyondLinearDouble(TVector f)
     {
-        var s = Div(f, Add(Constant(2.0), f));
-        var z = Mul(s, s);
-        var w = Mul(z, z);
-        var odd = Mul(w, Fma(w, Fma(w, Constant(1.531383769920937332e-01), Constant(2.222219843214978396e-01)), Constant(3.999999999940941908e-01)));
-        var even = Mul(z, Fma(w, Fma(w, Fma(w, Constant(1.479819860511658591e-01), Constant(1.818357216161805012e-01)),
+        var s = TLanes.Divide(f, TLanes.Add(Constant(2.0), f));
+        var z = TLanes.Multiply(s, s);
+        var w = TLanes.Multiply(z, z);
+        var odd = TLanes.Multiply(w, TLanes.FusedMultiplyAdd(w, TLanes.FusedMultiplyAdd(w, Constant(1.531383769920937332e-01), Constant(2.222219843214978396e-01)), Constant(3.999999999940941908e-01)));
+        var even = TLanes.Multiply(z, TLanes.FusedMultiplyAdd(w, TLanes.FusedMultiplyAdd(w, TLanes.FusedMultiplyAdd(w, Constant(1.479819860511658591e-01), Constant(1.818357216161805012e-01)),
             Constant(2.857142874366239149e-01)), Constant(6.666666666666735130e-01)));
-        var halfSquare = Mul(Constant(0.5), Mul(f, f));
-        return Fma(s, Add(halfSquare, Add(odd, even)), TLanes.Negate(halfSquare));
+        var halfSquare = TLanes.Multiply(Constant(0.5), TLanes.Multiply(f, f));
+        return TLanes.FusedMultiplyAdd(s, TLanes.Add(halfSquare, TLanes.Add(odd, even)), TLanes.Negate(halfSquare));
     }
 
     /// <summary>
@@ -98,51 +98,51 @@ internal static partial class Elementary<T, TVector, TLanes>
     {
         var (scaled, exponentOwed) = LiftSubnormals(x);
         var (exponent, m) = Decompose(scaled);
-        exponent = Sub(exponent, exponentOwed);
+        exponent = TLanes.Subtract(exponent, exponentOwed);
 
         // s = (m − 1)/(m + 1): m − 1 is exact; m + 1 exact in two terms (Fast2Sum: 1's exponent ≥ m's for m < 2).
-        var numerator = Sub(m, TLanes.One);
+        var numerator = TLanes.Subtract(m, TLanes.One);
         var (denominator, denominatorLow) = FastTwoSum(TLanes.One, m);
-        var s = Div(numerator, denominator);
-        var remainder = Fma(TLanes.Negate(s), denominatorLow, Fma(TLanes.Negate(s), denominator, numerator));
-        var sLow = Div(remainder, denominator);
+        var s = TLanes.Divide(numerator, denominator);
+        var remainder = TLanes.FusedMultiplyAdd(TLanes.Negate(s), denominatorLow, TLanes.FusedMultiplyAdd(TLanes.Negate(s), denominator, numerator));
+        var sLow = TLanes.Divide(remainder, denominator);
 
         // s² and s³ in two terms.
         var (s2, s2Low) = TwoProduct(s, s);
-        s2Low = Fma(Add(s, s), sLow, s2Low);
+        s2Low = TLanes.FusedMultiplyAdd(TLanes.Add(s, s), sLow, s2Low);
         var (s3, s3Low) = TwoProduct(s2, s);
-        s3Low = Fma(s2Low, s, Fma(s2, sLow, s3Low));
+        s3Low = TLanes.FusedMultiplyAdd(s2Low, s, TLanes.FusedMultiplyAdd(s2, sLow, s3Low));
 
         // (2/3)·s³ with 2/3 in two terms.
         var twoThirds = Constant(0.666666686534881591796875f, 0.66666666666666662965923251249478198587894439697265625);
         var twoThirdsLow = Constant(-1.98682149251302083333e-8f, 3.7007434154171882e-17);
         var (cubic, cubicLow) = TwoProduct(twoThirds, s3);
-        cubicLow = Fma(twoThirdsLow, s3, Fma(twoThirds, s3Low, cubicLow));
+        cubicLow = TLanes.FusedMultiplyAdd(twoThirdsLow, s3, TLanes.FusedMultiplyAdd(twoThirds, s3Low, cubicLow));
 
         TVector t;
         if (IsSingle)
         {
-            t = Fma(Constant(0.18871180713176727294921875f, 0), s2, Constant(0.2221758663654327392578125f, 0));
-            t = Fma(t, s2, Constant(0.2857134342193603515625f, 0));
-            t = Fma(t, s2, Constant(0.4000000059604644775390625f, 0));
+            t = TLanes.FusedMultiplyAdd(Constant(0.18871180713176727294921875f, 0), s2, Constant(0.2221758663654327392578125f, 0));
+            t = TLanes.FusedMultiplyAdd(t, s2, Constant(0.2857134342193603515625f, 0));
+            t = TLanes.FusedMultiplyAdd(t, s2, Constant(0.4000000059604644775390625f, 0));
         }
         else
         {
-            t = Fma(Constant(0.11584823221974353824048620253961416892707347869873046875), s2,
+            t = TLanes.FusedMultiplyAdd(Constant(0.11584823221974353824048620253961416892707347869873046875), s2,
                 Constant(0.11721498056217168060033628762539592571556568145751953125));
-            t = Fma(t, s2, Constant(0.1333413136961670020230741329214652068912982940673828125));
-            t = Fma(t, s2, Constant(0.15384610088511763148488853403250686824321746826171875));
-            t = Fma(t, s2, Constant(0.1818181815345087659618883435541647486388683319091796875));
-            t = Fma(t, s2, Constant(0.2222222222277901171327840756930527277290821075439453125));
-            t = Fma(t, s2, Constant(0.285714285714263105386834240562166087329387664794921875));
-            t = Fma(t, s2, Constant(0.40000000000000002220446049250313080847263336181640625));
+            t = TLanes.FusedMultiplyAdd(t, s2, Constant(0.1333413136961670020230741329214652068912982940673828125));
+            t = TLanes.FusedMultiplyAdd(t, s2, Constant(0.15384610088511763148488853403250686824321746826171875));
+            t = TLanes.FusedMultiplyAdd(t, s2, Constant(0.1818181815345087659618883435541647486388683319091796875));
+            t = TLanes.FusedMultiplyAdd(t, s2, Constant(0.2222222222277901171327840756930527277290821075439453125));
+            t = TLanes.FusedMultiplyAdd(t, s2, Constant(0.285714285714263105386834240562166087329387664794921875));
+            t = TLanes.FusedMultiplyAdd(t, s2, Constant(0.40000000000000002220446049250313080847263336181640625));
         }
-        var tail = Mul(Mul(s3, s2), t);
+        var tail = TLanes.Multiply(TLanes.Multiply(s3, s2), t);
 
         // e·Ln2High + 2s exact (|e·Ln2High| > |2s| unless e = 0); then + (2/3)s³, far smaller than that sum.
-        var (hi, lo) = FastTwoSum(Mul(exponent, Ln2High), Add(s, s));
+        var (hi, lo) = FastTwoSum(TLanes.Multiply(exponent, Ln2High), TLanes.Add(s, s));
         var (hi2, lo2) = FastTwoSum(hi, cubic);
-        var low = Add(Add(lo, lo2), Fma(exponent, Ln2Low, Add(Add(sLow, sLow), Add(cubicLow, tail))));
+        var low = TLanes.Add(TLanes.Add(lo, lo2), TLanes.FusedMultiplyAdd(exponent, Ln2Low, TLanes.Add(TLanes.Add(sLow, sLow), TLanes.Add(cubicLow, tail))));
         return FastTwoSum(hi2, low);
     }
 }

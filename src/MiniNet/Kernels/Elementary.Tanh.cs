@@ -7,20 +7,20 @@ namespace MiniNet.Kernels;
 internal static partial class Elementary<T, TVector, TLanes>
 {
     /// <inheritdoc cref="ElementaryFunctions.Tanh{T, TVector, TLanes}(TVector)"/>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    [MethodImpl(MethodImplOptions.NoInlining)] // a root of its own, so that everything it calls inlines into it
     public static TVector Tanh(TVector x)
     {
         // Beyond 10 (float) or 20 (double) tanh rounds to 1, and E + 2 still holds E.
         var magnitude = TLanes.Min(TLanes.Abs(x), Constant(10f, 20.0));
-        var (e, eLow) = Expm1TwoTerm(Add(magnitude, magnitude));
+        var (e, eLow) = Expm1TwoTerm(TLanes.Add(magnitude, magnitude));
         var two = Constant(2.0);
         var (d, dLow) = FastTwoSum(TLanes.Max(e, two), TLanes.Min(e, two)); // the larger first: exact
-        dLow = Add(dLow, eLow);
-        var quotient = Div(e, d);
+        dLow = TLanes.Add(dLow, eLow);
+        var quotient = TLanes.Divide(e, d);
         // e − q·d is exact (q is the rounded quotient); the low parts of both terms join it.
-        var remainder = Fma(TLanes.Negate(quotient), d, e);
-        remainder = Fma(TLanes.Negate(quotient), dLow, Add(remainder, eLow));
-        var result = Add(quotient, Div(remainder, d));
+        var remainder = TLanes.FusedMultiplyAdd(TLanes.Negate(quotient), d, e);
+        remainder = TLanes.FusedMultiplyAdd(TLanes.Negate(quotient), dLow, TLanes.Add(remainder, eLow));
+        var result = TLanes.Add(quotient, TLanes.Divide(remainder, d));
         return KeepNaN(x, WithSignOf(x, result));
     }
 }

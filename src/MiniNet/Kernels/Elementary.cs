@@ -18,42 +18,76 @@ internal static partial class Elementary<T, TVector, TLanes>
     where T : unmanaged, IFloatingPointIeee754<T>
     where TLanes : struct, ILanes<T, TVector>
 {
-    private static bool IsSingle => typeof(T) == typeof(float);
+    // Every helper here is marked for inlining: a function body is a hundred small calls, more than the JIT's budget
+    // inlines by itself, and one left as a call (even IsSingle) costs more than the arithmetic around it.
+    private static bool IsSingle
+    {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)] get => typeof(T) == typeof(float);
+    }
 
     /// <summary>Bits below the exponent field: 23 for float, 52 for double.</summary>
-    private static int MantissaBits => IsSingle ? 23 : 52;
+    private static int MantissaBits
+    {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)] get => IsSingle ? 23 : 52;
+    }
 
     // Adding 1.5·2^23 (2^52 for double) rounds a value below 2^22 in magnitude to an integer held in the low bits.
-    private static TVector Shifter => Constant(12582912f, 6755399441055744.0);
-    private static TVector ShifterBits => Bits(0x4B400000, 0x4338000000000000);
-    private static TVector OneBits => Bits(0x3F800000, 0x3FF0000000000000);
-    private static TVector HalfBits => Bits(0x3F000000, 0x3FE0000000000000);
+    private static TVector Shifter
+    {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)] get => Constant(12582912f, 6755399441055744.0);
+    }
+
+    private static TVector ShifterBits
+    {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)] get => Bits(0x4B400000, 0x4338000000000000);
+    }
+
+    private static TVector OneBits
+    {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)] get => Bits(0x3F800000, 0x3FF0000000000000);
+    }
+
+    private static TVector HalfBits
+    {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)] get => Bits(0x3F000000, 0x3FE0000000000000);
+    }
 
     // ln 2 = Ln2High + Ln2Low, Ln2High short enough that k·Ln2High is exact for every k exp and log meet.
-    private static TVector Ln2High => Constant(0.693145751953125f, 6.93147180369123816490e-01);
-    private static TVector Ln2Low => Constant(1.42860677e-6f, 1.90821492927058770002e-10);
-    private static TVector Log2E => Constant(1.44269504088896341f, 1.4426950408889634);
+    private static TVector Ln2High
+    {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)] get => Constant(0.693145751953125f, 6.93147180369123816490e-01);
+    }
+
+    private static TVector Ln2Low
+    {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)] get => Constant(1.42860677e-6f, 1.90821492927058770002e-10);
+    }
+
+    private static TVector Log2E
+    {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)] get => Constant(1.44269504088896341f, 1.4426950408889634);
+    }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static TVector Constant(double value) => TLanes.Broadcast(T.CreateTruncating(value));
+    private static TVector Constant(double value) =>
+        TLanes.Broadcast(typeof(T) == typeof(float) ? Unsafe.BitCast<float, T>((float)value) : Unsafe.BitCast<double, T>(value));
 
     /// <summary>A constant rounded for each element type: <paramref name="single"/> for float, <paramref name="dbl"/> for double.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static TVector Constant(float single, double dbl) => TLanes.Broadcast(IsSingle ? T.CreateTruncating(single) : T.CreateTruncating(dbl));
+    private static TVector Constant(float single, double dbl) =>
+        TLanes.Broadcast(typeof(T) == typeof(float) ? Unsafe.BitCast<float, T>(single) : Unsafe.BitCast<double, T>(dbl));
+
+    /// <summary>A float constant, for code that runs for float only.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static TVector Single(float value) => TLanes.Broadcast((T)(object)value);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static TVector Bits(int single, long dbl) => TLanes.BroadcastBits(IsSingle ? single : dbl);
+    private static TVector Bits(int single, long dbl) => TLanes.BroadcastBits(typeof(T) == typeof(float) ? single : dbl);
 
-    [MethodImpl(MethodImplOptions.AggressiveInlining)] private static TVector Add(TVector a, TVector b) => TLanes.Add(a, b);
-    [MethodImpl(MethodImplOptions.AggressiveInlining)] private static TVector Sub(TVector a, TVector b) => TLanes.Subtract(a, b);
-    [MethodImpl(MethodImplOptions.AggressiveInlining)] private static TVector Mul(TVector a, TVector b) => TLanes.Multiply(a, b);
-    [MethodImpl(MethodImplOptions.AggressiveInlining)] private static TVector Div(TVector a, TVector b) => TLanes.Divide(a, b);
-    [MethodImpl(MethodImplOptions.AggressiveInlining)] private static TVector Fma(TVector a, TVector b, TVector c) => TLanes.FusedMultiplyAdd(a, b, c);
-    [MethodImpl(MethodImplOptions.AggressiveInlining)] private static TVector Select(TVector mask, TVector whenTrue, TVector whenFalse) => TLanes.ConditionalSelect(mask, whenTrue, whenFalse);
 
     /// <summary>Where <paramref name="x"/> is NaN, <paramref name="x"/> itself (its payload kept); elsewhere <paramref name="result"/>.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static TVector KeepNaN(TVector x, TVector result) => Select(TLanes.Equals(x, x), result, x);
+    private static TVector KeepNaN(TVector x, TVector result) => TLanes.ConditionalSelect(TLanes.Equals(x, x), result, x);
 
     /// <summary>The sign bit of <paramref name="x"/> copied onto <paramref name="magnitude"/>, whose own sign bit is clear.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -66,25 +100,25 @@ internal static partial class Elementary<T, TVector, TLanes>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static (TVector Hi, TVector Lo) FastTwoSum(TVector a, TVector b)
     {
-        var hi = Add(a, b);
-        return (hi, Sub(b, Sub(hi, a)));
+        var hi = TLanes.Add(a, b);
+        return (hi, TLanes.Subtract(b, TLanes.Subtract(hi, a)));
     }
 
     /// <summary>a + b as hi + lo exactly, for any finite a and b (Knuth's TwoSum).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static (TVector Hi, TVector Lo) TwoSum(TVector a, TVector b)
     {
-        var hi = Add(a, b);
-        var bPart = Sub(hi, a);
-        return (hi, Add(Sub(a, Sub(hi, bPart)), Sub(b, bPart)));
+        var hi = TLanes.Add(a, b);
+        var bPart = TLanes.Subtract(hi, a);
+        return (hi, TLanes.Add(TLanes.Subtract(a, TLanes.Subtract(hi, bPart)), TLanes.Subtract(b, bPart)));
     }
 
     /// <summary>a·b as hi + lo exactly: the fused multiply-add gives the rounding error of the product.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static (TVector Hi, TVector Lo) TwoProduct(TVector a, TVector b)
     {
-        var hi = Mul(a, b);
-        return (hi, Fma(a, b, TLanes.Negate(hi)));
+        var hi = TLanes.Multiply(a, b);
+        return (hi, TLanes.FusedMultiplyAdd(a, b, TLanes.Negate(hi)));
     }
 
     /// <summary>
@@ -100,7 +134,7 @@ internal static partial class Elementary<T, TVector, TLanes>
         var wholeK = TLanes.ShiftLeftIntegers(shifted, MantissaBits);
         var first = TLanes.AddIntegers(halfK, OneBits);
         var second = TLanes.AddIntegers(TLanes.SubtractIntegers(wholeK, halfK), OneBits);
-        return Mul(Mul(value, first), second);
+        return TLanes.Multiply(TLanes.Multiply(value, first), second);
     }
 
     /// <summary>
@@ -113,7 +147,7 @@ internal static partial class Elementary<T, TVector, TLanes>
         var offset = TLanes.SubtractIntegers(x, Bits(0x3F3504F3, 0x3FE6A09E667F3BCD));
         var exponentBits = TLanes.ShiftRightArithmeticIntegers(offset, MantissaBits);
         var mantissa = TLanes.SubtractIntegers(x, TLanes.ShiftLeftIntegers(exponentBits, MantissaBits));
-        var exponent = Sub(TLanes.AddIntegers(exponentBits, ShifterBits), Shifter); // the integer, as a value of T
+        var exponent = TLanes.Subtract(TLanes.AddIntegers(exponentBits, ShifterBits), Shifter); // the integer, as a value of T
         return (exponent, mantissa);
     }
 
@@ -125,7 +159,7 @@ internal static partial class Elementary<T, TVector, TLanes>
     private static (TVector Scaled, TVector ExponentOwed) LiftSubnormals(TVector x)
     {
         var subnormal = TLanes.LessThan(x, Constant(1.17549435e-38f, 2.2250738585072014e-308));
-        var scaled = Select(subnormal, Mul(x, Constant(8388608f, 4503599627370496.0)), x);
+        var scaled = TLanes.ConditionalSelect(subnormal, TLanes.Multiply(x, Constant(8388608f, 4503599627370496.0)), x);
         return (scaled, TLanes.BitwiseAnd(subnormal, Constant(23f, 52.0)));
     }
 }
