@@ -6,9 +6,8 @@ namespace MiniNet.Kernels;
 /// <summary>
 /// MiniNet's elementary functions, each written once as a sequence of <see cref="ILanes{T, TVector}"/> operations, so
 /// that a vector of any width and a single scalar give the same bits on every CPU (see <see cref="ElementaryFunctions"/>
-/// for what each function promises). This file holds what the functions share: constants by element type, short names
-/// for the lane operations, sums and products carried in two terms, and the bit tricks that build and take apart powers
-/// of two.
+/// for what each function promises). This file holds what the functions share: constants by element type, sums and
+/// products carried in two terms, and the bit tricks that build and take apart powers of two.
 /// </summary>
 /// <remarks>
 /// No function branches on a lane's value: special cases are computed alongside and chosen by masks, so a lane's result
