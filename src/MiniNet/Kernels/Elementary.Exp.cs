@@ -37,16 +37,17 @@ internal static partial class Elementary<T, TVector, TLanes>
         return TLanes.ConditionalSelect(tiny, x, KeepNaN(x, TLanes.Add(hi, lo)));
     }
 
-    /// <summary>
-    /// float e^x, the softmax's and the heads' exp, in as few operations as a 1-ulp result allows: one polynomial of
-    /// degree 6 (relative error 2^−28.2), r rounded once, the polynomial in Horner's form with fused multiply-adds. Inputs are clamped
-    /// to [−104, 89], beyond which the result is 0 or ∞ anyway; NaN passes the clamp and the arithmetic. Written out with no helper but <see cref="Single"/>, so that the JIT's inlining budget lets it inline
-    /// into the smallest kernel loop (<see cref="ScaleByPowerOfTwo"/> explains the last lines).
-    /// </summary>
     // Fields, not Single(…) calls: the JIT sees a static readonly vector as a constant, and IEEE maximum and minimum
     // against a constant that is neither NaN nor zero compile to one instruction each instead of three.
     private static readonly TVector SingleExpLowest = Constant(-104.0), SingleExpHighest = Constant(89.0);
 
+    /// <summary>
+    /// float e^x, the softmax's and the heads' exp, in as few operations as a 1-ulp result allows: one polynomial of
+    /// degree 6 (relative error 2^−28.2), r rounded once, the polynomial in Horner's form with fused multiply-adds.
+    /// Inputs are clamped to [−104, 89], beyond which the result is 0 or ∞ anyway; NaN passes the clamp and the
+    /// arithmetic. Written out with no helper but <see cref="Single"/>, so that the JIT's inlining budget lets it inline
+    /// into the smallest kernel loop (<see cref="ScaleByPowerOfTwo"/> explains the last lines).
+    /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static TVector ExpSingle(TVector x)
     {
@@ -127,9 +128,9 @@ internal static partial class Elementary<T, TVector, TLanes>
 
     /// <summary>
     /// e^(r + rLow) − 1 in two terms for |r| ≤ ln 2 / 2 and tiny rLow: r + r²·P(r), P minimax of degree 5 (float) or
-    /// 10 (double) with relative error 2^−27.8 or 2^−58 of the part beyond r (one degree more than float exp's, for
-    /// expm1's results near 0.4, where the polynomial's error is a larger part of an ulp); the sum r + r²·P is kept exact (Fast2Sum:
-    /// |r²·P| &lt; |r|), and rLow enters as rLow·e^r, e^r being 1 + hi to far more digits than rLow needs.
+    /// 10 (double) with relative error 2^−27.8 or 2^−58 of the part beyond r (float's one degree more than float exp's:
+    /// near 0.4, expm1's results, the polynomial's error is a larger part of an ulp). The sum r + r²·P is kept exact
+    /// (Fast2Sum: |r²·P| &lt; |r|), and rLow enters as rLow·e^r, e^r being 1 + hi to far more digits than rLow needs.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static (TVector Hi, TVector Lo) ExpM1Reduced(TVector r, TVector rLow)

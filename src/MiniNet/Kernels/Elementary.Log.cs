@@ -80,9 +80,12 @@ internal static partial class Elementary<T, TVector, TLanes>
         var s = TLanes.Divide(f, TLanes.Add(Constant(2.0), f));
         var z = TLanes.Multiply(s, s);
         var w = TLanes.Multiply(z, z);
-        var odd = TLanes.Multiply(w, TLanes.FusedMultiplyAdd(w, TLanes.FusedMultiplyAdd(w, Constant(1.531383769920937332e-01), Constant(2.222219843214978396e-01)), Constant(3.999999999940941908e-01)));
-        var even = TLanes.Multiply(z, TLanes.FusedMultiplyAdd(w, TLanes.FusedMultiplyAdd(w, TLanes.FusedMultiplyAdd(w, Constant(1.479819860511658591e-01), Constant(1.818357216161805012e-01)),
-            Constant(2.857142874366239149e-01)), Constant(6.666666666666735130e-01)));
+        // fdlibm's split of R into its odd and even powers of w = s⁴, two shorter chains.
+        var odd = TLanes.FusedMultiplyAdd(w, Constant(1.531383769920937332e-01), Constant(2.222219843214978396e-01));
+        odd = TLanes.Multiply(w, TLanes.FusedMultiplyAdd(w, odd, Constant(3.999999999940941908e-01)));
+        var even = TLanes.FusedMultiplyAdd(w, Constant(1.479819860511658591e-01), Constant(1.818357216161805012e-01));
+        even = TLanes.FusedMultiplyAdd(w, even, Constant(2.857142874366239149e-01));
+        even = TLanes.Multiply(z, TLanes.FusedMultiplyAdd(w, even, Constant(6.666666666666735130e-01)));
         var halfSquare = TLanes.Multiply(Constant(0.5), TLanes.Multiply(f, f));
         return TLanes.FusedMultiplyAdd(s, TLanes.Add(halfSquare, TLanes.Add(odd, even)), TLanes.Negate(halfSquare));
     }
@@ -104,7 +107,8 @@ internal static partial class Elementary<T, TVector, TLanes>
         var numerator = TLanes.Subtract(m, TLanes.One);
         var (denominator, denominatorLow) = FastTwoSum(TLanes.One, m);
         var s = TLanes.Divide(numerator, denominator);
-        var remainder = TLanes.FusedMultiplyAdd(TLanes.Negate(s), denominatorLow, TLanes.FusedMultiplyAdd(TLanes.Negate(s), denominator, numerator));
+        var minusS = TLanes.Negate(s);
+        var remainder = TLanes.FusedMultiplyAdd(minusS, denominatorLow, TLanes.FusedMultiplyAdd(minusS, denominator, numerator));
         var sLow = TLanes.Divide(remainder, denominator);
 
         // s² and s³ in two terms.
@@ -142,7 +146,8 @@ internal static partial class Elementary<T, TVector, TLanes>
         // e·Ln2High + 2s exact (|e·Ln2High| > |2s| unless e = 0); then + (2/3)s³, far smaller than that sum.
         var (hi, lo) = FastTwoSum(TLanes.Multiply(exponent, Ln2High), TLanes.Add(s, s));
         var (hi2, lo2) = FastTwoSum(hi, cubic);
-        var low = TLanes.Add(TLanes.Add(lo, lo2), TLanes.FusedMultiplyAdd(exponent, Ln2Low, TLanes.Add(TLanes.Add(sLow, sLow), TLanes.Add(cubicLow, tail))));
+        var smallTerms = TLanes.Add(TLanes.Add(sLow, sLow), TLanes.Add(cubicLow, tail));
+        var low = TLanes.Add(TLanes.Add(lo, lo2), TLanes.FusedMultiplyAdd(exponent, Ln2Low, smallTerms));
         return FastTwoSum(hi2, low);
     }
 }
