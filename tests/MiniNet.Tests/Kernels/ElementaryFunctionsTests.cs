@@ -208,6 +208,42 @@ public class ElementaryFunctionsTests(ITestOutputHelper output)
         output.WriteLine($"pow<{typeof(T).Name}>: worst {worst:F3} ulps over {xs.Length} samples");
     }
 
+    /// <summary>
+    /// The bits of every function on a fixed set of inputs, hashed and pinned: the suite runs under each SIMD setting
+    /// (DOTNET_EnableAVX512=0, DOTNET_EnableAVX2=0, DOTNET_EnableHWIntrinsic=0), so this checks that the results are the
+    /// same bits on every path, not only at every width within one run. A change of numerics changes the hash: a
+    /// deliberate act, explained in its commit.
+    /// </summary>
+    [Fact]
+    public void Results_hash_to_the_same_value_on_every_SIMD_path()
+    {
+        using var hash = System.Security.Cryptography.IncrementalHash.CreateHash(System.Security.Cryptography.HashAlgorithmName.SHA256);
+        foreach (var row in ElementaryCase.All)
+        {
+            foreach (int width in AtEveryWidth.Widths)
+            {
+                if (!row.DoubleOnly)
+                    hash.AppendData(System.Runtime.InteropServices.MemoryMarshal.AsBytes<float>(
+                        AtEveryWidth.Apply(row.Function, WithSpecialValues(Inputs<float>(row.SingleInputs)), width)));
+                hash.AppendData(System.Runtime.InteropServices.MemoryMarshal.AsBytes<double>(
+                    AtEveryWidth.Apply(row.Function, WithSpecialValues(Inputs<double>(row.DoubleInputs)), width)));
+            }
+        }
+        var bases = PowBases.Select(b => (float)b).ToArray();
+        foreach (double y in PowExponents)
+        {
+            hash.AppendData(System.Runtime.InteropServices.MemoryMarshal.AsBytes<float>(
+                AtEveryWidth.Apply(bases, Enumerable.Repeat((float)y, bases.Length).ToArray(), 512, new AtEveryWidth.Pow())));
+            hash.AppendData(System.Runtime.InteropServices.MemoryMarshal.AsBytes<double>(
+                AtEveryWidth.Apply(PowBases, Enumerable.Repeat(y, PowBases.Length).ToArray(), 128, new AtEveryWidth.Pow())));
+        }
+        string digest = Convert.ToHexString(hash.GetHashAndReset())[..16];
+        output.WriteLine($"hash {digest}");
+        Assert.True(SamplesPerRange != 150 || digest == PinnedHash, $"the elementary functions' results hash to {digest}, pinned {PinnedHash}");
+    }
+
+    private const string PinnedHash = "44DAA0B8CEA48073";
+
     private void CheckAccuracy<T>(ElementaryCase row, InputRange[] ranges, double budget) where T : unmanaged, IFloatingPointIeee754<T>
     {
         var xs = Inputs<T>(ranges);
