@@ -8,7 +8,7 @@ namespace MiniNet.Kernels;
 /// <summary>tanh x.</summary>
 internal readonly struct TanhOp : IUnaryOp
 {
-    public TV Invoke<T, TV, L>(TV x) where T : unmanaged, IFloatingPointIeee754<T> where L : struct, ILanes<T, TV> => Elementary.Tanh<T, TV, L>(x);
+    public TV Invoke<T, TV, L>(TV x) where T : unmanaged, IFloatingPointIeee754<T> where L : struct, ILanes<T, TV> => ElementaryFunctions.Tanh<T, TV, L>(x);
 }
 
 /// <summary>(g, y = tanh x) ↦ g·(1 − y²).</summary>
@@ -26,7 +26,7 @@ internal readonly struct SigmoidOp : IUnaryOp
 {
     public TV Invoke<T, TV, L>(TV x) where T : unmanaged, IFloatingPointIeee754<T> where L : struct, ILanes<T, TV>
     {
-        var e = Elementary.Exp<T, TV, L>(L.Negate(L.Abs(x)));
+        var e = ElementaryFunctions.Exp<T, TV, L>(L.Negate(L.Abs(x)));
         return L.Divide(L.ConditionalSelect(L.LessThan(x, L.Zero), e, L.One), L.Add(L.One, e));
     }
 }
@@ -78,7 +78,7 @@ internal readonly struct SoftplusOp(double beta, double threshold) : IUnaryOp
     {
         var b = L.Broadcast(_beta.Get<T>());
         var bx = L.Multiply(b, x);
-        var soft = L.Divide(L.Add(L.Max(bx, L.Zero), Elementary.Log1p<T, TV, L>(Elementary.Exp<T, TV, L>(L.Negate(L.Abs(bx))))), b);
+        var soft = L.Divide(L.Add(L.Max(bx, L.Zero), ElementaryFunctions.Log1p<T, TV, L>(ElementaryFunctions.Exp<T, TV, L>(L.Negate(L.Abs(bx))))), b);
         return L.ConditionalSelect(L.GreaterThan(bx, L.Broadcast(_threshold.Get<T>())), x, soft);
     }
 }

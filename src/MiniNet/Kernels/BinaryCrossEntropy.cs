@@ -190,7 +190,7 @@ internal readonly struct BceLossOp : ITernaryOp
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public TV Invoke<T, TV, L>(TV z, TV alpha, TV beta) where T : unmanaged, IFloatingPointIeee754<T> where L : struct, ILanes<T, TV>
     {
-        var log1pE = Elementary.Log1p<T, TV, L>(Elementary.Exp<T, TV, L>(L.Negate(L.Abs(z))));
+        var log1pE = HeadMath.Log1pUnit<T, TV, L>(ElementaryFunctions.Exp<T, TV, L>(L.Negate(L.Abs(z))));
         var positivePart = L.Add(L.Max(z, L.Zero), log1pE);              // softplus(z)
         var negativePart = L.Add(L.Max(L.Negate(z), L.Zero), log1pE);    // softplus(−z)
         return L.Add(L.Multiply(alpha, positivePart), L.Multiply(beta, negativePart));
@@ -203,7 +203,7 @@ internal readonly struct BceGradOp : ITernaryOp
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public TV Invoke<T, TV, L>(TV z, TV alpha, TV beta) where T : unmanaged, IFloatingPointIeee754<T> where L : struct, ILanes<T, TV>
     {
-        var e = Elementary.Exp<T, TV, L>(L.Negate(L.Abs(z)));
+        var e = ElementaryFunctions.Exp<T, TV, L>(L.Negate(L.Abs(z)));
         var large = L.Divide(L.One, L.Add(L.One, e)); // σ(|z|)
         var small = L.Multiply(e, large);              // σ(−|z|)
         var positive = L.GreaterThanOrEqual(z, L.Zero);

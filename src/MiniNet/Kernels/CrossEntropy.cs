@@ -18,7 +18,7 @@ internal static class CrossEntropy
     public static (double Max, double LogSum) RowStatistics<T>(ReadOnlySpan<T> row) where T : unmanaged, IFloatingPointIeee754<T>
     {
         double max = double.CreateTruncating(Simd.Max(row));
-        return (max, Math.Log(Simd.MapSum(row, new ExpMinusOp(max))));
+        return (max, ElementaryFunctions.Log(Simd.MapSum(row, new ExpMinusOp(max))));
     }
 
     /// <summary>−log p of one logit, in double: m − z cannot overflow there.</summary>
@@ -78,7 +78,7 @@ internal readonly struct ExpMinusOp(double max) : IUnaryOp
     private readonly Constant _max = new(max);
 
     public TV Invoke<T, TV, L>(TV x) where T : unmanaged, IFloatingPointIeee754<T> where L : struct, ILanes<T, TV> =>
-        Elementary.Exp<T, TV, L>(L.Subtract(x, L.Broadcast(_max.Get<T>())));
+        ElementaryFunctions.Exp<T, TV, L>(L.Subtract(x, L.Broadcast(_max.Get<T>())));
 }
 
 /// <summary>
@@ -113,7 +113,7 @@ internal readonly struct ScaledSoftmaxOp(double max, double logSum, double facto
 
     public TV Invoke<T, TV, L>(TV x) where T : unmanaged, IFloatingPointIeee754<T> where L : struct, ILanes<T, TV>
     {
-        var p = Elementary.Exp<T, TV, L>(L.Subtract(L.Subtract(x, L.Broadcast(_max.Get<T>())), L.Broadcast(_logSum.Get<T>())));
+        var p = ElementaryFunctions.Exp<T, TV, L>(L.Subtract(L.Subtract(x, L.Broadcast(_max.Get<T>())), L.Broadcast(_logSum.Get<T>())));
         return L.Subtract(L.Multiply(L.Broadcast(_factor.Get<T>()), p), L.Broadcast(_offset.Get<T>()));
     }
 }

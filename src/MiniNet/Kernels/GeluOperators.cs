@@ -22,7 +22,7 @@ internal readonly struct GeluOp(bool tanhApproximation) : IUnaryOp
     internal static double Inner(double x) => SqrtTwoOverPi * (x + Cubic * x * x * x);
 
     /// <summary>σ(z) = 1 / (1 + e^−z); never overflows into NaN.</summary>
-    internal static double Logistic(double z) => 1 / (1 + Math.Exp(-z));
+    internal static double Logistic(double z) => 1 / (1 + ElementaryFunctions.Exp(-z));
 }
 
 /// <summary>(g, x) ↦ g·GELU′(x): Φ(x) + x·φ(x) exactly, or the derivative of the tanh form.</summary>
@@ -49,7 +49,7 @@ internal readonly struct GeluSlopeOp(bool tanhApproximation) : IUnaryOp
         }
         else
         {
-            slope = SpecialFunctions.NormalCdf(v) + v * OneOverSqrtTwoPi * Math.Exp(-0.5 * v * v);
+            slope = SpecialFunctions.NormalCdf(v) + v * OneOverSqrtTwoPi * ElementaryFunctions.Exp(-0.5 * v * v);
         }
         return Unsafe.BitCast<T, TV>(T.CreateTruncating(slope));
     }

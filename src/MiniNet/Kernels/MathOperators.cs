@@ -6,12 +6,12 @@ namespace MiniNet.Kernels;
 
 internal readonly struct ExpOp : IUnaryOp
 {
-    public TV Invoke<T, TV, L>(TV x) where T : unmanaged, IFloatingPointIeee754<T> where L : struct, ILanes<T, TV> => Elementary.Exp<T, TV, L>(x);
+    public TV Invoke<T, TV, L>(TV x) where T : unmanaged, IFloatingPointIeee754<T> where L : struct, ILanes<T, TV> => ElementaryFunctions.Exp<T, TV, L>(x);
 }
 
 internal readonly struct LogOp : IUnaryOp
 {
-    public TV Invoke<T, TV, L>(TV x) where T : unmanaged, IFloatingPointIeee754<T> where L : struct, ILanes<T, TV> => Elementary.Log<T, TV, L>(x);
+    public TV Invoke<T, TV, L>(TV x) where T : unmanaged, IFloatingPointIeee754<T> where L : struct, ILanes<T, TV> => ElementaryFunctions.Log<T, TV, L>(x);
 }
 
 internal readonly struct SqrtOp : IUnaryOp
@@ -48,20 +48,20 @@ internal readonly struct PowScalarOp(double exponent) : IUnaryOp
     private readonly Constant _exponent = new(exponent);
 
     public TV Invoke<T, TV, L>(TV x) where T : unmanaged, IFloatingPointIeee754<T> where L : struct, ILanes<T, TV> =>
-        Elementary.Pow<T, TV, L>(x, L.Broadcast(_exponent.Get<T>()));
+        ElementaryFunctions.Pow<T, TV, L>(x, L.Broadcast(_exponent.Get<T>()));
 }
 
 /// <summary>(a, b) ↦ aᵇ.</summary>
 internal readonly struct PowOp : IBinaryOp
 {
-    public TV Invoke<T, TV, L>(TV a, TV b) where T : unmanaged, IFloatingPointIeee754<T> where L : struct, ILanes<T, TV> => Elementary.Pow<T, TV, L>(a, b);
+    public TV Invoke<T, TV, L>(TV a, TV b) where T : unmanaged, IFloatingPointIeee754<T> where L : struct, ILanes<T, TV> => ElementaryFunctions.Pow<T, TV, L>(a, b);
 }
 
 /// <summary>(a, b) ↦ b·a^(b−1), 0 where b = 0.</summary>
 internal readonly struct PowBaseGradOp : IBinaryOp
 {
     public TV Invoke<T, TV, L>(TV a, TV b) where T : unmanaged, IFloatingPointIeee754<T> where L : struct, ILanes<T, TV> =>
-        L.ConditionalSelect(L.Equals(b, L.Zero), L.Zero, L.Multiply(b, Elementary.Pow<T, TV, L>(a, L.Subtract(b, L.One))));
+        L.ConditionalSelect(L.Equals(b, L.Zero), L.Zero, L.Multiply(b, ElementaryFunctions.Pow<T, TV, L>(a, L.Subtract(b, L.One))));
 }
 
 /// <summary>(y = aᵇ, a) ↦ y·ln a, 0 where a = 0 and y is finite (that is, b ≥ 0).</summary>
@@ -71,6 +71,6 @@ internal readonly struct PowExponentGradOp : IBinaryOp
     {
         // y is finite where |y| < ∞ (NaN compares false, as T.IsFinite says for NaN).
         var finite = L.LessThan(L.Abs(y), L.Broadcast(T.PositiveInfinity));
-        return L.ConditionalSelect(L.BitwiseAnd(L.Equals(a, L.Zero), finite), L.Zero, L.Multiply(y, Elementary.Log<T, TV, L>(a)));
+        return L.ConditionalSelect(L.BitwiseAnd(L.Equals(a, L.Zero), finite), L.Zero, L.Multiply(y, ElementaryFunctions.Log<T, TV, L>(a)));
     }
 }

@@ -10,7 +10,7 @@ internal readonly struct ExpShiftedOp(double shift) : IUnaryOp
     private readonly Constant _shift = new(shift);
 
     public TV Invoke<T, TV, L>(TV x) where T : unmanaged, IFloatingPointIeee754<T> where L : struct, ILanes<T, TV> =>
-        Elementary.Exp<T, TV, L>(L.Subtract(x, L.Broadcast(_shift.Get<T>())));
+        ElementaryFunctions.Exp<T, TV, L>(L.Subtract(x, L.Broadcast(_shift.Get<T>())));
 }
 
 /// <summary>x ↦ (x − max) − logSum.</summary>
@@ -37,5 +37,5 @@ internal readonly struct LogSoftmaxGradOp(double total) : IBinaryOp
     private readonly Constant _total = new(total);
 
     public TV Invoke<T, TV, L>(TV g, TV y) where T : unmanaged, IFloatingPointIeee754<T> where L : struct, ILanes<T, TV> =>
-        L.Subtract(g, L.Multiply(Elementary.Exp<T, TV, L>(y), L.Broadcast(_total.Get<T>())));
+        L.Subtract(g, L.Multiply(ElementaryFunctions.Exp<T, TV, L>(y), L.Broadcast(_total.Get<T>())));
 }

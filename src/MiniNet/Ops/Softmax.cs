@@ -61,7 +61,7 @@ public sealed partial class Tensor
             Simd.Map(row, output, new ExpShiftedOp(max)); // e^(x − m) ≤ 1
             double sum = Simd.Sum<T>(output);
             // (x − m) − log Σ, not x − (m + log Σ): rounding m + log Σ at m's magnitude would lose log Σ's bits.
-            if (log) Simd.Map(row, output, new LogSoftmaxShiftOp(max, Math.Log(sum)));
+            if (log) Simd.Map(row, output, new LogSoftmaxShiftOp(max, ElementaryFunctions.Log(sum)));
             else Simd.Zip(output, sum, output, new DivideOp());
         }
     }

@@ -110,7 +110,7 @@ public static class GradientClipping
         // The plain sum is accurate unless it overflowed or its terms underflowed: float32 squares are summed
         // in float32 (below ~1e-38 they lose digits), everything else in double.
         double smallestAccurate = p == 2 && anyFloat32 ? 1e-30 : 1e-280;
-        if (double.IsFinite(sum) && sum > smallestAccurate) return p == 2 ? Math.Sqrt(sum) : Math.Pow(sum, 1 / p);
+        if (double.IsFinite(sum) && sum > smallestAccurate) return p == 2 ? Math.Sqrt(sum) : ElementaryFunctions.Pow(sum, 1 / p);
         return Rescaled(gradients, p, sum);
     }
 
@@ -126,7 +126,7 @@ public static class GradientClipping
         if (largest == 0 || !double.IsFinite(largest)) return largest; // all zero, or an ∞ (or NaN) element
         double scaledSum = 0;
         foreach (var gradient in gradients) scaledSum += PowerSum(gradient, p, largest);
-        return largest * Math.Pow(scaledSum, 1 / p);
+        return largest * ElementaryFunctions.Pow(scaledSum, 1 / p);
     }
 
     /// <summary>Σ (|g| / scale)ᵖ over one gradient; the common case, p = 2 unscaled, is the vectorised dot product g·g.</summary>
@@ -144,7 +144,7 @@ public static class GradientClipping
             var x = gradient.Span<T>();
             if (p == 2 && scale == 1) return Simd.Dot<T>(x, x);
             double sum = 0;
-            foreach (var value in x) sum += Math.Pow(Math.Abs(double.CreateTruncating(value)) / scale, p);
+            foreach (var value in x) sum += ElementaryFunctions.Pow(Math.Abs(double.CreateTruncating(value)) / scale, p);
             return sum;
         }
     }

@@ -25,15 +25,31 @@ internal sealed class ResultHash : IDisposable
             return;
         }
         Label($"{tensor.DType}{tensor.Shape}");
-        if (tensor.DType == DType.Float32) _hash.AppendData(MemoryMarshal.AsBytes(tensor.AsReadOnlySpan<float>()));
-        else _hash.AppendData(MemoryMarshal.AsBytes(tensor.AsReadOnlySpan<double>()));
+        if (tensor.DType == DType.Float32) Append(tensor.AsReadOnlySpan<float>());
+        else Append(tensor.AsReadOnlySpan<double>());
+    }
+
+    // A NaN's sign and payload differ between CPU families (x86 makes −NaN where Arm makes +NaN) and mean nothing:
+    // every NaN is hashed as T.NaN.
+    private void Append<T>(ReadOnlySpan<T> values) where T : unmanaged, System.Numerics.IFloatingPointIeee754<T>
+    {
+        bool anyNaN = false;
+        foreach (T value in values) anyNaN |= T.IsNaN(value);
+        if (!anyNaN)
+        {
+            _hash.AppendData(MemoryMarshal.AsBytes(values));
+            return;
+        }
+        var canonical = values.ToArray();
+        for (int i = 0; i < canonical.Length; i++) if (T.IsNaN(canonical[i])) canonical[i] = T.NaN;
+        _hash.AppendData(MemoryMarshal.AsBytes(canonical.AsSpan()));
     }
 
     /// <summary>Adds a number's bits.</summary>
     public void Add(double value)
     {
         Count++;
-        _hash.AppendData(BitConverter.GetBytes(value));
+        _hash.AppendData(BitConverter.GetBytes(double.IsNaN(value) ? double.NaN : value));
     }
 
     /// <summary>The first 16 hexadecimal digits of the hash: enough to tell any two results apart in practice.</summary>
