@@ -14,11 +14,26 @@ namespace MiniNet.Kernels;
 // them in the same pass that writes the gradient — two numbers per row are all the op keeps.
 internal static class CrossEntropy
 {
-    /// <summary>The row's maximum m and log Σ_j e^(z_j − m): two passes over a row that stays in cache.</summary>
-    public static (double Max, double LogSum) RowStatistics<T>(ReadOnlySpan<T> row) where T : unmanaged, IFloatingPointIeee754<T>
+    /// <summary>
+    /// The statistics (m, log Σ_j e^(z_j − m)) of every row of <paramref name="logits"/>: two passes over each row (it
+    /// stays in cache) give m and the sum, and the logarithms are taken afterwards, all rows at once in vectors. A row
+    /// whose label is <paramref name="ignoreIndex"/> (where there are <paramref name="labels"/>) gets (0, 0).
+    /// </summary>
+    public static void RowStatistics<T>(ReadOnlySpan<T> logits, int classes, ReadOnlySpan<int> labels, int ignoreIndex, Span<double> max, Span<double> logSum)
+        where T : unmanaged, IFloatingPointIeee754<T>
     {
-        double max = double.CreateTruncating(Simd.Max(row));
-        return (max, ElementaryFunctions.Log(Simd.MapSum(row, new ExpMinusOp(max))));
+        for (int r = 0; r < max.Length; r++)
+        {
+            if (!labels.IsEmpty && labels[r] == ignoreIndex)
+            {
+                (max[r], logSum[r]) = (0, 1);
+                continue;
+            }
+            var row = logits.Slice(r * classes, classes);
+            max[r] = double.CreateTruncating(Simd.Max(row));
+            logSum[r] = Simd.MapSum(row, new ExpMinusOp(max[r]));
+        }
+        Simd.Map<double, LogOp>(logSum, logSum, default);
     }
 
     /// <summary>−log p of one logit, in double: m − z cannot overflow there.</summary>

@@ -10,7 +10,7 @@ namespace MiniNet.Kernels;
 internal static partial class Elementary<T, TVector, TLanes>
 {
     /// <inheritdoc cref="ElementaryFunctions.Erf{TVector, TLanes}(TVector)"/>
-    [MethodImpl(MethodImplOptions.NoInlining)] // a root of its own, so that everything it calls inlines into it
+    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)] // a root of its own, so that everything it calls inlines into it (optimised from the first call)
     public static TVector Erf(TVector x)
     {
         Debug.Assert(!IsSingle, "erf is double only: its coefficients are doubles");
@@ -21,7 +21,7 @@ internal static partial class Elementary<T, TVector, TLanes>
     }
 
     /// <inheritdoc cref="ElementaryFunctions.Erfc{TVector, TLanes}(TVector)"/>
-    [MethodImpl(MethodImplOptions.NoInlining)] // a root of its own, so that everything it calls inlines into it
+    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)] // a root of its own, so that everything it calls inlines into it (optimised from the first call)
     public static TVector Erfc(TVector x)
     {
         Debug.Assert(!IsSingle, "erfc is double only: its coefficients are doubles");

@@ -12,22 +12,20 @@ internal static partial class Elementary<T, TVector, TLanes>
 
     /// <summary>
     /// double e^x: <see cref="ExpOfTwoTerm"/> for a single term, without what only a low term and a factor need, and with
-    /// the clamp's bounds in fields (see <see cref="SingleExpLowest"/>).
+    /// the clamp of <see cref="Clamp"/>.
     /// </summary>
-    [MethodImpl(MethodImplOptions.NoInlining)]
+    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
     private static TVector ExpDouble(TVector x)
     {
-        var clamped = TLanes.Min(TLanes.Max(x, DoubleExpLowest), DoubleExpHighest);
+        var clamped = Clamp(x, Constant(-746.0), Constant(710.0));
         var (shifted, r, rLow) = ReduceForExp(clamped, TLanes.Zero);
         var (q, qLow) = ExpM1Reduced(r, rLow);
         var (one, oneLow) = FastTwoSum(TLanes.One, q); // |q| < 1
         return KeepNaN(x, ScaleByPowerOfTwo(TLanes.Add(one, TLanes.Add(oneLow, qLow)), shifted));
     }
 
-    private static readonly TVector DoubleExpLowest = Constant(-746.0), DoubleExpHighest = Constant(710.0);
-
     /// <inheritdoc cref="ElementaryFunctions.Expm1{T, TVector, TLanes}(TVector)"/>
-    [MethodImpl(MethodImplOptions.NoInlining)] // a root of its own, so that everything it calls inlines into it
+    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)] // a root of its own, so that everything it calls inlines into it (optimised from the first call)
     public static TVector Expm1(TVector x)
     {
         var (hi, lo) = Expm1TwoTerm(x);
@@ -37,21 +35,17 @@ internal static partial class Elementary<T, TVector, TLanes>
         return TLanes.ConditionalSelect(tiny, x, KeepNaN(x, TLanes.Add(hi, lo)));
     }
 
-    // Fields, not Single(…) calls: the JIT sees a static readonly vector as a constant, and IEEE maximum and minimum
-    // against a constant that is neither NaN nor zero compile to one instruction each instead of three.
-    private static readonly TVector SingleExpLowest = Constant(-104.0), SingleExpHighest = Constant(89.0);
-
     /// <summary>
     /// float e^x, the softmax's and the heads' exp, in as few operations as a 1-ulp result allows: one polynomial of
     /// degree 6 (relative error 2^−28.2), r rounded once, the polynomial in Horner's form with fused multiply-adds.
     /// Inputs are clamped to [−104, 89], beyond which the result is 0 or ∞ anyway; NaN passes the clamp and the
-    /// arithmetic. Written out with no helper but <see cref="Single"/>, so that the JIT's inlining budget lets it inline
+    /// arithmetic. Written out with no helper but <see cref="Single"/> and <see cref="Clamp"/>, so that the JIT's inlining budget lets it inline
     /// into the smallest kernel loop (<see cref="ScaleByPowerOfTwo"/> explains the last lines).
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static TVector ExpSingle(TVector x)
     {
-        x = TLanes.Min(TLanes.Max(x, SingleExpLowest), SingleExpHighest);
+        x = Clamp(x, Single(-104f), Single(89f));
         var shifter = Single(12582912f);
         var shifted = TLanes.FusedMultiplyAdd(x, Single(1.44269504088896341f), shifter);
         var k = TLanes.Subtract(shifted, shifter);

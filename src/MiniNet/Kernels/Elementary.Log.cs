@@ -7,7 +7,7 @@ namespace MiniNet.Kernels;
 internal static partial class Elementary<T, TVector, TLanes>
 {
     /// <inheritdoc cref="ElementaryFunctions.Log{T, TVector, TLanes}(TVector)"/>
-    [MethodImpl(MethodImplOptions.NoInlining)] // a root of its own, so that everything it calls inlines into it
+    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)] // a root of its own, so that everything it calls inlines into it (optimised from the first call)
     public static TVector Log(TVector x)
     {
         var (scaled, exponentOwed) = LiftSubnormals(x);
@@ -17,7 +17,7 @@ internal static partial class Elementary<T, TVector, TLanes>
     }
 
     /// <inheritdoc cref="ElementaryFunctions.Log1p{T, TVector, TLanes}(TVector)"/>
-    [MethodImpl(MethodImplOptions.NoInlining)] // a root of its own, so that everything it calls inlines into it
+    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)] // a root of its own, so that everything it calls inlines into it (optimised from the first call)
     public static TVector Log1p(TVector x)
     {
         // 1 + x = u + c exactly; log(u + c) = log u + c/u to far below an ulp, since |c/u| ≤ 2^−24 (2^−53).

@@ -8,7 +8,7 @@ namespace MiniNet.Kernels;
 internal static partial class Elementary<T, TVector, TLanes>
 {
     /// <inheritdoc cref="ElementaryFunctions.Pow{T, TVector, TLanes}(TVector, TVector)"/>
-    [MethodImpl(MethodImplOptions.NoInlining)] // a root of its own, so that everything it calls inlines into it
+    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)] // a root of its own, so that everything it calls inlines into it (optimised from the first call)
     public static TVector Pow(TVector x, TVector y)
     {
         var magnitude = TLanes.Abs(x);

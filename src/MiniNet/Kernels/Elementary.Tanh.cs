@@ -7,7 +7,7 @@ namespace MiniNet.Kernels;
 internal static partial class Elementary<T, TVector, TLanes>
 {
     /// <inheritdoc cref="ElementaryFunctions.Tanh{T, TVector, TLanes}(TVector)"/>
-    [MethodImpl(MethodImplOptions.NoInlining)] // a root of its own, so that everything it calls inlines into it
+    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)] // a root of its own, so that everything it calls inlines into it (optimised from the first call)
     public static TVector Tanh(TVector x)
     {
         // Beyond 10 (float) or 20 (double) tanh rounds to 1, and E + 2 still holds E.

@@ -88,6 +88,18 @@ internal static partial class Elementary<T, TVector, TLanes>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static TVector KeepNaN(TVector x, TVector result) => TLanes.ConditionalSelect(TLanes.Equals(x, x), result, x);
 
+    /// <summary>
+    /// <paramref name="x"/> clamped to [<paramref name="lowest"/>, <paramref name="highest"/>], NaN passing through: a
+    /// comparison and a select per bound, which is IEEE maximum and minimum against bounds that are neither NaN nor zero
+    /// in two instructions each, whether or not the JIT sees the bounds as constants.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static TVector Clamp(TVector x, TVector lowest, TVector highest)
+    {
+        x = TLanes.ConditionalSelect(TLanes.LessThan(x, lowest), lowest, x);
+        return TLanes.ConditionalSelect(TLanes.GreaterThan(x, highest), highest, x);
+    }
+
     /// <summary>The sign bit of <paramref name="x"/> copied onto <paramref name="magnitude"/>, whose own sign bit is clear.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static TVector WithSignOf(TVector x, TVector magnitude) => TLanes.BitwiseOr(magnitude, TLanes.BitwiseAnd(x, Constant(-0.0)));

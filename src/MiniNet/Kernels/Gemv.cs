@@ -103,153 +103,247 @@ internal static class Gemv
             CombineRows<T, T, Lanes1<T>>(matrix, rows, width, x, y, columnStart, columnEnd, accumulate);
     }
 
-    // A dot product is summed in the virtual lanes of VirtualLanes.cs — element p into lane p mod 16 (float) or 8 (double),
-    // each lane a chain of fused multiply-adds in order of p, the lanes folded by halves — whatever the vector width, so
-    // its bits are the same on every CPU. A 512-bit register holds one row's lanes, and eight rows share each load of x;
-    // 256-bit registers hold them in two, four rows at a time; narrower code takes one row at a time.
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    // A dot product is summed in 32 float or 16 double virtual lanes (DotLanes): element p into lane p mod DotLanes, each
+    // lane a chain of fused multiply-adds in order of p, the lanes folded by halves — whatever the vector width, so its
+    // bits are the same on every CPU. That is two 512-bit registers per row (four rows share each load of x), or four
+    // 256-bit ones (two rows); narrower code keeps the lanes in an array. Eight chains in flight fill the FMA pipes. The
+    // last partial chunk is padded with zeros; its products are rounded and then added to their lanes.
     private static void Dots<T, TVector, TLanes>(ReadOnlySpan<T> matrix, int stride, int length, ReadOnlySpan<T> x, Span<T> y,
         int rowStart, int rowEnd, bool accumulate)
         where T : unmanaged, IFloatingPointIeee754<T> where TLanes : struct, ILanes<T, TVector>
     {
-        int lanes = VirtualLanes.Count<T>(), whole = length / lanes * lanes;
-        // The last partial chunk of x, padded with zeros: 0·0 added to a lane leaves it as it was.
-        Span<T> xTail = stackalloc T[VirtualLanes.Bytes / Unsafe.SizeOf<T>()];
-        xTail.Clear();
-        x[whole..length].CopyTo(xTail);
-        var chunks = new DotChunks<T>(matrix, stride, length, whole, x, xTail);
+        bool whole = length % DotLanes<T>() == 0;
+        if (DotLanes<T>() == 2 * TLanes.Count)
+        {
+            if (whole) DotsInTwoRegisters<T, TVector, TLanes, WholeChunks>(matrix, stride, length, x, y, rowStart, rowEnd, accumulate);
+            else DotsInTwoRegisters<T, TVector, TLanes, PartialLastChunk>(matrix, stride, length, x, y, rowStart, rowEnd, accumulate);
+        }
+        else if (DotLanes<T>() == 4 * TLanes.Count)
+        {
+            if (whole) DotsInFourRegisters<T, TVector, TLanes, WholeChunks>(matrix, stride, length, x, y, rowStart, rowEnd, accumulate);
+            else DotsInFourRegisters<T, TVector, TLanes, PartialLastChunk>(matrix, stride, length, x, y, rowStart, rowEnd, accumulate);
+        }
+        else DotsPadded<T, TVector, TLanes>(matrix, stride, length, x, y, rowStart, rowEnd, accumulate);
+    }
+
+    /// <summary>A dot product's virtual lanes: 128 bytes of them.</summary>
+    public static int DotLanes<T>() where T : unmanaged => 128 / Unsafe.SizeOf<T>();
+
+    // Whether a dot ends in a partial chunk, as a type: the loops of whole chunks are then compiled with no code for one.
+    private interface IChunking { static abstract bool HasPartialChunk { get; } }
+    private readonly struct WholeChunks : IChunking { public static bool HasPartialChunk => false; }
+    private readonly struct PartialLastChunk : IChunking { public static bool HasPartialChunk => true; }
+
+    // The lanes in two registers per row: s the low half, t the high.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void DotsInTwoRegisters<T, TVector, TLanes, TChunking>(ReadOnlySpan<T> matrix, int stride, int length, ReadOnlySpan<T> x,
+        Span<T> y, int rowStart, int rowEnd, bool accumulate)
+        where T : unmanaged, IFloatingPointIeee754<T> where TLanes : struct, ILanes<T, TVector> where TChunking : struct, IChunking
+    {
+        int w = TLanes.Count, whole = length / (2 * w) * (2 * w), rest = length - whole;
+        ref T xs = ref MemoryMarshal.GetReference(x);
+        ref T ms = ref MemoryMarshal.GetReference(matrix);
+        TVector xLow = TLanes.Zero, xHigh = TLanes.Zero;
+        if (TChunking.HasPartialChunk)
+        {
+            xLow = MaskedLoad<T, TVector, TLanes>(x, whole, Math.Min(w, rest));
+            if (rest > w) xHigh = MaskedLoad<T, TVector, TLanes>(x, whole + w, rest - w);
+        }
         int r = rowStart;
-        if (lanes == TLanes.Count)
-            for (; r + 8 <= rowEnd; r += 8) DotsOfEightRows<T, TVector, TLanes>(chunks, r, y, accumulate);
-        else if (lanes == 2 * TLanes.Count)
-            for (; r + 4 <= rowEnd; r += 4) DotsOfFourRows<T, TVector, TLanes>(chunks, r, y, accumulate);
-        for (; r < rowEnd; r++) Store(ref y[r], DotOfOneRow<T>(chunks, r), accumulate);
-    }
-
-    /// <summary>Where a dot's chunks of virtual lanes lie: whole chunks in place, the last one padded in scratch.</summary>
-    private readonly ref struct DotChunks<T>(ReadOnlySpan<T> matrix, int stride, int length, int whole, ReadOnlySpan<T> x, ReadOnlySpan<T> xTail)
-        where T : unmanaged
-    {
-        private readonly ReadOnlySpan<T> _matrix = matrix, _x = x, _xTail = xTail;
-        public int Whole { get; } = whole;
-        public bool HasTail => Whole < length;
-        public ref T Row(int r) => ref Unsafe.Add(ref MemoryMarshal.GetReference(_matrix), (nint)r * stride);
-        public ref T X => ref MemoryMarshal.GetReference(_x);
-        public ref T XTail => ref MemoryMarshal.GetReference(_xTail);
-
-        /// <summary>Row r's last partial chunk, padded with zeros into <paramref name="tail"/>.</summary>
-        public void RowTail(int r, Span<T> tail)
+        for (; r + 4 <= rowEnd; r += 4)
         {
-            tail.Clear();
-            _matrix.Slice(r * stride + Whole, length - Whole).CopyTo(tail);
-        }
-    }
-
-    // One register of virtual lanes per row (512-bit floats, or doubles): eight rows, eight chains in flight.
-    private static void DotsOfEightRows<T, TVector, TLanes>(in DotChunks<T> chunks, int r, Span<T> y, bool accumulate)
-        where T : unmanaged, IFloatingPointIeee754<T> where TLanes : struct, ILanes<T, TVector>
-    {
-        int w = TLanes.Count;
-        ref T m0 = ref chunks.Row(r); ref T m1 = ref chunks.Row(r + 1); ref T m2 = ref chunks.Row(r + 2); ref T m3 = ref chunks.Row(r + 3);
-        ref T m4 = ref chunks.Row(r + 4); ref T m5 = ref chunks.Row(r + 5); ref T m6 = ref chunks.Row(r + 6); ref T m7 = ref chunks.Row(r + 7);
-        TVector s0 = TLanes.Zero, s1 = TLanes.Zero, s2 = TLanes.Zero, s3 = TLanes.Zero, s4 = TLanes.Zero, s5 = TLanes.Zero, s6 = TLanes.Zero, s7 = TLanes.Zero;
-        for (int p = 0; p < chunks.Whole; p += w)
-        {
-            TVector xp = TLanes.Load(ref Unsafe.Add(ref chunks.X, p));
-            s0 = TLanes.FusedMultiplyAdd(TLanes.Load(ref Unsafe.Add(ref m0, p)), xp, s0);
-            s1 = TLanes.FusedMultiplyAdd(TLanes.Load(ref Unsafe.Add(ref m1, p)), xp, s1);
-            s2 = TLanes.FusedMultiplyAdd(TLanes.Load(ref Unsafe.Add(ref m2, p)), xp, s2);
-            s3 = TLanes.FusedMultiplyAdd(TLanes.Load(ref Unsafe.Add(ref m3, p)), xp, s3);
-            s4 = TLanes.FusedMultiplyAdd(TLanes.Load(ref Unsafe.Add(ref m4, p)), xp, s4);
-            s5 = TLanes.FusedMultiplyAdd(TLanes.Load(ref Unsafe.Add(ref m5, p)), xp, s5);
-            s6 = TLanes.FusedMultiplyAdd(TLanes.Load(ref Unsafe.Add(ref m6, p)), xp, s6);
-            s7 = TLanes.FusedMultiplyAdd(TLanes.Load(ref Unsafe.Add(ref m7, p)), xp, s7);
-        }
-        if (chunks.HasTail)
-        {
-            TVector xp = TLanes.Load(ref chunks.XTail);
-            Span<T> tail = stackalloc T[w];
-            s0 = TailStep<T, TVector, TLanes>(chunks, r, tail, xp, s0); s1 = TailStep<T, TVector, TLanes>(chunks, r + 1, tail, xp, s1);
-            s2 = TailStep<T, TVector, TLanes>(chunks, r + 2, tail, xp, s2); s3 = TailStep<T, TVector, TLanes>(chunks, r + 3, tail, xp, s3);
-            s4 = TailStep<T, TVector, TLanes>(chunks, r + 4, tail, xp, s4); s5 = TailStep<T, TVector, TLanes>(chunks, r + 5, tail, xp, s5);
-            s6 = TailStep<T, TVector, TLanes>(chunks, r + 6, tail, xp, s6); s7 = TailStep<T, TVector, TLanes>(chunks, r + 7, tail, xp, s7);
-        }
-        Store(ref y[r], TLanes.FoldSum(s0), accumulate); Store(ref y[r + 1], TLanes.FoldSum(s1), accumulate);
-        Store(ref y[r + 2], TLanes.FoldSum(s2), accumulate); Store(ref y[r + 3], TLanes.FoldSum(s3), accumulate);
-        Store(ref y[r + 4], TLanes.FoldSum(s4), accumulate); Store(ref y[r + 5], TLanes.FoldSum(s5), accumulate);
-        Store(ref y[r + 6], TLanes.FoldSum(s6), accumulate); Store(ref y[r + 7], TLanes.FoldSum(s7), accumulate);
-    }
-
-    // Two registers of virtual lanes per row (256-bit): the low half s, the high half t; four rows, eight chains in flight.
-    private static void DotsOfFourRows<T, TVector, TLanes>(in DotChunks<T> chunks, int r, Span<T> y, bool accumulate)
-        where T : unmanaged, IFloatingPointIeee754<T> where TLanes : struct, ILanes<T, TVector>
-    {
-        int w = TLanes.Count;
-        ref T m0 = ref chunks.Row(r); ref T m1 = ref chunks.Row(r + 1); ref T m2 = ref chunks.Row(r + 2); ref T m3 = ref chunks.Row(r + 3);
-        TVector s0 = TLanes.Zero, s1 = TLanes.Zero, s2 = TLanes.Zero, s3 = TLanes.Zero;
-        TVector t0 = TLanes.Zero, t1 = TLanes.Zero, t2 = TLanes.Zero, t3 = TLanes.Zero;
-        for (int p = 0; p < chunks.Whole; p += 2 * w)
-        {
-            TVector xa = TLanes.Load(ref Unsafe.Add(ref chunks.X, p)), xb = TLanes.Load(ref Unsafe.Add(ref chunks.X, p + w));
-            s0 = TLanes.FusedMultiplyAdd(TLanes.Load(ref Unsafe.Add(ref m0, p)), xa, s0);
-            s1 = TLanes.FusedMultiplyAdd(TLanes.Load(ref Unsafe.Add(ref m1, p)), xa, s1);
-            s2 = TLanes.FusedMultiplyAdd(TLanes.Load(ref Unsafe.Add(ref m2, p)), xa, s2);
-            s3 = TLanes.FusedMultiplyAdd(TLanes.Load(ref Unsafe.Add(ref m3, p)), xa, s3);
-            t0 = TLanes.FusedMultiplyAdd(TLanes.Load(ref Unsafe.Add(ref m0, p + w)), xb, t0);
-            t1 = TLanes.FusedMultiplyAdd(TLanes.Load(ref Unsafe.Add(ref m1, p + w)), xb, t1);
-            t2 = TLanes.FusedMultiplyAdd(TLanes.Load(ref Unsafe.Add(ref m2, p + w)), xb, t2);
-            t3 = TLanes.FusedMultiplyAdd(TLanes.Load(ref Unsafe.Add(ref m3, p + w)), xb, t3);
-        }
-        if (chunks.HasTail)
-        {
-            TVector xa = TLanes.Load(ref chunks.XTail), xb = TLanes.Load(ref Unsafe.Add(ref chunks.XTail, w));
-            Span<T> tail = stackalloc T[2 * w];
+            ref T m0 = ref Unsafe.Add(ref ms, (nint)r * stride);
+            ref T m1 = ref Unsafe.Add(ref m0, stride); ref T m2 = ref Unsafe.Add(ref m1, stride); ref T m3 = ref Unsafe.Add(ref m2, stride);
+            TVector s0 = TLanes.Zero, s1 = TLanes.Zero, s2 = TLanes.Zero, s3 = TLanes.Zero;
+            TVector t0 = TLanes.Zero, t1 = TLanes.Zero, t2 = TLanes.Zero, t3 = TLanes.Zero;
+            for (int p = 0; p < whole; p += 2 * w)
+            {
+                TVector xa = TLanes.Load(ref Unsafe.Add(ref xs, p)), xb = TLanes.Load(ref Unsafe.Add(ref xs, p + w));
+                s0 = TLanes.FusedMultiplyAdd(TLanes.Load(ref Unsafe.Add(ref m0, p)), xa, s0);
+                s1 = TLanes.FusedMultiplyAdd(TLanes.Load(ref Unsafe.Add(ref m1, p)), xa, s1);
+                s2 = TLanes.FusedMultiplyAdd(TLanes.Load(ref Unsafe.Add(ref m2, p)), xa, s2);
+                s3 = TLanes.FusedMultiplyAdd(TLanes.Load(ref Unsafe.Add(ref m3, p)), xa, s3);
+                t0 = TLanes.FusedMultiplyAdd(TLanes.Load(ref Unsafe.Add(ref m0, p + w)), xb, t0);
+                t1 = TLanes.FusedMultiplyAdd(TLanes.Load(ref Unsafe.Add(ref m1, p + w)), xb, t1);
+                t2 = TLanes.FusedMultiplyAdd(TLanes.Load(ref Unsafe.Add(ref m2, p + w)), xb, t2);
+                t3 = TLanes.FusedMultiplyAdd(TLanes.Load(ref Unsafe.Add(ref m3, p + w)), xb, t3);
+            }
             for (int i = 0; i < 4; i++)
             {
-                chunks.RowTail(r + i, tail);
-                ref T t = ref MemoryMarshal.GetReference(tail);
-                TVector ma = TLanes.Load(ref t), mb = TLanes.Load(ref Unsafe.Add(ref t, w));
-                switch (i)
-                {
-                    case 0: s0 = TLanes.FusedMultiplyAdd(ma, xa, s0); t0 = TLanes.FusedMultiplyAdd(mb, xb, t0); break;
-                    case 1: s1 = TLanes.FusedMultiplyAdd(ma, xa, s1); t1 = TLanes.FusedMultiplyAdd(mb, xb, t1); break;
-                    case 2: s2 = TLanes.FusedMultiplyAdd(ma, xa, s2); t2 = TLanes.FusedMultiplyAdd(mb, xb, t2); break;
-                    default: s3 = TLanes.FusedMultiplyAdd(ma, xa, s3); t3 = TLanes.FusedMultiplyAdd(mb, xb, t3); break;
-                }
+                TVector s = i switch { 0 => s0, 1 => s1, 2 => s2, _ => s3 }, t = i switch { 0 => t0, 1 => t1, 2 => t2, _ => t3 };
+                if (TChunking.HasPartialChunk) LastChunk<T, TVector, TLanes>(matrix, (r + i) * stride + whole, rest, xLow, xHigh, ref s, ref t);
+                Store(ref y[r + i], TLanes.FoldSum(TLanes.Add(s, t)), accumulate); // lane j takes lane j + w, then the register folds
             }
         }
-        // Lane j of s takes lane j of t (virtual lane j + w), then the register folds: the virtual lanes' fold by halves.
-        Store(ref y[r], TLanes.FoldSum(TLanes.Add(s0, t0)), accumulate); Store(ref y[r + 1], TLanes.FoldSum(TLanes.Add(s1, t1)), accumulate);
-        Store(ref y[r + 2], TLanes.FoldSum(TLanes.Add(s2, t2)), accumulate); Store(ref y[r + 3], TLanes.FoldSum(TLanes.Add(s3, t3)), accumulate);
+        for (; r < rowEnd; r++)
+        {
+            ref T row = ref Unsafe.Add(ref ms, (nint)r * stride);
+            TVector s = TLanes.Zero, t = TLanes.Zero;
+            for (int p = 0; p < whole; p += 2 * w)
+            {
+                s = TLanes.FusedMultiplyAdd(TLanes.Load(ref Unsafe.Add(ref row, p)), TLanes.Load(ref Unsafe.Add(ref xs, p)), s);
+                t = TLanes.FusedMultiplyAdd(TLanes.Load(ref Unsafe.Add(ref row, p + w)), TLanes.Load(ref Unsafe.Add(ref xs, p + w)), t);
+            }
+            if (TChunking.HasPartialChunk) LastChunk<T, TVector, TLanes>(matrix, r * stride + whole, rest, xLow, xHigh, ref s, ref t);
+            Store(ref y[r], TLanes.FoldSum(TLanes.Add(s, t)), accumulate);
+        }
     }
 
+    /// <summary>Adds a row's last partial chunk (rest elements from start) to its two registers of lanes.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static TVector TailStep<T, TVector, TLanes>(in DotChunks<T> chunks, int r, Span<T> tail, TVector xp, TVector sum)
+    private static void LastChunk<T, TVector, TLanes>(ReadOnlySpan<T> matrix, int start, int rest, TVector xLow, TVector xHigh, ref TVector s, ref TVector t)
         where T : unmanaged, IFloatingPointIeee754<T> where TLanes : struct, ILanes<T, TVector>
     {
-        chunks.RowTail(r, tail);
-        return TLanes.FusedMultiplyAdd(TLanes.Load(ref MemoryMarshal.GetReference(tail)), xp, sum);
+        int w = TLanes.Count;
+        s = TLanes.Add(s, TLanes.Multiply(MaskedLoad<T, TVector, TLanes>(matrix, start, Math.Min(w, rest)), xLow));
+        if (rest > w) t = TLanes.Add(t, TLanes.Multiply(MaskedLoad<T, TVector, TLanes>(matrix, start + w, rest - w), xHigh));
     }
 
-    /// <summary>One row's dot in an array of virtual lanes: the narrow widths' and the scalar path, the same arithmetic as above.</summary>
-    private static T DotOfOneRow<T>(in DotChunks<T> chunks, int r) where T : unmanaged, IFloatingPointIeee754<T>
+    // The lanes in four registers per row: a, b, c, d for lanes 0–w−1, w–2w−1, 2w–3w−1, 3w–4w−1; two rows at a time.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void DotsInFourRegisters<T, TVector, TLanes, TChunking>(ReadOnlySpan<T> matrix, int stride, int length, ReadOnlySpan<T> x,
+        Span<T> y, int rowStart, int rowEnd, bool accumulate)
+        where T : unmanaged, IFloatingPointIeee754<T> where TLanes : struct, ILanes<T, TVector> where TChunking : struct, IChunking
     {
-        int lanes = VirtualLanes.Count<T>();
-        Span<T> sums = stackalloc T[VirtualLanes.Bytes / Unsafe.SizeOf<T>()];
-        sums.Clear();
-        ref T row = ref chunks.Row(r);
-        for (int p = 0; p < chunks.Whole; p += lanes)
-            for (int j = 0; j < lanes; j++)
-                sums[j] = T.FusedMultiplyAdd(Unsafe.Add(ref row, p + j), Unsafe.Add(ref chunks.X, p + j), sums[j]);
-        if (chunks.HasTail)
+        int w = TLanes.Count, chunk = 4 * w, whole = length / chunk * chunk, rest = length - whole;
+        ref T xs = ref MemoryMarshal.GetReference(x);
+        ref T ms = ref MemoryMarshal.GetReference(matrix);
+        int r = rowStart;
+        for (; r + 2 <= rowEnd; r += 2)
         {
-            Span<T> tail = stackalloc T[VirtualLanes.Bytes / Unsafe.SizeOf<T>()];
-            chunks.RowTail(r, tail);
-            for (int j = 0; j < lanes; j++) sums[j] = T.FusedMultiplyAdd(tail[j], Unsafe.Add(ref chunks.XTail, j), sums[j]);
+            ref T m0 = ref Unsafe.Add(ref ms, (nint)r * stride);
+            ref T m1 = ref Unsafe.Add(ref m0, stride);
+            TVector a0 = TLanes.Zero, b0 = TLanes.Zero, c0 = TLanes.Zero, d0 = TLanes.Zero;
+            TVector a1 = TLanes.Zero, b1 = TLanes.Zero, c1 = TLanes.Zero, d1 = TLanes.Zero;
+            for (int p = 0; p < whole; p += chunk)
+            {
+                TVector xa = TLanes.Load(ref Unsafe.Add(ref xs, p)), xb = TLanes.Load(ref Unsafe.Add(ref xs, p + w));
+                TVector xc = TLanes.Load(ref Unsafe.Add(ref xs, p + 2 * w)), xd = TLanes.Load(ref Unsafe.Add(ref xs, p + 3 * w));
+                a0 = TLanes.FusedMultiplyAdd(TLanes.Load(ref Unsafe.Add(ref m0, p)), xa, a0);
+                b0 = TLanes.FusedMultiplyAdd(TLanes.Load(ref Unsafe.Add(ref m0, p + w)), xb, b0);
+                c0 = TLanes.FusedMultiplyAdd(TLanes.Load(ref Unsafe.Add(ref m0, p + 2 * w)), xc, c0);
+                d0 = TLanes.FusedMultiplyAdd(TLanes.Load(ref Unsafe.Add(ref m0, p + 3 * w)), xd, d0);
+                a1 = TLanes.FusedMultiplyAdd(TLanes.Load(ref Unsafe.Add(ref m1, p)), xa, a1);
+                b1 = TLanes.FusedMultiplyAdd(TLanes.Load(ref Unsafe.Add(ref m1, p + w)), xb, b1);
+                c1 = TLanes.FusedMultiplyAdd(TLanes.Load(ref Unsafe.Add(ref m1, p + 2 * w)), xc, c1);
+                d1 = TLanes.FusedMultiplyAdd(TLanes.Load(ref Unsafe.Add(ref m1, p + 3 * w)), xd, d1);
+            }
+            if (TChunking.HasPartialChunk)
+            {
+                LastChunkOfFour<T, TVector, TLanes>(matrix, x, r * stride + whole, whole, rest, ref a0, ref b0, ref c0, ref d0);
+                LastChunkOfFour<T, TVector, TLanes>(matrix, x, (r + 1) * stride + whole, whole, rest, ref a1, ref b1, ref c1, ref d1);
+            }
+            Store(ref y[r], FoldFour<T, TVector, TLanes>(a0, b0, c0, d0), accumulate);
+            Store(ref y[r + 1], FoldFour<T, TVector, TLanes>(a1, b1, c1, d1), accumulate);
         }
-        for (int half = lanes / 2; half >= 1; half /= 2)
-            for (int j = 0; j < half; j++) sums[j] += sums[j + half];
-        return sums[0];
+        for (; r < rowEnd; r++)
+        {
+            ref T row = ref Unsafe.Add(ref ms, (nint)r * stride);
+            TVector a = TLanes.Zero, b = TLanes.Zero, c = TLanes.Zero, d = TLanes.Zero;
+            for (int p = 0; p < whole; p += chunk)
+            {
+                a = TLanes.FusedMultiplyAdd(TLanes.Load(ref Unsafe.Add(ref row, p)), TLanes.Load(ref Unsafe.Add(ref xs, p)), a);
+                b = TLanes.FusedMultiplyAdd(TLanes.Load(ref Unsafe.Add(ref row, p + w)), TLanes.Load(ref Unsafe.Add(ref xs, p + w)), b);
+                c = TLanes.FusedMultiplyAdd(TLanes.Load(ref Unsafe.Add(ref row, p + 2 * w)), TLanes.Load(ref Unsafe.Add(ref xs, p + 2 * w)), c);
+                d = TLanes.FusedMultiplyAdd(TLanes.Load(ref Unsafe.Add(ref row, p + 3 * w)), TLanes.Load(ref Unsafe.Add(ref xs, p + 3 * w)), d);
+            }
+            if (TChunking.HasPartialChunk) LastChunkOfFour<T, TVector, TLanes>(matrix, x, r * stride + whole, whole, rest, ref a, ref b, ref c, ref d);
+            Store(ref y[r], FoldFour<T, TVector, TLanes>(a, b, c, d), accumulate);
+        }
+    }
+
+    /// <summary>Adds a row's last partial chunk to its four registers of lanes; x's part read from <paramref name="x"/> at xStart.</summary>
+    private static void LastChunkOfFour<T, TVector, TLanes>(ReadOnlySpan<T> matrix, ReadOnlySpan<T> x, int start, int xStart, int rest,
+        ref TVector a, ref TVector b, ref TVector c, ref TVector d)
+        where T : unmanaged, IFloatingPointIeee754<T> where TLanes : struct, ILanes<T, TVector>
+    {
+        int w = TLanes.Count;
+        for (int g = 0; g < 4 && g * w < rest; g++)
+        {
+            int count = Math.Min(w, rest - g * w);
+            var product = TLanes.Multiply(MaskedLoad<T, TVector, TLanes>(matrix, start + g * w, count), MaskedLoad<T, TVector, TLanes>(x, xStart + g * w, count));
+            switch (g)
+            {
+                case 0: a = TLanes.Add(a, product); break;
+                case 1: b = TLanes.Add(b, product); break;
+                case 2: c = TLanes.Add(c, product); break;
+                default: d = TLanes.Add(d, product); break;
+            }
+        }
+    }
+
+    /// <summary>Four registers of lanes folded by halves: lane j takes lane j + 2w, then j + w, then the register folds.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static T FoldFour<T, TVector, TLanes>(TVector a, TVector b, TVector c, TVector d)
+        where T : unmanaged, IFloatingPointIeee754<T> where TLanes : struct, ILanes<T, TVector> =>
+        TLanes.FoldSum(TLanes.Add(TLanes.Add(a, c), TLanes.Add(b, d)));
+
+    /// <summary>
+    /// The products of a row's last partial chunk (count &lt; a vector of elements from start, the lanes past them 0)
+    /// with x's: a lane adds its product as a product and an add, not fused. No products (zeros) when count is 0.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static TVector LastProducts<T, TVector, TLanes>(ReadOnlySpan<T> matrix, int start, int count, TVector xLast)
+        where T : unmanaged, IFloatingPointIeee754<T> where TLanes : struct, ILanes<T, TVector> =>
+        count == 0 ? TLanes.Zero : TLanes.Multiply(MaskedLoad<T, TVector, TLanes>(matrix, start, count), xLast);
+
+    /// <summary>
+    /// values[start .. start + count) in the first lanes of a vector, zeros in the rest (count &lt; a vector). Reads a
+    /// whole vector where the span has one from start, the lanes past count then masked away (whatever they held, NaN
+    /// included); else copies.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static TVector MaskedLoad<T, TVector, TLanes>(ReadOnlySpan<T> values, int start, int count)
+        where T : unmanaged, IFloatingPointIeee754<T> where TLanes : struct, ILanes<T, TVector>
+    {
+        if (start + TLanes.Count <= values.Length)
+            return SumTail.KeepFirst<T, TVector, TLanes>(TLanes.Load(ref Unsafe.Add(ref MemoryMarshal.GetReference(values), start)), count);
+        return TLanes.LoadFirst(ref Unsafe.Add(ref MemoryMarshal.GetReference(values), start), count);
+    }
+
+    /// <summary>
+    /// The dots of vectors narrower than a quarter of the lanes (128-bit floats, scalar code): each row in an array of virtual
+    /// lanes, its last chunk padded — the same arithmetic as the vector loops above, only slower.
+    /// </summary>
+    private static void DotsPadded<T, TVector, TLanes>(ReadOnlySpan<T> matrix, int stride, int length, ReadOnlySpan<T> x, Span<T> y,
+        int rowStart, int rowEnd, bool accumulate)
+        where T : unmanaged, IFloatingPointIeee754<T> where TLanes : struct, ILanes<T, TVector>
+    {
+        int lanes = DotLanes<T>(), whole = length / lanes * lanes, w = TLanes.Count;
+        Span<T> sums = stackalloc T[128 / Unsafe.SizeOf<T>()];
+        Span<T> rowTail = stackalloc T[128 / Unsafe.SizeOf<T>()];
+        Span<T> xTail = stackalloc T[128 / Unsafe.SizeOf<T>()];
+        xTail.Clear();
+        x[whole..length].CopyTo(xTail);
+        ref T xs = ref MemoryMarshal.GetReference(x);
+        ref T sumsRef = ref MemoryMarshal.GetReference(sums);
+        for (int r = rowStart; r < rowEnd; r++)
+        {
+            var row = matrix.Slice(r * stride, length);
+            sums.Clear();
+            // The lanes as vectors of the widest width that divides them, added chunk by chunk, lane by lane.
+            for (int p = 0; p < whole; p += lanes)
+                for (int j = 0; j < lanes; j += w)
+                {
+                    ref T sum = ref Unsafe.Add(ref sumsRef, j);
+                    TLanes.Store(TLanes.FusedMultiplyAdd(TLanes.Load(ref Unsafe.Add(ref MemoryMarshal.GetReference(row), p + j)),
+                        TLanes.Load(ref Unsafe.Add(ref xs, p + j)), TLanes.Load(ref sum)), ref sum);
+                }
+            if (whole < length)
+            {
+                rowTail.Clear();
+                row[whole..].CopyTo(rowTail);
+                for (int j = 0; j < lanes; j += w)
+                {
+                    ref T sum = ref Unsafe.Add(ref sumsRef, j);
+                    TLanes.Store(TLanes.Add(TLanes.Load(ref sum), TLanes.Multiply(TLanes.Load(ref Unsafe.Add(ref MemoryMarshal.GetReference(rowTail), j)),
+                        TLanes.Load(ref Unsafe.Add(ref MemoryMarshal.GetReference(xTail), j)))), ref sum);
+                }
+            }
+            for (int half = lanes / 2; half >= 1; half /= 2)
+                for (int j = 0; j < half; j++) sums[j] += sums[j + half];
+            Store(ref y[r], sums[0], accumulate);
+        }
     }
 
     private static void Store<T>(ref T destination, T value, bool accumulate) where T : unmanaged, IFloatingPointIeee754<T> =>

@@ -29,6 +29,9 @@ internal interface ILanes<T, TVector> where T : unmanaged, IFloatingPointIeee754
 
     static abstract TVector One { get; }
 
+    /// <summary>0, 1, 2, … in lane order: a lane's own index, for masks of the first lanes.</summary>
+    static abstract TVector Indices { get; }
+
     static abstract TVector Load(ref T source);
 
     static abstract void Store(TVector value, ref T destination);
@@ -93,11 +96,23 @@ internal interface ILanes<T, TVector> where T : unmanaged, IFloatingPointIeee754
     static abstract TVector BroadcastBits(long bits);
 
     /// <summary>
+    /// The <paramref name="count"/> (0 &lt; count ≤ <see cref="Count"/>) elements from <paramref name="source"/> in the
+    /// first lanes and 0 in the rest, reading nothing past them.
+    /// </summary>
+    static abstract TVector LoadFirst(ref T source, int count);
+
+    /// <summary>The first <paramref name="count"/> (0 &lt; count ≤ <see cref="Count"/>) lanes of <paramref name="value"/> stored from <paramref name="destination"/>, nothing past them.</summary>
+    static abstract void StoreFirst(TVector value, ref T destination, int count);
+
+    /// <summary>
     /// The sum of the lanes by folding halves: lane i takes lane i + Count/2, then i + Count/4, … down to one. A vector
     /// of a wider width folds exactly as two of the narrower one added lane by lane and then folded, so a sum over a
     /// fixed number of virtual lanes comes out the same at every width.
     /// </summary>
     static abstract T FoldSum(TVector value);
+
+    /// <summary>The largest lane (NaN if any lane is NaN); the maximum does not depend on the order it is taken in.</summary>
+    static abstract T FoldMax(TVector value);
 
     /// <summary>destination[0 .. Count) = value, widened to double (the running totals of a long sum, as <see cref="GemmDepth"/> keeps them).</summary>
     static abstract void StoreWide(TVector value, ref double destination);
@@ -122,6 +137,24 @@ internal static class LaneBits
 
     /// <summary>All bits set: the true of a mask.</summary>
     public static T AllBitsSet<T>() where T : unmanaged, IFloatingPointIeee754<T> => FromBits<T>(-1);
+
+    /// <summary>The first <paramref name="count"/> lanes of <paramref name="value"/> copied to <paramref name="destination"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void StoreFirst<T, TVector>(TVector value, ref T destination, int count) where T : unmanaged where TVector : unmanaged
+    {
+        ref T lanes = ref Unsafe.As<TVector, T>(ref value);
+        for (int k = 0; k < count; k++) Unsafe.Add(ref destination, k) = Unsafe.Add(ref lanes, k);
+    }
+
+    /// <summary>The first <paramref name="count"/> elements from <paramref name="source"/> copied into a zeroed vector.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static TVector CopyFirst<T, TVector>(ref T source, int count) where T : unmanaged where TVector : unmanaged
+    {
+        TVector vector = default;
+        ref T lanes = ref Unsafe.As<TVector, T>(ref vector);
+        for (int k = 0; k < count; k++) Unsafe.Add(ref lanes, k) = Unsafe.Add(ref source, k);
+        return vector;
+    }
 }
 
 internal readonly struct Lanes512<T> : ILanes<T, Vector512<T>> where T : unmanaged, IFloatingPointIeee754<T>
@@ -129,6 +162,7 @@ internal readonly struct Lanes512<T> : ILanes<T, Vector512<T>> where T : unmanag
     public static int Count => Vector512<T>.Count;
     public static Vector512<T> Zero => Vector512<T>.Zero;
     public static Vector512<T> One => Vector512<T>.One;
+    public static Vector512<T> Indices => Vector512<T>.Indices;
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector512<T> Load(ref T source) => Vector512.LoadUnsafe(ref source);
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static void Store(Vector512<T> value, ref T destination) => value.StoreUnsafe(ref destination);
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector512<T> Broadcast(T value) => Vector512.Create(value);
@@ -182,7 +216,14 @@ internal readonly struct Lanes512<T> : ILanes<T, Vector512<T>> where T : unmanag
     public static Vector512<T> BroadcastBits(long bits) =>
         typeof(T) == typeof(float) ? Vector512.Create((int)bits).As<int, T>() : Vector512.Create(bits).As<long, T>();
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector512<T> LoadFirst(ref T source, int count) => LaneBits.CopyFirst<T, Vector512<T>>(ref source, count);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void StoreFirst(Vector512<T> value, ref T destination, int count) => LaneBits.StoreFirst(value, ref destination, count);
+
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static T FoldSum(Vector512<T> value) => Lanes256<T>.FoldSum(value.GetLower() + value.GetUpper());
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static T FoldMax(Vector512<T> value) => Lanes256<T>.FoldMax(Vector256.Max(value.GetLower(), value.GetUpper()));
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static void StoreWide(Vector512<T> value, ref double destination)
@@ -222,6 +263,7 @@ internal readonly struct Lanes256<T> : ILanes<T, Vector256<T>> where T : unmanag
     public static int Count => Vector256<T>.Count;
     public static Vector256<T> Zero => Vector256<T>.Zero;
     public static Vector256<T> One => Vector256<T>.One;
+    public static Vector256<T> Indices => Vector256<T>.Indices;
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector256<T> Load(ref T source) => Vector256.LoadUnsafe(ref source);
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static void Store(Vector256<T> value, ref T destination) => value.StoreUnsafe(ref destination);
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector256<T> Broadcast(T value) => Vector256.Create(value);
@@ -275,7 +317,14 @@ internal readonly struct Lanes256<T> : ILanes<T, Vector256<T>> where T : unmanag
     public static Vector256<T> BroadcastBits(long bits) =>
         typeof(T) == typeof(float) ? Vector256.Create((int)bits).As<int, T>() : Vector256.Create(bits).As<long, T>();
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<T> LoadFirst(ref T source, int count) => LaneBits.CopyFirst<T, Vector256<T>>(ref source, count);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void StoreFirst(Vector256<T> value, ref T destination, int count) => LaneBits.StoreFirst(value, ref destination, count);
+
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static T FoldSum(Vector256<T> value) => Lanes128<T>.FoldSum(value.GetLower() + value.GetUpper());
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static T FoldMax(Vector256<T> value) => Lanes128<T>.FoldMax(Vector128.Max(value.GetLower(), value.GetUpper()));
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static void StoreWide(Vector256<T> value, ref double destination)
@@ -315,6 +364,7 @@ internal readonly struct Lanes128<T> : ILanes<T, Vector128<T>> where T : unmanag
     public static int Count => Vector128<T>.Count;
     public static Vector128<T> Zero => Vector128<T>.Zero;
     public static Vector128<T> One => Vector128<T>.One;
+    public static Vector128<T> Indices => Vector128<T>.Indices;
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector128<T> Load(ref T source) => Vector128.LoadUnsafe(ref source);
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static void Store(Vector128<T> value, ref T destination) => value.StoreUnsafe(ref destination);
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector128<T> Broadcast(T value) => Vector128.Create(value);
@@ -369,11 +419,25 @@ internal readonly struct Lanes128<T> : ILanes<T, Vector128<T>> where T : unmanag
         typeof(T) == typeof(float) ? Vector128.Create((int)bits).As<int, T>() : Vector128.Create(bits).As<long, T>();
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector128<T> LoadFirst(ref T source, int count) => LaneBits.CopyFirst<T, Vector128<T>>(ref source, count);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void StoreFirst(Vector128<T> value, ref T destination, int count) => LaneBits.StoreFirst(value, ref destination, count);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static T FoldSum(Vector128<T> value)
     {
         if (typeof(T) == typeof(double)) return value.GetElement(0) + value.GetElement(1);
         var pairs = (value.AsSingle() + Vector128.Shuffle(value.AsSingle(), Vector128.Create(2, 3, 0, 1))).As<float, T>(); // lane i + lane i + 2
         return pairs.GetElement(0) + pairs.GetElement(1);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static T FoldMax(Vector128<T> value)
+    {
+        if (typeof(T) == typeof(double)) return T.Max(value.GetElement(0), value.GetElement(1));
+        var pairs = Vector128.Max(value.AsSingle(), Vector128.Shuffle(value.AsSingle(), Vector128.Create(2, 3, 0, 1))).As<float, T>();
+        return T.Max(pairs.GetElement(0), pairs.GetElement(1));
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -415,6 +479,7 @@ internal readonly struct Lanes1<T> : ILanes<T, T> where T : unmanaged, IFloating
     public static int Count => 1;
     public static T Zero => T.Zero;
     public static T One => T.One;
+    public static T Indices => T.Zero;
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static T Load(ref T source) => source;
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static void Store(T value, ref T destination) => destination = value;
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static T Broadcast(T value) => value;
@@ -466,7 +531,10 @@ internal readonly struct Lanes1<T> : ILanes<T, T> where T : unmanaged, IFloating
         : LaneBits.FromBits<T>(LaneBits.ToBits(x) >> count);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static T BroadcastBits(long bits) => LaneBits.FromBits<T>(bits);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static T LoadFirst(ref T source, int count) => source;
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static void StoreFirst(T value, ref T destination, int count) => destination = value;
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static T FoldSum(T value) => value;
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static T FoldMax(T value) => value;
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static void StoreWide(T value, ref double destination) => destination = double.CreateTruncating(value);
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static void AddWide(T value, ref double destination) => destination += double.CreateTruncating(value);
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static T AddWideAndRound(ref double total, T value) => T.CreateTruncating(total + double.CreateTruncating(value));

@@ -58,7 +58,7 @@ internal static partial class Simd
 
     /// <summary>
     /// The one loop behind every sum: whole chunks of virtual lanes, one vector per group, then the last partial
-    /// chunk — its mapped values computed one by one (the same bits as in a vector) into a chunk padded with zeros.
+    /// chunk (<see cref="WithTail"/>).
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static double SumChunks<T, TV, L, TAcc, TSource>(ref TSource source, int n)
@@ -81,13 +81,24 @@ internal static partial class Simd
             }
             else for (int g = 0; g < groups; g++) sum.Add(g, source.Mapped<TV, L>(i + g * L.Count));
         }
-        if (i < n)
+        // The tail is a call of its own: its partial loads would otherwise keep the lanes in memory through the loop.
+        return i < n ? WithTail<T, TV, L, TAcc, TSource>(ref source, sum, i, n) : sum.Total();
+    }
+
+    /// <summary>
+    /// The total after adding the last partial chunk, from <paramref name="start"/>: its elements mapped in vectors padded
+    /// past the end, the lanes past the end set to 0 after the op.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
+    private static double WithTail<T, TV, L, TAcc, TSource>(ref TSource source, TAcc sum, int start, int n)
+        where T : unmanaged, IFloatingPointIeee754<T> where L : struct, ILanes<T, TV>
+        where TAcc : struct, IWideSum<T, TV> where TSource : struct, ISumSource<T>, allows ref struct
+    {
+        int groups = VirtualLanes.Count<T>() / L.Count;
+        for (int g = 0; g < groups; g++)
         {
-            Span<T> tail = stackalloc T[VirtualLanes.Bytes / Unsafe.SizeOf<T>()];
-            tail.Clear();
-            for (int j = 0; i + j < n; j++) tail[j] = source.Mapped<T, Lanes1<T>>(i + j);
-            ref T first = ref MemoryMarshal.GetReference(tail);
-            for (int g = 0; g < groups; g++) sum.Add(g, L.Load(ref Unsafe.Add(ref first, g * L.Count)));
+            int first = start + g * L.Count;
+            if (first < n) sum.Add(g, source.MappedTail<TV, L>(first, Math.Min(n - first, L.Count)));
         }
         return sum.Total();
     }
@@ -115,11 +126,7 @@ internal static partial class Simd
         if (i + L.Count > n) return T.NegativeInfinity;
         var max = L.Broadcast(T.NegativeInfinity);
         for (; i + L.Count <= n; i += L.Count) max = L.Max(max, L.Load(ref Unsafe.Add(ref xs, i)));
-        Span<T> lanes = stackalloc T[L.Count];
-        L.Store(max, ref MemoryMarshal.GetReference(lanes));
-        T result = T.NegativeInfinity;
-        foreach (T lane in lanes) result = T.Max(result, lane);
-        return result;
+        return L.FoldMax(max);
     }
 }
 
@@ -133,6 +140,28 @@ internal readonly struct IdentityOp : IUnaryOp
 internal interface ISumSource<T> where T : unmanaged, IFloatingPointIeee754<T>
 {
     TV Mapped<TV, L>(int index) where L : struct, ILanes<T, TV>;
+
+    /// <summary>
+    /// The mapped values of the <paramref name="count"/> (&lt; a vector) elements from <paramref name="index"/>, and 0 in
+    /// the lanes past them: the inputs are copied into a vector padded with zeros, mapped (each lane as it would be
+    /// alone), and the padding's results — whatever the op makes of 0 — are masked away.
+    /// </summary>
+    TV MappedTail<TV, L>(int index, int count) where L : struct, ILanes<T, TV>;
+}
+
+/// <summary>The helpers of the sources' partial vectors.</summary>
+internal static class SumTail
+{
+    /// <summary>Up to a vector of <paramref name="values"/> from <paramref name="index"/>, padded with zeros.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static TV Load<T, TV, L>(ReadOnlySpan<T> values, int index, int count)
+        where T : unmanaged, IFloatingPointIeee754<T> where L : struct, ILanes<T, TV> =>
+        L.LoadFirst(ref Unsafe.Add(ref MemoryMarshal.GetReference(values), index), count);
+
+    /// <summary>value where the lane is below <paramref name="count"/>, 0 elsewhere.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static TV KeepFirst<T, TV, L>(TV value, int count) where T : unmanaged, IFloatingPointIeee754<T> where L : struct, ILanes<T, TV> =>
+        L.ConditionalSelect(L.LessThan(L.Indices, L.Broadcast(T.CreateTruncating(count))), value, L.Zero);
 }
 
 internal readonly ref struct MapSource<T, TOp>(ReadOnlySpan<T> x, TOp op) : ISumSource<T>
@@ -143,6 +172,10 @@ internal readonly ref struct MapSource<T, TOp>(ReadOnlySpan<T> x, TOp op) : ISum
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public TV Mapped<TV, L>(int index) where L : struct, ILanes<T, TV> =>
         op.Invoke<T, TV, L>(L.Load(ref Unsafe.Add(ref MemoryMarshal.GetReference(_x), index)));
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public TV MappedTail<TV, L>(int index, int count) where L : struct, ILanes<T, TV> =>
+        SumTail.KeepFirst<T, TV, L>(op.Invoke<T, TV, L>(SumTail.Load<T, TV, L>(_x, index, count)), count);
 }
 
 internal readonly ref struct ZipSource<T, TOp>(ReadOnlySpan<T> a, ReadOnlySpan<T> b, TOp op) : ISumSource<T>
@@ -153,6 +186,14 @@ internal readonly ref struct ZipSource<T, TOp>(ReadOnlySpan<T> a, ReadOnlySpan<T
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public TV Mapped<TV, L>(int index) where L : struct, ILanes<T, TV> =>
         op.Invoke<T, TV, L>(L.Load(ref Unsafe.Add(ref MemoryMarshal.GetReference(_a), index)), L.Load(ref Unsafe.Add(ref MemoryMarshal.GetReference(_b), index)));
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public TV MappedTail<TV, L>(int index, int count) where L : struct, ILanes<T, TV>
+    {
+        var mapped = op.Invoke<T, TV, L>(SumTail.Load<T, TV, L>(_a, index, count),
+            SumTail.Load<T, TV, L>(_b, index, count));
+        return SumTail.KeepFirst<T, TV, L>(mapped, count);
+    }
 }
 
 internal readonly ref struct Zip3Source<T, TOp>(ReadOnlySpan<T> a, ReadOnlySpan<T> b, ReadOnlySpan<T> c, TOp op) : ISumSource<T>
@@ -164,4 +205,12 @@ internal readonly ref struct Zip3Source<T, TOp>(ReadOnlySpan<T> a, ReadOnlySpan<
     public TV Mapped<TV, L>(int index) where L : struct, ILanes<T, TV> =>
         op.Invoke<T, TV, L>(L.Load(ref Unsafe.Add(ref MemoryMarshal.GetReference(_a), index)), L.Load(ref Unsafe.Add(ref MemoryMarshal.GetReference(_b), index)),
             L.Load(ref Unsafe.Add(ref MemoryMarshal.GetReference(_c), index)));
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public TV MappedTail<TV, L>(int index, int count) where L : struct, ILanes<T, TV>
+    {
+        var mapped = op.Invoke<T, TV, L>(SumTail.Load<T, TV, L>(_a, index, count),
+            SumTail.Load<T, TV, L>(_b, index, count), SumTail.Load<T, TV, L>(_c, index, count));
+        return SumTail.KeepFirst<T, TV, L>(mapped, count);
+    }
 }

@@ -29,18 +29,19 @@ internal static partial class Simd
     {
         CheckLengths(parameter.Length, gradient.Length);
         var spans = new UpdateSpans<T>(parameter, gradient, state0, state1, state2);
-        int n = parameter.Length, i = 0;
-        if (Vector512.IsHardwareAccelerated) UpdateRun<T, Vector512<T>, Lanes512<T>, TOp>(spans, ref i, n, op);
-        if (Vector256.IsHardwareAccelerated) UpdateRun<T, Vector256<T>, Lanes256<T>, TOp>(spans, ref i, n, op);
-        if (Vector128.IsHardwareAccelerated) UpdateRun<T, Vector128<T>, Lanes128<T>, TOp>(spans, ref i, n, op);
-        UpdateRun<T, T, Lanes1<T>, TOp>(spans, ref i, n, op);
+        int n = parameter.Length;
+        if (Vector512.IsHardwareAccelerated) UpdateRun<T, Vector512<T>, Lanes512<T>, TOp>(spans, n, op);
+        else if (Vector256.IsHardwareAccelerated) UpdateRun<T, Vector256<T>, Lanes256<T>, TOp>(spans, n, op);
+        else if (Vector128.IsHardwareAccelerated) UpdateRun<T, Vector128<T>, Lanes128<T>, TOp>(spans, n, op);
+        else UpdateRun<T, T, Lanes1<T>, TOp>(spans, n, op);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void UpdateRun<T, TV, L, TOp>(in UpdateSpans<T> s, ref int i, int n, TOp op)
+    private static void UpdateRun<T, TV, L, TOp>(in UpdateSpans<T> s, int n, TOp op)
         where T : unmanaged, IFloatingPointIeee754<T> where L : struct, ILanes<T, TV> where TOp : struct, IUpdateOp
     {
         // The Has* tests are the same for every element: the branch predictor makes them free.
+        int i = 0;
         for (; i + L.Count <= n; i += L.Count)
         {
             var p = L.Load(ref s.Parameter(i));
@@ -53,6 +54,23 @@ internal static partial class Simd
             if (s.Has1) L.Store(s1, ref s.State1(i));
             if (s.Has2) L.Store(s2, ref s.State2(i));
         }
+        if (i < n) UpdateTail<T, TV, L, TOp>(s, i, n - i, op);
+    }
+
+    /// <summary>The last partial vector: padded with zeros, only its first lanes stored.</summary>
+    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
+    private static void UpdateTail<T, TV, L, TOp>(in UpdateSpans<T> s, int i, int count, TOp op)
+        where T : unmanaged, IFloatingPointIeee754<T> where L : struct, ILanes<T, TV> where TOp : struct, IUpdateOp
+    {
+        var p = L.LoadFirst(ref s.Parameter(i), count);
+        var s0 = s.Has0 ? L.LoadFirst(ref s.State0(i), count) : default!;
+        var s1 = s.Has1 ? L.LoadFirst(ref s.State1(i), count) : default!;
+        var s2 = s.Has2 ? L.LoadFirst(ref s.State2(i), count) : default!;
+        op.Invoke<T, TV, L>(ref p, L.LoadFirst(ref s.Gradient(i), count), ref s0, ref s1, ref s2);
+        L.StoreFirst(p, ref s.Parameter(i), count);
+        if (s.Has0) L.StoreFirst(s0, ref s.State0(i), count);
+        if (s.Has1) L.StoreFirst(s1, ref s.State1(i), count);
+        if (s.Has2) L.StoreFirst(s2, ref s.State2(i), count);
     }
 
     /// <summary>The spans of one update; a state span is empty when the op does not use it.</summary>

@@ -6,10 +6,10 @@ using System.Runtime.Intrinsics;
 namespace MiniNet.Kernels;
 
 /// <summary>
-/// The drivers that own every elementwise loop: the widest hardware-accelerated vectors first (Vector512, then
-/// 256, then 128), then scalars for the tail. Ops never write these loops themselves. An operator's body is the
-/// same at every width, so where an element falls — a wide vector, a narrow one or the tail — never changes its
-/// bits. Outputs may alias inputs (in-place updates are safe: each element is read before it is written).
+/// The drivers that own every elementwise loop: the widest hardware-accelerated vectors (Vector512, 256 or 128;
+/// scalars without SIMD), the last partial vector padded with zeros and only its first lanes stored. Ops never
+/// write these loops themselves. An operator's body is the same at every width and each lane is computed alone,
+/// so where an element falls — a whole vector, a partial one or a scalar — never changes its bits. Outputs may alias inputs (in-place updates are safe: each element is read before it is written).
 /// The loops are compiled fully optimised on their first call: tiered compilation would run a training loop's
 /// first hundreds of steps through slower tiers (each call is one long loop).
 /// </summary>
@@ -23,19 +23,22 @@ internal static partial class Simd
         CheckLengths(x.Length, y.Length);
         ref T xs = ref MemoryMarshal.GetReference(x);
         ref T ys = ref MemoryMarshal.GetReference(y);
-        int n = x.Length, i = 0;
-        if (Vector512.IsHardwareAccelerated) MapRun<T, Vector512<T>, Lanes512<T>, TOp>(ref xs, ref ys, ref i, n, op);
-        if (Vector256.IsHardwareAccelerated) MapRun<T, Vector256<T>, Lanes256<T>, TOp>(ref xs, ref ys, ref i, n, op);
-        if (Vector128.IsHardwareAccelerated) MapRun<T, Vector128<T>, Lanes128<T>, TOp>(ref xs, ref ys, ref i, n, op);
-        MapRun<T, T, Lanes1<T>, TOp>(ref xs, ref ys, ref i, n, op);
+        int n = x.Length;
+        if (Vector512.IsHardwareAccelerated) MapRun<T, Vector512<T>, Lanes512<T>, TOp>(ref xs, ref ys, n, op);
+        else if (Vector256.IsHardwareAccelerated) MapRun<T, Vector256<T>, Lanes256<T>, TOp>(ref xs, ref ys, n, op);
+        else if (Vector128.IsHardwareAccelerated) MapRun<T, Vector128<T>, Lanes128<T>, TOp>(ref xs, ref ys, n, op);
+        else MapRun<T, T, Lanes1<T>, TOp>(ref xs, ref ys, n, op);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void MapRun<T, TV, L, TOp>(ref T xs, ref T ys, ref int i, int n, TOp op)
+    private static void MapRun<T, TV, L, TOp>(ref T xs, ref T ys, int n, TOp op)
         where T : unmanaged, IFloatingPointIeee754<T> where L : struct, ILanes<T, TV> where TOp : struct, IUnaryOp
     {
+        int i = 0;
         for (; i + L.Count <= n; i += L.Count)
             L.Store(op.Invoke<T, TV, L>(L.Load(ref Unsafe.Add(ref xs, i))), ref Unsafe.Add(ref ys, i));
+        if (i < n)
+            L.StoreFirst(op.Invoke<T, TV, L>(L.LoadFirst(ref Unsafe.Add(ref xs, i), n - i)), ref Unsafe.Add(ref ys, i), n - i);
     }
 
     /// <summary>y[i] = op(a[i], b[i]).</summary>
@@ -48,19 +51,23 @@ internal static partial class Simd
         ref T aS = ref MemoryMarshal.GetReference(a);
         ref T bS = ref MemoryMarshal.GetReference(b);
         ref T ys = ref MemoryMarshal.GetReference(y);
-        int n = a.Length, i = 0;
-        if (Vector512.IsHardwareAccelerated) ZipRun<T, Vector512<T>, Lanes512<T>, TOp>(ref aS, ref bS, ref ys, ref i, n, op);
-        if (Vector256.IsHardwareAccelerated) ZipRun<T, Vector256<T>, Lanes256<T>, TOp>(ref aS, ref bS, ref ys, ref i, n, op);
-        if (Vector128.IsHardwareAccelerated) ZipRun<T, Vector128<T>, Lanes128<T>, TOp>(ref aS, ref bS, ref ys, ref i, n, op);
-        ZipRun<T, T, Lanes1<T>, TOp>(ref aS, ref bS, ref ys, ref i, n, op);
+        int n = a.Length;
+        if (Vector512.IsHardwareAccelerated) ZipRun<T, Vector512<T>, Lanes512<T>, TOp>(ref aS, ref bS, ref ys, n, op);
+        else if (Vector256.IsHardwareAccelerated) ZipRun<T, Vector256<T>, Lanes256<T>, TOp>(ref aS, ref bS, ref ys, n, op);
+        else if (Vector128.IsHardwareAccelerated) ZipRun<T, Vector128<T>, Lanes128<T>, TOp>(ref aS, ref bS, ref ys, n, op);
+        else ZipRun<T, T, Lanes1<T>, TOp>(ref aS, ref bS, ref ys, n, op);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void ZipRun<T, TV, L, TOp>(ref T aS, ref T bS, ref T ys, ref int i, int n, TOp op)
+    private static void ZipRun<T, TV, L, TOp>(ref T aS, ref T bS, ref T ys, int n, TOp op)
         where T : unmanaged, IFloatingPointIeee754<T> where L : struct, ILanes<T, TV> where TOp : struct, IBinaryOp
     {
+        int i = 0;
         for (; i + L.Count <= n; i += L.Count)
             L.Store(op.Invoke<T, TV, L>(L.Load(ref Unsafe.Add(ref aS, i)), L.Load(ref Unsafe.Add(ref bS, i))), ref Unsafe.Add(ref ys, i));
+        if (i < n)
+            L.StoreFirst(op.Invoke<T, TV, L>(L.LoadFirst(ref Unsafe.Add(ref aS, i), n - i), L.LoadFirst(ref Unsafe.Add(ref bS, i), n - i)),
+                ref Unsafe.Add(ref ys, i), n - i);
     }
 
     /// <summary>y[i] = op(a[i], b[i], c[i]).</summary>
@@ -75,20 +82,24 @@ internal static partial class Simd
         ref T bS = ref MemoryMarshal.GetReference(b);
         ref T cS = ref MemoryMarshal.GetReference(c);
         ref T ys = ref MemoryMarshal.GetReference(y);
-        int n = a.Length, i = 0;
-        if (Vector512.IsHardwareAccelerated) ZipRun<T, Vector512<T>, Lanes512<T>, TOp>(ref aS, ref bS, ref cS, ref ys, ref i, n, op);
-        if (Vector256.IsHardwareAccelerated) ZipRun<T, Vector256<T>, Lanes256<T>, TOp>(ref aS, ref bS, ref cS, ref ys, ref i, n, op);
-        if (Vector128.IsHardwareAccelerated) ZipRun<T, Vector128<T>, Lanes128<T>, TOp>(ref aS, ref bS, ref cS, ref ys, ref i, n, op);
-        ZipRun<T, T, Lanes1<T>, TOp>(ref aS, ref bS, ref cS, ref ys, ref i, n, op);
+        int n = a.Length;
+        if (Vector512.IsHardwareAccelerated) ZipRun<T, Vector512<T>, Lanes512<T>, TOp>(ref aS, ref bS, ref cS, ref ys, n, op);
+        else if (Vector256.IsHardwareAccelerated) ZipRun<T, Vector256<T>, Lanes256<T>, TOp>(ref aS, ref bS, ref cS, ref ys, n, op);
+        else if (Vector128.IsHardwareAccelerated) ZipRun<T, Vector128<T>, Lanes128<T>, TOp>(ref aS, ref bS, ref cS, ref ys, n, op);
+        else ZipRun<T, T, Lanes1<T>, TOp>(ref aS, ref bS, ref cS, ref ys, n, op);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void ZipRun<T, TV, L, TOp>(ref T aS, ref T bS, ref T cS, ref T ys, ref int i, int n, TOp op)
+    private static void ZipRun<T, TV, L, TOp>(ref T aS, ref T bS, ref T cS, ref T ys, int n, TOp op)
         where T : unmanaged, IFloatingPointIeee754<T> where L : struct, ILanes<T, TV> where TOp : struct, ITernaryOp
     {
+        int i = 0;
         for (; i + L.Count <= n; i += L.Count)
             L.Store(op.Invoke<T, TV, L>(L.Load(ref Unsafe.Add(ref aS, i)), L.Load(ref Unsafe.Add(ref bS, i)), L.Load(ref Unsafe.Add(ref cS, i))),
                 ref Unsafe.Add(ref ys, i));
+        if (i < n)
+            L.StoreFirst(op.Invoke<T, TV, L>(L.LoadFirst(ref Unsafe.Add(ref aS, i), n - i), L.LoadFirst(ref Unsafe.Add(ref bS, i), n - i),
+                L.LoadFirst(ref Unsafe.Add(ref cS, i), n - i)), ref Unsafe.Add(ref ys, i), n - i);
     }
 
     /// <summary>y[i] = op(a[i], b): the right operand is one value (rounded to T where used).</summary>
