@@ -1,4 +1,5 @@
 using System.Numerics;
+using System.Runtime.CompilerServices;
 
 namespace MiniNet.Kernels;
 
@@ -8,12 +9,14 @@ namespace MiniNet.Kernels;
 /// <summary>tanh x.</summary>
 internal readonly struct TanhOp : IUnaryOp
 {
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public TV Invoke<T, TV, L>(TV x) where T : unmanaged, IFloatingPointIeee754<T> where L : struct, ILanes<T, TV> => ElementaryFunctions.Tanh<T, TV, L>(x);
 }
 
 /// <summary>(g, y = tanh x) ↦ g·(1 − y²).</summary>
 internal readonly struct TanhBackwardOp : IBinaryOp
 {
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public TV Invoke<T, TV, L>(TV g, TV y) where T : unmanaged, IFloatingPointIeee754<T> where L : struct, ILanes<T, TV> =>
         L.Multiply(g, L.Subtract(L.One, L.Multiply(y, y)));
 }
@@ -24,6 +27,7 @@ internal readonly struct TanhBackwardOp : IBinaryOp
 /// </summary>
 internal readonly struct SigmoidOp : IUnaryOp
 {
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public TV Invoke<T, TV, L>(TV x) where T : unmanaged, IFloatingPointIeee754<T> where L : struct, ILanes<T, TV>
     {
         var e = ElementaryFunctions.Exp<T, TV, L>(L.Negate(L.Abs(x)));
@@ -34,6 +38,7 @@ internal readonly struct SigmoidOp : IUnaryOp
 /// <summary>(g, y = σ(x)) ↦ g·y·(1 − y).</summary>
 internal readonly struct SigmoidBackwardOp : IBinaryOp
 {
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public TV Invoke<T, TV, L>(TV g, TV y) where T : unmanaged, IFloatingPointIeee754<T> where L : struct, ILanes<T, TV> =>
         L.Multiply(L.Multiply(g, y), L.Subtract(L.One, y));
 }
@@ -41,12 +46,14 @@ internal readonly struct SigmoidBackwardOp : IBinaryOp
 /// <summary>max(x, 0); the IEEE maximum keeps NaN.</summary>
 internal readonly struct ReluOp : IUnaryOp
 {
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public TV Invoke<T, TV, L>(TV x) where T : unmanaged, IFloatingPointIeee754<T> where L : struct, ILanes<T, TV> => L.Max(x, L.Zero);
 }
 
 /// <summary>(g, y = relu x) ↦ g where y &gt; 0, else 0 (PyTorch's threshold_backward).</summary>
 internal readonly struct ReluBackwardOp : IBinaryOp
 {
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public TV Invoke<T, TV, L>(TV g, TV y) where T : unmanaged, IFloatingPointIeee754<T> where L : struct, ILanes<T, TV> =>
         L.BitwiseAnd(L.GreaterThan(y, L.Zero), g);
 }
@@ -56,6 +63,7 @@ internal readonly struct LeakyReluOp(double slope) : IUnaryOp
 {
     private readonly Constant _slope = new(slope);
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public TV Invoke<T, TV, L>(TV x) where T : unmanaged, IFloatingPointIeee754<T> where L : struct, ILanes<T, TV> =>
         L.ConditionalSelect(L.GreaterThan(x, L.Zero), x, L.Multiply(x, L.Broadcast(_slope.Get<T>())));
 }
@@ -65,6 +73,7 @@ internal readonly struct LeakyReluBackwardOp(double slope) : IBinaryOp
 {
     private readonly Constant _slope = new(slope);
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public TV Invoke<T, TV, L>(TV g, TV x) where T : unmanaged, IFloatingPointIeee754<T> where L : struct, ILanes<T, TV> =>
         L.ConditionalSelect(L.GreaterThan(x, L.Zero), g, L.Multiply(g, L.Broadcast(_slope.Get<T>())));
 }
@@ -74,6 +83,7 @@ internal readonly struct SoftplusOp(double beta, double threshold) : IUnaryOp
 {
     private readonly Constant _beta = new(beta), _threshold = new(threshold);
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public TV Invoke<T, TV, L>(TV x) where T : unmanaged, IFloatingPointIeee754<T> where L : struct, ILanes<T, TV>
     {
         var b = L.Broadcast(_beta.Get<T>());
@@ -88,6 +98,7 @@ internal readonly struct SoftplusBackwardOp(double beta, double threshold) : IBi
 {
     private readonly Constant _beta = new(beta), _threshold = new(threshold);
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public TV Invoke<T, TV, L>(TV g, TV x) where T : unmanaged, IFloatingPointIeee754<T> where L : struct, ILanes<T, TV>
     {
         var bx = L.Multiply(L.Broadcast(_beta.Get<T>()), x);
@@ -100,6 +111,7 @@ internal readonly struct ClampOp(double lo, double hi) : IUnaryOp
 {
     private readonly Constant _lo = new(lo), _hi = new(hi);
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public TV Invoke<T, TV, L>(TV x) where T : unmanaged, IFloatingPointIeee754<T> where L : struct, ILanes<T, TV> =>
         L.Min(L.Max(x, L.Broadcast(_lo.Get<T>())), L.Broadcast(_hi.Get<T>()));
 }
@@ -109,6 +121,7 @@ internal readonly struct ClampBackwardOp(double lo, double hi) : IBinaryOp
 {
     private readonly Constant _lo = new(lo), _hi = new(hi);
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public TV Invoke<T, TV, L>(TV g, TV x) where T : unmanaged, IFloatingPointIeee754<T> where L : struct, ILanes<T, TV> =>
         L.BitwiseAnd(L.BitwiseAnd(L.GreaterThanOrEqual(x, L.Broadcast(_lo.Get<T>())), L.LessThanOrEqual(x, L.Broadcast(_hi.Get<T>()))), g);
 }

@@ -1,4 +1,5 @@
 using System.Numerics;
+using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
 
 namespace MiniNet.Kernels;
@@ -92,6 +93,7 @@ internal readonly struct ExpMinusOp(double max) : IUnaryOp
 {
     private readonly Constant _max = new(max);
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public TV Invoke<T, TV, L>(TV x) where T : unmanaged, IFloatingPointIeee754<T> where L : struct, ILanes<T, TV> =>
         ElementaryFunctions.Exp<T, TV, L>(L.Subtract(x, L.Broadcast(_max.Get<T>())));
 }
@@ -104,6 +106,7 @@ internal readonly struct NegLogProbabilityOp(double max, double logSum, double f
 {
     private readonly Constant _halfMax = new(max), _halfLogSum = new(logSum / 2), _twiceFactor = new(2 * factor);
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public TV Invoke<T, TV, L>(TV x) where T : unmanaged, IFloatingPointIeee754<T> where L : struct, ILanes<T, TV>
     {
         var half = L.Broadcast(T.CreateTruncating(0.5));
@@ -117,6 +120,7 @@ internal readonly struct WeightedNegLogProbabilityOp(double max, double logSum, 
 {
     private readonly NegLogProbabilityOp _negLogProbability = new(max, logSum, factor);
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public TV Invoke<T, TV, L>(TV x, TV a) where T : unmanaged, IFloatingPointIeee754<T> where L : struct, ILanes<T, TV> =>
         L.ConditionalSelect(L.Equals(a, L.Zero), L.Zero, L.Multiply(a, _negLogProbability.Invoke<T, TV, L>(x)));
 }
@@ -126,6 +130,7 @@ internal readonly struct ScaledSoftmaxOp(double max, double logSum, double facto
 {
     private readonly Constant _max = new(max), _logSum = new(logSum), _factor = new(factor), _offset = new(offset);
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public TV Invoke<T, TV, L>(TV x) where T : unmanaged, IFloatingPointIeee754<T> where L : struct, ILanes<T, TV>
     {
         var p = ElementaryFunctions.Exp<T, TV, L>(L.Subtract(L.Subtract(x, L.Broadcast(_max.Get<T>())), L.Broadcast(_logSum.Get<T>())));
@@ -139,6 +144,7 @@ internal readonly struct ScaledSoftmaxMinusOp(double max, double logSum, double 
     private readonly ScaledSoftmaxOp _softmax = new(max, logSum, factor, 0);
     private readonly Constant _scale = new(scale);
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public TV Invoke<T, TV, L>(TV x, TV a) where T : unmanaged, IFloatingPointIeee754<T> where L : struct, ILanes<T, TV> =>
         L.Subtract(_softmax.Invoke<T, TV, L>(x), L.Multiply(L.Broadcast(_scale.Get<T>()), a));
 }

@@ -9,6 +9,7 @@ internal readonly struct GeluOp(bool tanhApproximation) : IUnaryOp
     internal const double SqrtTwoOverPi = 0.7978845608028654; // √(2/π)
     internal const double Cubic = 0.044715;
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public TV Invoke<T, TV, L>(TV x) where T : unmanaged, IFloatingPointIeee754<T> where L : struct, ILanes<T, TV>
     {
         if (typeof(TV) != typeof(T)) return LaneByLane.Map<T, TV, L, GeluOp>(x, this);
@@ -28,6 +29,7 @@ internal readonly struct GeluOp(bool tanhApproximation) : IUnaryOp
 /// <summary>(g, x) ↦ g·GELU′(x): Φ(x) + x·φ(x) exactly, or the derivative of the tanh form.</summary>
 internal readonly struct GeluBackwardOp(bool tanhApproximation) : IBinaryOp
 {
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public TV Invoke<T, TV, L>(TV g, TV x) where T : unmanaged, IFloatingPointIeee754<T> where L : struct, ILanes<T, TV> =>
         L.Multiply(g, LaneByLane.Map<T, TV, L, GeluSlopeOp>(x, new GeluSlopeOp(tanhApproximation)));
 }
@@ -37,6 +39,7 @@ internal readonly struct GeluSlopeOp(bool tanhApproximation) : IUnaryOp
 {
     private const double OneOverSqrtTwoPi = 0.3989422804014327; // 1/√(2π)
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public TV Invoke<T, TV, L>(TV x) where T : unmanaged, IFloatingPointIeee754<T> where L : struct, ILanes<T, TV>
     {
         if (typeof(TV) != typeof(T)) return LaneByLane.Map<T, TV, L, GeluSlopeOp>(x, this);

@@ -253,6 +253,7 @@ internal static class Gemv
     }
 
     /// <summary>Adds a row's last partial chunk to its four registers of lanes; x's part read from <paramref name="x"/> at xStart.</summary>
+    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)] // per row, so optimised from the first call
     private static void LastChunkOfFour<T, TVector, TLanes>(ReadOnlySpan<T> matrix, ReadOnlySpan<T> x, int start, int xStart, int rest,
         ref TVector a, ref TVector b, ref TVector c, ref TVector d)
         where T : unmanaged, IFloatingPointIeee754<T> where TLanes : struct, ILanes<T, TVector>
@@ -305,6 +306,7 @@ internal static class Gemv
     /// The dots of vectors narrower than a quarter of the lanes (128-bit floats, scalar code): each row in an array of virtual
     /// lanes, its last chunk padded — the same arithmetic as the vector loops above, only slower.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void DotsPadded<T, TVector, TLanes>(ReadOnlySpan<T> matrix, int stride, int length, ReadOnlySpan<T> x, Span<T> y,
         int rowStart, int rowEnd, bool accumulate)
         where T : unmanaged, IFloatingPointIeee754<T> where TLanes : struct, ILanes<T, TVector>

@@ -30,36 +30,42 @@ internal interface ITernaryOp
 /// <summary>The four arithmetic operators, shared by the ops and the gradient kernels.</summary>
 internal readonly struct AddOp : IBinaryOp
 {
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public TV Invoke<T, TV, L>(TV a, TV b) where T : unmanaged, IFloatingPointIeee754<T> where L : struct, ILanes<T, TV> => L.Add(a, b);
 }
 
 /// <inheritdoc cref="AddOp"/>
 internal readonly struct SubtractOp : IBinaryOp
 {
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public TV Invoke<T, TV, L>(TV a, TV b) where T : unmanaged, IFloatingPointIeee754<T> where L : struct, ILanes<T, TV> => L.Subtract(a, b);
 }
 
 /// <inheritdoc cref="AddOp"/>
 internal readonly struct MultiplyOp : IBinaryOp
 {
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public TV Invoke<T, TV, L>(TV a, TV b) where T : unmanaged, IFloatingPointIeee754<T> where L : struct, ILanes<T, TV> => L.Multiply(a, b);
 }
 
 /// <inheritdoc cref="AddOp"/>
 internal readonly struct DivideOp : IBinaryOp
 {
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public TV Invoke<T, TV, L>(TV a, TV b) where T : unmanaged, IFloatingPointIeee754<T> where L : struct, ILanes<T, TV> => L.Divide(a, b);
 }
 
 /// <summary>x ↦ −x.</summary>
 internal readonly struct NegateOp : IUnaryOp
 {
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public TV Invoke<T, TV, L>(TV x) where T : unmanaged, IFloatingPointIeee754<T> where L : struct, ILanes<T, TV> => L.Negate(x);
 }
 
 /// <summary>(a, b) ↦ max(a, b), NaN-propagating.</summary>
 internal readonly struct MaxOp : IBinaryOp
 {
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public TV Invoke<T, TV, L>(TV a, TV b) where T : unmanaged, IFloatingPointIeee754<T> where L : struct, ILanes<T, TV> => L.Max(a, b);
 }
 

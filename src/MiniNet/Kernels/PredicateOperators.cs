@@ -1,4 +1,5 @@
 using System.Numerics;
+using System.Runtime.CompilerServices;
 
 namespace MiniNet.Kernels;
 
@@ -8,6 +9,7 @@ namespace MiniNet.Kernels;
 /// <summary>(p, t) ↦ 1 where p &gt; t, else 0.</summary>
 internal readonly struct IsAboveOp : IBinaryOp
 {
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public TV Invoke<T, TV, L>(TV p, TV t) where T : unmanaged, IFloatingPointIeee754<T> where L : struct, ILanes<T, TV> =>
         L.BitwiseAnd(L.GreaterThan(p, t), L.One);
 }
@@ -15,6 +17,7 @@ internal readonly struct IsAboveOp : IBinaryOp
 /// <summary>x ↦ 1 outside [0, 1] (NaN included), else 0.</summary>
 internal readonly struct OutsideUnitIntervalOp : IUnaryOp
 {
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public TV Invoke<T, TV, L>(TV x) where T : unmanaged, IFloatingPointIeee754<T> where L : struct, ILanes<T, TV> =>
         L.ConditionalSelect(L.BitwiseAnd(L.GreaterThanOrEqual(x, L.Zero), L.LessThanOrEqual(x, L.One)), L.Zero, L.One);
 }
@@ -22,6 +25,7 @@ internal readonly struct OutsideUnitIntervalOp : IUnaryOp
 /// <summary>x ↦ 1 where x is negative or NaN, else 0.</summary>
 internal readonly struct NegativeOrNaNOp : IUnaryOp
 {
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public TV Invoke<T, TV, L>(TV x) where T : unmanaged, IFloatingPointIeee754<T> where L : struct, ILanes<T, TV> =>
         L.ConditionalSelect(L.GreaterThanOrEqual(x, L.Zero), L.Zero, L.One);
 }
@@ -29,6 +33,7 @@ internal readonly struct NegativeOrNaNOp : IUnaryOp
 /// <summary>x ↦ 1 where x = 1, else 0.</summary>
 internal readonly struct EqualsOneOp : IUnaryOp
 {
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public TV Invoke<T, TV, L>(TV x) where T : unmanaged, IFloatingPointIeee754<T> where L : struct, ILanes<T, TV> =>
         L.BitwiseAnd(L.Equals(x, L.One), L.One);
 }

@@ -133,6 +133,7 @@ internal static partial class Simd
 /// <summary>x ↦ x.</summary>
 internal readonly struct IdentityOp : IUnaryOp
 {
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public TV Invoke<T, TV, L>(TV x) where T : unmanaged, IFloatingPointIeee754<T> where L : struct, ILanes<T, TV> => x;
 }
 

@@ -37,9 +37,15 @@ internal static partial class Simd
         int i = 0;
         for (; i + L.Count <= n; i += L.Count)
             L.Store(op.Invoke<T, TV, L>(L.Load(ref Unsafe.Add(ref xs, i))), ref Unsafe.Add(ref ys, i));
-        if (i < n)
-            L.StoreFirst(op.Invoke<T, TV, L>(L.LoadFirst(ref Unsafe.Add(ref xs, i), n - i)), ref Unsafe.Add(ref ys, i), n - i);
+        if (i < n) MapTail<T, TV, L, TOp>(ref Unsafe.Add(ref xs, i), ref Unsafe.Add(ref ys, i), n - i, op);
     }
+
+    // The tails are calls of their own: a second copy of a long op (an exp, say) in the loop's method would exhaust the
+    // JIT's inlining budget, and the op would no longer be inlined into the loop.
+    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
+    private static void MapTail<T, TV, L, TOp>(ref T xs, ref T ys, int count, TOp op)
+        where T : unmanaged, IFloatingPointIeee754<T> where L : struct, ILanes<T, TV> where TOp : struct, IUnaryOp =>
+        L.StoreFirst(op.Invoke<T, TV, L>(L.LoadFirst(ref xs, count)), ref ys, count);
 
     /// <summary>y[i] = op(a[i], b[i]).</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
@@ -65,10 +71,13 @@ internal static partial class Simd
         int i = 0;
         for (; i + L.Count <= n; i += L.Count)
             L.Store(op.Invoke<T, TV, L>(L.Load(ref Unsafe.Add(ref aS, i)), L.Load(ref Unsafe.Add(ref bS, i))), ref Unsafe.Add(ref ys, i));
-        if (i < n)
-            L.StoreFirst(op.Invoke<T, TV, L>(L.LoadFirst(ref Unsafe.Add(ref aS, i), n - i), L.LoadFirst(ref Unsafe.Add(ref bS, i), n - i)),
-                ref Unsafe.Add(ref ys, i), n - i);
+        if (i < n) ZipTail<T, TV, L, TOp>(ref Unsafe.Add(ref aS, i), ref Unsafe.Add(ref bS, i), ref Unsafe.Add(ref ys, i), n - i, op);
     }
+
+    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
+    private static void ZipTail<T, TV, L, TOp>(ref T aS, ref T bS, ref T ys, int count, TOp op)
+        where T : unmanaged, IFloatingPointIeee754<T> where L : struct, ILanes<T, TV> where TOp : struct, IBinaryOp =>
+        L.StoreFirst(op.Invoke<T, TV, L>(L.LoadFirst(ref aS, count), L.LoadFirst(ref bS, count)), ref ys, count);
 
     /// <summary>y[i] = op(a[i], b[i], c[i]).</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
@@ -97,10 +106,13 @@ internal static partial class Simd
         for (; i + L.Count <= n; i += L.Count)
             L.Store(op.Invoke<T, TV, L>(L.Load(ref Unsafe.Add(ref aS, i)), L.Load(ref Unsafe.Add(ref bS, i)), L.Load(ref Unsafe.Add(ref cS, i))),
                 ref Unsafe.Add(ref ys, i));
-        if (i < n)
-            L.StoreFirst(op.Invoke<T, TV, L>(L.LoadFirst(ref Unsafe.Add(ref aS, i), n - i), L.LoadFirst(ref Unsafe.Add(ref bS, i), n - i),
-                L.LoadFirst(ref Unsafe.Add(ref cS, i), n - i)), ref Unsafe.Add(ref ys, i), n - i);
+        if (i < n) ZipTail<T, TV, L, TOp>(ref Unsafe.Add(ref aS, i), ref Unsafe.Add(ref bS, i), ref Unsafe.Add(ref cS, i), ref Unsafe.Add(ref ys, i), n - i, op);
     }
+
+    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
+    private static void ZipTail<T, TV, L, TOp>(ref T aS, ref T bS, ref T cS, ref T ys, int count, TOp op)
+        where T : unmanaged, IFloatingPointIeee754<T> where L : struct, ILanes<T, TV> where TOp : struct, ITernaryOp =>
+        L.StoreFirst(op.Invoke<T, TV, L>(L.LoadFirst(ref aS, count), L.LoadFirst(ref bS, count), L.LoadFirst(ref cS, count)), ref ys, count);
 
     /// <summary>y[i] = op(a[i], b): the right operand is one value (rounded to T where used).</summary>
     public static void Zip<T, TOp>(ReadOnlySpan<T> a, double b, Span<T> y, TOp op)
