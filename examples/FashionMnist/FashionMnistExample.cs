@@ -90,6 +90,7 @@ public static class FashionMnistExample
         }
         output.WriteLine($"training took {Seconds(trainingTime)} ({Seconds(trainingTime / options.Epochs)} per epoch; forward {Share(times.Forward, trainingTime)}, " +
             $"backward {Share(times.Backward, trainingTime)}, optimiser {Share(times.Step, trainingTime)}, the rest batching); evaluation took {Seconds(evaluationTime)}");
+        output.WriteLine($"weights fingerprint: {WeightsFingerprint.Of(model)} (the same on every CPU for the same options and seed)");
 
         if (options.SavePath is not null)
         {

@@ -55,10 +55,9 @@ public sealed partial class Tensor
     /// <summary>A tensor of the given shape whose elements all equal <paramref name="value"/> (rounded to the dtype).</summary>
     public static Tensor Full(Shape shape, double value, DType dtype = DType.Float32)
     {
-        var storage = Allocate(shape, dtype, clear: false);
-        if (storage is float[] f) Array.Fill(f, (float)value);
-        else Array.Fill((double[])storage, value);
-        return new Tensor(storage, shape);
+        var tensor = Empty(shape, dtype);
+        DTypeDispatch.Run(dtype, new FillKernel(tensor, value));
+        return tensor;
     }
 
     /// <summary>A tensor of rank 0 holding one value.</summary>
@@ -89,15 +88,9 @@ public sealed partial class Tensor
             throw new ArgumentException(
                 $"Arange: start {start}, end {end} and step {step} give {span:R} values, more than the {Array.MaxLength:N0} an array can hold.", nameof(step));
         int count = span <= 0 ? 0 : (int)span;
-        var storage = Allocate([count], dtype, clear: false);
-        // start + i·step (not repeated addition) so that rounding does not drift along the sequence.
-        if (storage is float[] f) for (int i = 0; i < count; i++) f[i] = (float)(start + i * step);
-        else
-        {
-            var d = (double[])storage;
-            for (int i = 0; i < count; i++) d[i] = start + i * step;
-        }
-        return new Tensor(storage, [count]);
+        var tensor = Empty([count], dtype);
+        DTypeDispatch.Run(dtype, new ArangeKernel(tensor, start, step));
+        return tensor;
     }
 
     /// <summary>0, 1, …, <paramref name="end"/> − 1, as <c>torch.arange(end)</c>.</summary>
@@ -110,20 +103,9 @@ public sealed partial class Tensor
         ArgumentNullException.ThrowIfNull(generator);
         if (!(low <= high) || !double.IsFinite(low) || !double.IsFinite(high))
             throw new ArgumentException($"Uniform: bounds [{low}, {high}) must be finite with low ≤ high.", nameof(low));
-        var storage = Allocate(shape, dtype, clear: false);
-        double width = high - low;
-        if (storage is float[] f)
-        {
-            // Rounding to float can land on `high` itself; the interval is half-open, so step back one ulp.
-            float top = low < high ? float.BitDecrement((float)high) : (float)high;
-            for (int i = 0; i < f.Length; i++) f[i] = Math.Min((float)(low + width * generator.NextDouble()), top);
-        }
-        else
-        {
-            var d = (double[])storage;
-            for (int i = 0; i < d.Length; i++) d[i] = low + width * generator.NextDouble();
-        }
-        return new Tensor(storage, shape);
+        var tensor = Empty(shape, dtype);
+        DTypeDispatch.Run(dtype, new UniformKernel(tensor, low, high, generator));
+        return tensor;
     }
 
     /// <summary>Samples from a normal distribution with the given mean and standard deviation, drawn from <paramref name="generator"/>.</summary>
@@ -133,14 +115,9 @@ public sealed partial class Tensor
         ArgumentNullException.ThrowIfNull(generator);
         if (!(std >= 0) || !double.IsFinite(std) || !double.IsFinite(mean))
             throw new ArgumentException($"Normal: mean {mean} and standard deviation {std} must be finite, the deviation ≥ 0.", nameof(std));
-        var storage = Allocate(shape, dtype, clear: false);
-        if (storage is float[] f) for (int i = 0; i < f.Length; i++) f[i] = (float)(mean + std * generator.NextNormal());
-        else
-        {
-            var d = (double[])storage;
-            for (int i = 0; i < d.Length; i++) d[i] = mean + std * generator.NextNormal();
-        }
-        return new Tensor(storage, shape);
+        var tensor = Empty(shape, dtype);
+        DTypeDispatch.Run(dtype, new NormalKernel(tensor, mean, std, generator));
+        return tensor;
     }
 
     /// <summary>Uniform on [0, 1), as <c>torch.rand</c>, from a generator seeded with <paramref name="seed"/>.</summary>
@@ -191,4 +168,34 @@ public sealed partial class Tensor
     }
 
     internal void MarkRequiresGrad() => _requiresGrad = true;
+    // start + i·step (not repeated addition) so that rounding does not drift along the sequence.
+    private readonly struct ArangeKernel(Tensor tensor, double start, double step) : IDTypeKernel
+    {
+        public void Run<T>() where T : unmanaged, System.Numerics.IFloatingPointIeee754<T>
+        {
+            var values = tensor.Span<T>();
+            for (int i = 0; i < values.Length; i++) values[i] = T.CreateTruncating(start + i * step);
+        }
+    }
+
+    private readonly struct UniformKernel(Tensor tensor, double low, double high, Generator generator) : IDTypeKernel
+    {
+        public void Run<T>() where T : unmanaged, System.Numerics.IFloatingPointIeee754<T>
+        {
+            var values = tensor.Span<T>();
+            double width = high - low;
+            // Rounding can land on `high` itself; the interval is half-open, so the top is one ulp below it.
+            T top = low < high ? T.BitDecrement(T.CreateTruncating(high)) : T.CreateTruncating(high);
+            for (int i = 0; i < values.Length; i++) values[i] = T.Min(T.CreateTruncating(low + width * generator.NextDouble()), top);
+        }
+    }
+
+    private readonly struct NormalKernel(Tensor tensor, double mean, double std, Generator generator) : IDTypeKernel
+    {
+        public void Run<T>() where T : unmanaged, System.Numerics.IFloatingPointIeee754<T>
+        {
+            var values = tensor.Span<T>();
+            for (int i = 0; i < values.Length; i++) values[i] = T.CreateTruncating(mean + std * generator.NextNormal());
+        }
+    }
 }

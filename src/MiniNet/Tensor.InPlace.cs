@@ -1,4 +1,5 @@
 using MiniNet.Kernels;
+using MiniNet.Ops;
 
 namespace MiniNet;
 
@@ -12,8 +13,7 @@ public sealed partial class Tensor
     public Tensor Fill(double value)
     {
         BeginInPlace(nameof(Fill));
-        if (DType == DType.Float32) Span<float>().Fill((float)value);
-        else Span<double>().Fill(value);
+        DTypeDispatch.Run(DType, new FillKernel(this, value));
         return this;
     }
 
@@ -26,8 +26,7 @@ public sealed partial class Tensor
         ArgumentNullException.ThrowIfNull(source);
         CheckSameLayout(source, nameof(CopyFrom));
         BeginInPlace(nameof(CopyFrom));
-        if (DType == DType.Float32) source.Span<float>().CopyTo(Span<float>());
-        else source.Span<double>().CopyTo(Span<double>());
+        Array.Copy(source._storage, _storage, ElementCount);
         return this;
     }
 
@@ -44,10 +43,7 @@ public sealed partial class Tensor
             throw new ArgumentException($"AddInPlace: {other.Shape} does not broadcast to this tensor's shape {Shape}.", nameof(other));
         BeginInPlace(nameof(AddInPlace));
         var scaled = alpha == 1 ? other : other.Detach() * alpha;
-        if (DType == DType.Float32)
-            Broadcasting.Binary(Span<float>(), Shape, scaled.Span<float>(), scaled.Shape, Span<float>(), Shape, new AddOp());
-        else
-            Broadcasting.Binary(Span<double>(), Shape, scaled.Span<double>(), scaled.Shape, Span<double>(), Shape, new AddOp());
+        Elementwise.AddTo(this, scaled);
         return this;
     }
 
@@ -56,8 +52,7 @@ public sealed partial class Tensor
     public Tensor MulInPlace(double factor)
     {
         BeginInPlace(nameof(MulInPlace));
-        if (DType == DType.Float32) Simd.Zip(Span<float>(), (float)factor, Span<float>(), new MultiplyOp());
-        else Simd.Zip(Span<double>(), factor, Span<double>(), new MultiplyOp());
+        Elementwise.MapInPlace(this, new BindRight<MultiplyOp>(new MultiplyOp(), factor)); // the factor rounded to the dtype first
         return this;
     }
 
@@ -79,5 +74,9 @@ public sealed partial class Tensor
     {
         if (other.Shape != Shape || other.DType != DType)
             throw new ArgumentException($"{op}: expected {Shape} {DType}, got {other.Shape} {other.DType}.", nameof(other));
+    }
+    private readonly struct FillKernel(Tensor tensor, double value) : IDTypeKernel
+    {
+        public void Run<T>() where T : unmanaged, System.Numerics.IFloatingPointIeee754<T> => tensor.Span<T>().Fill(T.CreateTruncating(value));
     }
 }

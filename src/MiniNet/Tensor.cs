@@ -161,7 +161,14 @@ public sealed partial class Tensor
     }
 
     internal double GetFlat(int flatIndex) =>
-        DType == DType.Float32 ? ((float[])_storage)[flatIndex] : ((double[])_storage)[flatIndex];
+        _storage is float[] floats ? floats[flatIndex] : ((double[])_storage)[flatIndex];
+
+    /// <summary>Stores <paramref name="value"/> (rounded to the dtype) at <paramref name="flatIndex"/>, without a version bump: for code that just made the tensor.</summary>
+    internal void SetFlat(int flatIndex, double value)
+    {
+        if (_storage is float[] floats) floats[flatIndex] = (float)value;
+        else ((double[])_storage)[flatIndex] = value;
+    }
 
     internal int FlatIndex(ReadOnlySpan<int> index, string op)
     {

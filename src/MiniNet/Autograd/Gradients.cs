@@ -42,11 +42,14 @@ public sealed class Gradients
         if (contribution.Shape != input.Shape && !input.Shape.BroadcastsTo(contribution.Shape))
             throw new InvalidOperationException(
                 $"Backward of {CurrentOp}: gradient of shape {contribution.Shape} cannot be summed to the input's shape {input.Shape}.");
-        var buffer = Buffer(input);
-        if (input.DType == DType.Float32)
-            Broadcasting.SumInto(contribution.Span<float>(), contribution.Shape, buffer.Span<float>(), buffer.Shape);
-        else
-            Broadcasting.SumInto(contribution.Span<double>(), contribution.Shape, buffer.Span<double>(), buffer.Shape);
+        DTypeDispatch.Run(input.DType, new SumIntoKernel(contribution, Buffer(input)));
+    }
+
+    /// <summary>buffer += contribution summed over the dimensions the buffer broadcasts.</summary>
+    private readonly struct SumIntoKernel(Tensor contribution, Tensor buffer) : IDTypeKernel
+    {
+        public void Run<T>() where T : unmanaged, System.Numerics.IFloatingPointIeee754<T> =>
+            Broadcasting.SumInto(contribution.Span<T>(), contribution.Shape, buffer.Span<T>(), buffer.Shape);
     }
 
     /// <summary>

@@ -47,9 +47,5 @@ public static class Targets
         return targets;
     }
 
-    private static void Set(Tensor targets, int flatIndex)
-    {
-        if (targets.DType == DType.Float32) targets.Span<float>()[flatIndex] = 1;
-        else targets.Span<double>()[flatIndex] = 1;
-    }
+    private static void Set(Tensor targets, int flatIndex) => targets.SetFlat(flatIndex, 1);
 }

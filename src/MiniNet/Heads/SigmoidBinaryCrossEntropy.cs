@@ -38,9 +38,7 @@ public static partial class Losses
         var posWeightTerm = WeightTerm(posWeight, logits, classes);
 
         var elementLosses = Tensor.Empty(reduction == Reduction.None ? logits.Shape : [0], logits.DType);
-        double total = logits.DType == DType.Float32
-            ? BceForward<float>(logits, targets, weightTerm, posWeightTerm, classes, elementLosses)
-            : BceForward<double>(logits, targets, weightTerm, posWeightTerm, classes, elementLosses);
+        double total = DTypeDispatch.Run<BceForwardKernel, double>(logits.DType, new BceForwardKernel(logits, targets, weightTerm, posWeightTerm, classes, elementLosses));
         var loss = reduction switch
         {
             Reduction.None => elementLosses,
@@ -59,15 +57,17 @@ public static partial class Losses
             void Backward(Tensor input, bool forTargets)
             {
                 var gradient = grads.BufferToWrite(input, out bool accumulate);
-                if (logits.DType == DType.Float32)
-                    BceBackward<float>(logits, targets, weightTerm, posWeightTerm, classes, gradOutput, scale, gradient, forTargets, accumulate);
-                else
-                    BceBackward<double>(logits, targets, weightTerm, posWeightTerm, classes, gradOutput, scale, gradient, forTargets, accumulate);
+                DTypeDispatch.Run(logits.DType, new BceBackwardKernel(logits, targets, weightTerm, posWeightTerm, classes, gradOutput, scale, gradient, forTargets, accumulate));
             }
         });
     }
 
     /// <summary>Writes the element losses to <paramref name="elementLosses"/> (reduction None), or returns their sum when it is empty.</summary>
+    private readonly struct BceForwardKernel(Tensor logits, Tensor targets, Tensor? weight, Tensor? posWeight, int classes, Tensor elementLosses) : IDTypeKernel<double>
+    {
+        public double Run<T>() where T : unmanaged, IFloatingPointIeee754<T> => BceForward<T>(logits, targets, weight, posWeight, classes, elementLosses);
+    }
+
     private static double BceForward<T>(Tensor logits, Tensor targets, Tensor? weight, Tensor? posWeight, int classes, Tensor elementLosses)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
@@ -87,6 +87,13 @@ public static partial class Losses
     }
 
     /// <summary>gradient (+)= the scaled gradient of the loss with respect to the logits, or to the targets.</summary>
+    private readonly struct BceBackwardKernel(Tensor logits, Tensor targets, Tensor? weight, Tensor? posWeight, int classes, Tensor? gradOutput,
+        double scale, Tensor gradient, bool forTargets, bool accumulate) : IDTypeKernel
+    {
+        public void Run<T>() where T : unmanaged, IFloatingPointIeee754<T> =>
+            BceBackward<T>(logits, targets, weight, posWeight, classes, gradOutput, scale, gradient, forTargets, accumulate);
+    }
+
     private static void BceBackward<T>(Tensor logits, Tensor targets, Tensor? weight, Tensor? posWeight, int classes, Tensor? gradOutput,
         double scale, Tensor gradient, bool forTargets, bool accumulate) where T : unmanaged, IFloatingPointIeee754<T>
     {

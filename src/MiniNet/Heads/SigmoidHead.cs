@@ -66,9 +66,7 @@ public sealed class SigmoidHead
         ArgumentNullException.ThrowIfNull(logits);
         CheckThreshold(threshold, nameof(threshold));
         var probabilities = Elementwise.Map(logits, new SigmoidOp());
-        return logits.DType == DType.Float32
-            ? Elementwise.Map(probabilities, new BindRight<IsAboveOp, float>(new IsAboveOp(), (float)threshold))
-            : Elementwise.Map(probabilities, new BindRight<IsAboveOp, double>(new IsAboveOp(), threshold));
+        return Elementwise.Map(probabilities, new BindRight<IsAboveOp>(new IsAboveOp(), threshold)); // the threshold rounded to the dtype
     }
 
     /// <summary>
@@ -97,13 +95,4 @@ public sealed class SigmoidHead
             throw new ArgumentOutOfRangeException(name, threshold,
                 $"SigmoidHead.Predict: threshold {HeadText.Number(threshold)} is not a probability; expected a value in [0, 1].");
     }
-}
-
-/// <summary>(p, t) ↦ 1 where p &gt; t, else 0.</summary>
-internal readonly struct IsAboveOp : IBinaryOp
-{
-    public T Invoke<T>(T p, T t) where T : unmanaged, IFloatingPointIeee754<T> => p > t ? T.One : T.Zero;
-    public Vector128<T> Invoke<T>(Vector128<T> p, Vector128<T> t) where T : unmanaged, IFloatingPointIeee754<T> => Vector128.GreaterThan(p, t) & Vector128<T>.One;
-    public Vector256<T> Invoke<T>(Vector256<T> p, Vector256<T> t) where T : unmanaged, IFloatingPointIeee754<T> => Vector256.GreaterThan(p, t) & Vector256<T>.One;
-    public Vector512<T> Invoke<T>(Vector512<T> p, Vector512<T> t) where T : unmanaged, IFloatingPointIeee754<T> => Vector512.GreaterThan(p, t) & Vector512<T>.One;
 }

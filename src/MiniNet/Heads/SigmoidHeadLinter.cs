@@ -20,8 +20,7 @@ internal static class SigmoidHeadLinter
         ArgumentNullException.ThrowIfNull(targets);
         CheckDType(logits, targets, nameof(targets));
         if (targets.Shape != logits.Shape) throw ShapeMismatch(logits, targets);
-        if (logits.DType == DType.Float32) CheckValues(targets.Span<float>(), targets.Shape);
-        else CheckValues(targets.Span<double>(), targets.Shape);
+        DTypeDispatch.Run(targets.DType, new CheckValuesKernel(targets));
         CheckWeight(logits, weight, nameof(weight), "a weight per element, or one that broadcasts to it (for example one per class)");
         CheckWeight(logits, posWeight, nameof(posWeight), $"usually one per class, [{(logits.Rank == 0 ? 1 : logits.Shape[-1])}], along the last axis");
     }
@@ -80,7 +79,7 @@ internal static class SigmoidHeadLinter
     {
         if (Simd.MapSum(targets, new OutsideUnitIntervalOp()) == 0) return;
         int at = 0;
-        while (new OutsideUnitIntervalOp().Invoke(targets[at]) == T.Zero) at++;
+        while (new OutsideUnitIntervalOp().Invoke<T, T, Lanes1<T>>(targets[at]) == T.Zero) at++;
         double value = double.CreateTruncating(targets[at]);
         string element = $"element {HeadText.Position(shape, at)} of the targets";
         if (double.IsNaN(value))
@@ -113,7 +112,7 @@ internal static class SigmoidHeadLinter
             throw new ArgumentException(
                 $"{Op}: {name} of shape {weight.Shape} does not broadcast to the logits' shape {logits.Shape}; expected {expected}.", name);
         // Negative weights are PyTorch's too, and deliberate; a NaN or ±∞ weight only ever gives a NaN or infinite loss.
-        int bad = weight.DType == DType.Float32 ? FirstNonFinite(weight.Span<float>()) : FirstNonFinite(weight.Span<double>());
+        int bad = DTypeDispatch.Run<FirstNonFiniteKernel, int>(weight.DType, new FirstNonFiniteKernel(weight));
         if (bad >= 0)
         {
             string where = weight.Rank <= 1 ? $"class {bad}" : $"element {HeadText.Position(weight.Shape, bad)}";
@@ -129,16 +128,13 @@ internal static class SigmoidHeadLinter
             if (!T.IsFinite(values[i])) return i;
         return -1;
     }
-}
+    private readonly struct CheckValuesKernel(Tensor targets) : IDTypeKernel
+    {
+        public void Run<T>() where T : unmanaged, IFloatingPointIeee754<T> => CheckValues(targets.Span<T>(), targets.Shape);
+    }
 
-/// <summary>x ↦ 0 for 0 ≤ x ≤ 1, else 1 (NaN included).</summary>
-internal readonly struct OutsideUnitIntervalOp : IUnaryOp
-{
-    public T Invoke<T>(T x) where T : unmanaged, IFloatingPointIeee754<T> => x >= T.Zero && x <= T.One ? T.Zero : T.One;
-    public Vector128<T> Invoke<T>(Vector128<T> x) where T : unmanaged, IFloatingPointIeee754<T> =>
-        Vector128.AndNot(Vector128<T>.One, Vector128.GreaterThanOrEqual(x, Vector128<T>.Zero) & Vector128.LessThanOrEqual(x, Vector128<T>.One));
-    public Vector256<T> Invoke<T>(Vector256<T> x) where T : unmanaged, IFloatingPointIeee754<T> =>
-        Vector256.AndNot(Vector256<T>.One, Vector256.GreaterThanOrEqual(x, Vector256<T>.Zero) & Vector256.LessThanOrEqual(x, Vector256<T>.One));
-    public Vector512<T> Invoke<T>(Vector512<T> x) where T : unmanaged, IFloatingPointIeee754<T> =>
-        Vector512.AndNot(Vector512<T>.One, Vector512.GreaterThanOrEqual(x, Vector512<T>.Zero) & Vector512.LessThanOrEqual(x, Vector512<T>.One));
+    private readonly struct FirstNonFiniteKernel(Tensor weight) : IDTypeKernel<int>
+    {
+        public int Run<T>() where T : unmanaged, IFloatingPointIeee754<T> => FirstNonFinite(weight.Span<T>());
+    }
 }

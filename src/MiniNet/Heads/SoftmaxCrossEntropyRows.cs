@@ -33,14 +33,14 @@ internal sealed class SoftmaxCrossEntropyRows(int classes, int[]? labels, Tensor
         ReadOnlySpan<T> weights = weight is null ? default : weight.Span<T>();
         Span<T> scratch = probabilities is null ? default : new T[classes];
         double total = 0, normaliser = 0, epsilon = labelSmoothing;
+        CrossEntropy.RowStatistics(logits, classes, labels, ignoreIndex, _max, _logSum);
         for (int r = 0; r < rows; r++)
         {
             var row = logits.Slice(r * classes, classes);
             double loss = 0;
-            if (labels is null || labels[r] != ignoreIndex)
+            if (Counts(r))
             {
-                var (max, logSum) = CrossEntropy.RowStatistics(row);
-                (_max[r], _logSum[r]) = (max, logSum);
+                double max = _max[r], logSum = _logSum[r];
                 if (labels is not null)
                 {
                     int label = labels[r];
@@ -67,6 +67,8 @@ internal sealed class SoftmaxCrossEntropyRows(int classes, int[]? labels, Tensor
         Normaliser = normaliser;
         return total;
     }
+
+    private bool Counts(int row) => labels is null || labels[row] != ignoreIndex;
 
     /// <summary>Where backward writes: each gradient buffer, or null, and whether to add to it (it already holds a gradient) or store.</summary>
     public readonly record struct GradientBuffers(Tensor? Logits, bool AccumulateLogits, Tensor? Targets, bool AccumulateTargets);
@@ -129,8 +131,8 @@ internal sealed class SoftmaxCrossEntropyRows(int classes, int[]? labels, Tensor
         if (labelSmoothing == 0) targets.CopyTo(scratch);
         else
         {
-            Simd.Zip(targets, T.CreateTruncating(1 - labelSmoothing), scratch, new MultiplyOp());
-            Simd.Zip(scratch, T.CreateTruncating(labelSmoothing / classes), scratch, new AddOp());
+            Simd.Zip(targets, 1 - labelSmoothing, scratch, new MultiplyOp());
+            Simd.Zip(scratch, labelSmoothing / classes, scratch, new AddOp());
         }
         if (!weights.IsEmpty) Simd.Zip(scratch, weights, scratch, new MultiplyOp());
         return scratch;

@@ -111,8 +111,7 @@ internal static class SoftmaxHeadLinter
             throw new ArgumentException(
                 $"{Op}: ignoreIndex {ignoreIndex} applies to class-index targets only, not to probability targets (as in PyTorch); " +
                 "to skip rows, take Reduction.None and leave them out of the sum.", nameof(ignoreIndex));
-        if (targets.DType == DType.Float32) CheckProbabilities(targets.Span<float>(), targets.Shape[-1], rowShape);
-        else CheckProbabilities(targets.Span<double>(), targets.Shape[-1], rowShape);
+        DTypeDispatch.Run(targets.DType, new CheckProbabilitiesKernel(targets, rowShape));
     }
 
     private static void CheckProbabilities<T>(ReadOnlySpan<T> targets, int classes, Shape rowShape) where T : unmanaged, IFloatingPointIeee754<T>
@@ -142,25 +141,8 @@ internal static class SoftmaxHeadLinter
                     (sum > 1 ? $" If an example may belong to several classes at once, use {SigmoidHead}." : ""), "targets");
         }
     }
-}
-
-/// <summary>x ↦ 1 where x &lt; 0 or x is NaN, else 0.</summary>
-internal readonly struct NegativeOrNaNOp : IUnaryOp
-{
-    public T Invoke<T>(T x) where T : unmanaged, IFloatingPointIeee754<T> => x >= T.Zero ? T.Zero : T.One;
-    public Vector128<T> Invoke<T>(Vector128<T> x) where T : unmanaged, IFloatingPointIeee754<T> =>
-        Vector128.AndNot(Vector128<T>.One, Vector128.GreaterThanOrEqual(x, Vector128<T>.Zero));
-    public Vector256<T> Invoke<T>(Vector256<T> x) where T : unmanaged, IFloatingPointIeee754<T> =>
-        Vector256.AndNot(Vector256<T>.One, Vector256.GreaterThanOrEqual(x, Vector256<T>.Zero));
-    public Vector512<T> Invoke<T>(Vector512<T> x) where T : unmanaged, IFloatingPointIeee754<T> =>
-        Vector512.AndNot(Vector512<T>.One, Vector512.GreaterThanOrEqual(x, Vector512<T>.Zero));
-}
-
-/// <summary>x ↦ 1 where x = 1, else 0.</summary>
-internal readonly struct EqualsOneOp : IUnaryOp
-{
-    public T Invoke<T>(T x) where T : unmanaged, IFloatingPointIeee754<T> => x == T.One ? T.One : T.Zero;
-    public Vector128<T> Invoke<T>(Vector128<T> x) where T : unmanaged, IFloatingPointIeee754<T> => Vector128.Equals(x, Vector128<T>.One) & Vector128<T>.One;
-    public Vector256<T> Invoke<T>(Vector256<T> x) where T : unmanaged, IFloatingPointIeee754<T> => Vector256.Equals(x, Vector256<T>.One) & Vector256<T>.One;
-    public Vector512<T> Invoke<T>(Vector512<T> x) where T : unmanaged, IFloatingPointIeee754<T> => Vector512.Equals(x, Vector512<T>.One) & Vector512<T>.One;
+    private readonly struct CheckProbabilitiesKernel(Tensor targets, Shape rowShape) : IDTypeKernel
+    {
+        public void Run<T>() where T : unmanaged, IFloatingPointIeee754<T> => CheckProbabilities(targets.Span<T>(), targets.Shape[-1], rowShape);
+    }
 }

@@ -104,12 +104,3 @@ internal static class AxisReduction
 
     private static bool SameValue<T>(T a, T b) where T : IFloatingPointIeee754<T> => a == b || (T.IsNaN(a) && T.IsNaN(b));
 }
-
-/// <summary>(a, b) ↦ max(a, b), NaN-propagating.</summary>
-internal readonly struct MaxOp : IBinaryOp
-{
-    public T Invoke<T>(T a, T b) where T : unmanaged, IFloatingPointIeee754<T> => T.Max(a, b);
-    public Vector128<T> Invoke<T>(Vector128<T> a, Vector128<T> b) where T : unmanaged, IFloatingPointIeee754<T> => Vector128.Max(a, b);
-    public Vector256<T> Invoke<T>(Vector256<T> a, Vector256<T> b) where T : unmanaged, IFloatingPointIeee754<T> => Vector256.Max(a, b);
-    public Vector512<T> Invoke<T>(Vector512<T> a, Vector512<T> b) where T : unmanaged, IFloatingPointIeee754<T> => Vector512.Max(a, b);
-}

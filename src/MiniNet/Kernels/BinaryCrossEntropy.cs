@@ -44,7 +44,7 @@ internal static class BinaryCrossEntropy
     public static void TargetGradient<T>(ReadOnlySpan<T> logits, Span<T> dTargets, double scale, bool accumulate)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
-        var op = new BindRight<MultiplyOp, double>(new MultiplyOp(), -scale);
+        var op = new BindRight<MultiplyOp>(new MultiplyOp(), -scale);
         if (accumulate) Simd.MapAdd(logits, dTargets, op);
         else Simd.Map(logits, dTargets, op);
     }
@@ -130,7 +130,7 @@ internal static class BinaryCrossEntropy
             else
             {
                 var y = _targets.Slice(start, length);
-                Simd.Map(y, alpha, new BindLeft<SubtractOp, double>(new SubtractOp(), 1)); // 1 − y
+                Simd.Map(y, alpha, new BindLeft<SubtractOp>(new SubtractOp(), 1)); // 1 − y
                 y.CopyTo(beta);
             }
             if (weight.IsPresent) MultiplyBoth(alpha, beta, weight.Segment(start, length, classes));
@@ -138,8 +138,8 @@ internal static class BinaryCrossEntropy
             if (!gradOutput.IsEmpty) MultiplyBoth(alpha, beta, gradOutput);
             if (scale != 1)
             {
-                Simd.Zip(alpha, T.CreateTruncating(scale), alpha, new MultiplyOp());
-                Simd.Zip(beta, T.CreateTruncating(scale), beta, new MultiplyOp());
+                Simd.Zip(alpha, scale, alpha, new MultiplyOp());
+                Simd.Zip(beta, scale, beta, new MultiplyOp());
             }
         }
 
@@ -187,66 +187,27 @@ internal static class BinaryCrossEntropy
 /// <summary>(z, α, β) ↦ α·softplus(z) + β·softplus(−z).</summary>
 internal readonly struct BceLossOp : ITernaryOp
 {
-    public T Invoke<T>(T z, T alpha, T beta) where T : unmanaged, IFloatingPointIeee754<T>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public TV Invoke<T, TV, L>(TV z, TV alpha, TV beta) where T : unmanaged, IFloatingPointIeee754<T> where L : struct, ILanes<T, TV>
     {
-        T log1pE = VectorMath.Log1p(T.Exp(-T.Abs(z)));
-        return alpha * (T.Max(z, T.Zero) + log1pE) + beta * (T.Max(-z, T.Zero) + log1pE);
-    }
-
-    public Vector128<T> Invoke<T>(Vector128<T> z, Vector128<T> alpha, Vector128<T> beta) where T : unmanaged, IFloatingPointIeee754<T>
-    {
-        var log1pE = HeadMath.Log1pUnit(VectorMath.Exp(-Vector128.Abs(z)));
-        return alpha * (Vector128.Max(z, Vector128<T>.Zero) + log1pE) + beta * (Vector128.Max(-z, Vector128<T>.Zero) + log1pE);
-    }
-
-    public Vector256<T> Invoke<T>(Vector256<T> z, Vector256<T> alpha, Vector256<T> beta) where T : unmanaged, IFloatingPointIeee754<T>
-    {
-        var log1pE = HeadMath.Log1pUnit(VectorMath.Exp(-Vector256.Abs(z)));
-        return alpha * (Vector256.Max(z, Vector256<T>.Zero) + log1pE) + beta * (Vector256.Max(-z, Vector256<T>.Zero) + log1pE);
-    }
-
-    public Vector512<T> Invoke<T>(Vector512<T> z, Vector512<T> alpha, Vector512<T> beta) where T : unmanaged, IFloatingPointIeee754<T>
-    {
-        var log1pE = HeadMath.Log1pUnit(VectorMath.Exp(-Vector512.Abs(z)));
-        return alpha * (Vector512.Max(z, Vector512<T>.Zero) + log1pE) + beta * (Vector512.Max(-z, Vector512<T>.Zero) + log1pE);
+        var log1pE = HeadMath.Log1pUnit<T, TV, L>(ElementaryFunctions.Exp<T, TV, L>(L.Negate(L.Abs(z))));
+        var positivePart = L.Add(L.Max(z, L.Zero), log1pE);              // softplus(z)
+        var negativePart = L.Add(L.Max(L.Negate(z), L.Zero), log1pE);    // softplus(−z)
+        return L.Add(L.Multiply(alpha, positivePart), L.Multiply(beta, negativePart));
     }
 }
 
 /// <summary>(z, α, β) ↦ α·σ(z) − β·σ(−z), both sigmoids from e = e^−|z|.</summary>
 internal readonly struct BceGradOp : ITernaryOp
 {
-    public T Invoke<T>(T z, T alpha, T beta) where T : unmanaged, IFloatingPointIeee754<T>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public TV Invoke<T, TV, L>(TV z, TV alpha, TV beta) where T : unmanaged, IFloatingPointIeee754<T> where L : struct, ILanes<T, TV>
     {
-        T e = T.Exp(-T.Abs(z));
-        T large = T.One / (T.One + e), small = e * large; // σ(|z|) and σ(−|z|)
-        return z >= T.Zero ? alpha * large - beta * small : alpha * small - beta * large;
-    }
-
-    public Vector128<T> Invoke<T>(Vector128<T> z, Vector128<T> alpha, Vector128<T> beta) where T : unmanaged, IFloatingPointIeee754<T>
-    {
-        var e = VectorMath.Exp(-Vector128.Abs(z));
-        var large = Vector128<T>.One / (Vector128<T>.One + e);
-        var small = e * large;
-        var positive = Vector128.GreaterThanOrEqual(z, Vector128<T>.Zero);
-        return alpha * Vector128.ConditionalSelect(positive, large, small) - beta * Vector128.ConditionalSelect(positive, small, large);
-    }
-
-    public Vector256<T> Invoke<T>(Vector256<T> z, Vector256<T> alpha, Vector256<T> beta) where T : unmanaged, IFloatingPointIeee754<T>
-    {
-        var e = VectorMath.Exp(-Vector256.Abs(z));
-        var large = Vector256<T>.One / (Vector256<T>.One + e);
-        var small = e * large;
-        var positive = Vector256.GreaterThanOrEqual(z, Vector256<T>.Zero);
-        return alpha * Vector256.ConditionalSelect(positive, large, small) - beta * Vector256.ConditionalSelect(positive, small, large);
-    }
-
-    public Vector512<T> Invoke<T>(Vector512<T> z, Vector512<T> alpha, Vector512<T> beta) where T : unmanaged, IFloatingPointIeee754<T>
-    {
-        var e = VectorMath.Exp(-Vector512.Abs(z));
-        var large = Vector512<T>.One / (Vector512<T>.One + e);
-        var small = e * large;
-        var positive = Vector512.GreaterThanOrEqual(z, Vector512<T>.Zero);
-        return alpha * Vector512.ConditionalSelect(positive, large, small) - beta * Vector512.ConditionalSelect(positive, small, large);
+        var e = ElementaryFunctions.Exp<T, TV, L>(L.Negate(L.Abs(z)));
+        var large = L.Divide(L.One, L.Add(L.One, e)); // σ(|z|)
+        var small = L.Multiply(e, large);              // σ(−|z|)
+        var positive = L.GreaterThanOrEqual(z, L.Zero);
+        return L.Subtract(L.Multiply(alpha, L.ConditionalSelect(positive, large, small)), L.Multiply(beta, L.ConditionalSelect(positive, small, large)));
     }
 }
 
@@ -254,13 +215,8 @@ internal readonly struct BceGradOp : ITernaryOp
 internal readonly struct BceLabelLossOp : IBinaryOp
 {
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public T Invoke<T>(T z, T y) where T : unmanaged, IFloatingPointIeee754<T> => new BceLossOp().Invoke(z, T.One - y, y);
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public Vector128<T> Invoke<T>(Vector128<T> z, Vector128<T> y) where T : unmanaged, IFloatingPointIeee754<T> => new BceLossOp().Invoke(z, Vector128<T>.One - y, y);
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public Vector256<T> Invoke<T>(Vector256<T> z, Vector256<T> y) where T : unmanaged, IFloatingPointIeee754<T> => new BceLossOp().Invoke(z, Vector256<T>.One - y, y);
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public Vector512<T> Invoke<T>(Vector512<T> z, Vector512<T> y) where T : unmanaged, IFloatingPointIeee754<T> => new BceLossOp().Invoke(z, Vector512<T>.One - y, y);
+    public TV Invoke<T, TV, L>(TV z, TV y) where T : unmanaged, IFloatingPointIeee754<T> where L : struct, ILanes<T, TV> =>
+        new BceLossOp().Invoke<T, TV, L>(z, L.Subtract(L.One, y), y);
 }
 
 /// <summary>(z, y) ↦ scale·((1 − y)·σ(z) − y·σ(−z)), which is scale·(σ(z) − y) without its cancellation.</summary>
@@ -269,30 +225,10 @@ internal readonly struct BceLabelGradOp(double scale) : IBinaryOp
     private readonly Constant _scale = new(scale);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public T Invoke<T>(T z, T y) where T : unmanaged, IFloatingPointIeee754<T>
+    public TV Invoke<T, TV, L>(TV z, TV y) where T : unmanaged, IFloatingPointIeee754<T> where L : struct, ILanes<T, TV>
     {
-        T s = _scale.Get<T>();
-        return new BceGradOp().Invoke(z, s - s * y, s * y);
-    }
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public Vector128<T> Invoke<T>(Vector128<T> z, Vector128<T> y) where T : unmanaged, IFloatingPointIeee754<T>
-    {
-        var s = Vector128.Create(_scale.Get<T>());
-        return new BceGradOp().Invoke(z, s - s * y, s * y);
-    }
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public Vector256<T> Invoke<T>(Vector256<T> z, Vector256<T> y) where T : unmanaged, IFloatingPointIeee754<T>
-    {
-        var s = Vector256.Create(_scale.Get<T>());
-        return new BceGradOp().Invoke(z, s - s * y, s * y);
-    }
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public Vector512<T> Invoke<T>(Vector512<T> z, Vector512<T> y) where T : unmanaged, IFloatingPointIeee754<T>
-    {
-        var s = Vector512.Create(_scale.Get<T>());
-        return new BceGradOp().Invoke(z, s - s * y, s * y);
+        var s = L.Broadcast(_scale.Get<T>());
+        var sy = L.Multiply(s, y);
+        return new BceGradOp().Invoke<T, TV, L>(z, L.Subtract(s, sy), sy);
     }
 }

@@ -28,9 +28,9 @@ internal static class Broadcasting
             layout.Offsets(run, offsets);
             var yRun = y.Slice(start, inner);
             if (sa == 1 && sb == 1) Simd.Zip(a.Slice(offsets[0], inner), b.Slice(offsets[1], inner), yRun, op);
-            else if (sa == 1) Simd.Zip(a.Slice(offsets[0], inner), b[offsets[1]], yRun, op);
-            else if (sb == 1) Simd.Zip(a[offsets[0]], b.Slice(offsets[1], inner), yRun, op);
-            else yRun.Fill(op.Invoke(a[offsets[0]], b[offsets[1]]));
+            else if (sa == 1) Simd.Zip(a.Slice(offsets[0], inner), double.CreateTruncating(b[offsets[1]]), yRun, op);
+            else if (sb == 1) Simd.Zip(double.CreateTruncating(a[offsets[0]]), b.Slice(offsets[1], inner), yRun, op);
+            else yRun.Fill(op.Invoke<T, T, Lanes1<T>>(a[offsets[0]], b[offsets[1]]));
         }
     }
 

@@ -1,4 +1,5 @@
 using System.Numerics;
+using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
 
 namespace MiniNet.Kernels;
@@ -14,11 +15,26 @@ namespace MiniNet.Kernels;
 // them in the same pass that writes the gradient — two numbers per row are all the op keeps.
 internal static class CrossEntropy
 {
-    /// <summary>The row's maximum m and log Σ_j e^(z_j − m): two passes over a row that stays in cache.</summary>
-    public static (double Max, double LogSum) RowStatistics<T>(ReadOnlySpan<T> row) where T : unmanaged, IFloatingPointIeee754<T>
+    /// <summary>
+    /// The statistics (m, log Σ_j e^(z_j − m)) of every row of <paramref name="logits"/>: two passes over each row (it
+    /// stays in cache) give m and the sum, and the logarithms are taken afterwards, all rows at once in vectors. A row
+    /// whose label is <paramref name="ignoreIndex"/> (where there are <paramref name="labels"/>) gets (0, 0).
+    /// </summary>
+    public static void RowStatistics<T>(ReadOnlySpan<T> logits, int classes, ReadOnlySpan<int> labels, int ignoreIndex, Span<double> max, Span<double> logSum)
+        where T : unmanaged, IFloatingPointIeee754<T>
     {
-        double max = double.CreateTruncating(Simd.Max(row));
-        return (max, Math.Log(Simd.MapSum(row, new ExpMinusOp(max))));
+        for (int r = 0; r < max.Length; r++)
+        {
+            if (!labels.IsEmpty && labels[r] == ignoreIndex)
+            {
+                (max[r], logSum[r]) = (0, 1);
+                continue;
+            }
+            var row = logits.Slice(r * classes, classes);
+            max[r] = double.CreateTruncating(Simd.Max(row));
+            logSum[r] = Simd.MapSum(row, new ExpMinusOp(max[r]));
+        }
+        Simd.Map<double, LogOp>(logSum, logSum, default);
     }
 
     /// <summary>−log p of one logit, in double: m − z cannot overflow there.</summary>
@@ -77,10 +93,9 @@ internal readonly struct ExpMinusOp(double max) : IUnaryOp
 {
     private readonly Constant _max = new(max);
 
-    public T Invoke<T>(T x) where T : unmanaged, IFloatingPointIeee754<T> => T.Exp(x - _max.Get<T>());
-    public Vector128<T> Invoke<T>(Vector128<T> x) where T : unmanaged, IFloatingPointIeee754<T> => VectorMath.Exp(x - Vector128.Create(_max.Get<T>()));
-    public Vector256<T> Invoke<T>(Vector256<T> x) where T : unmanaged, IFloatingPointIeee754<T> => VectorMath.Exp(x - Vector256.Create(_max.Get<T>()));
-    public Vector512<T> Invoke<T>(Vector512<T> x) where T : unmanaged, IFloatingPointIeee754<T> => VectorMath.Exp(x - Vector512.Create(_max.Get<T>()));
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public TV Invoke<T, TV, L>(TV x) where T : unmanaged, IFloatingPointIeee754<T> where L : struct, ILanes<T, TV> =>
+        ElementaryFunctions.Exp<T, TV, L>(L.Subtract(x, L.Broadcast(_max.Get<T>())));
 }
 
 /// <summary>
@@ -89,45 +104,25 @@ internal readonly struct ExpMinusOp(double max) : IUnaryOp
 /// </summary>
 internal readonly struct NegLogProbabilityOp(double max, double logSum, double factor) : IUnaryOp
 {
-    public T Invoke<T>(T x) where T : unmanaged, IFloatingPointIeee754<T>
-    {
-        T half = T.CreateTruncating(0.5);
-        return T.CreateTruncating(2 * factor) * ((T.CreateTruncating(max) * half - x * half) + T.CreateTruncating(logSum / 2));
-    }
+    private readonly Constant _halfMax = new(max), _halfLogSum = new(logSum / 2), _twiceFactor = new(2 * factor);
 
-    public Vector128<T> Invoke<T>(Vector128<T> x) where T : unmanaged, IFloatingPointIeee754<T>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public TV Invoke<T, TV, L>(TV x) where T : unmanaged, IFloatingPointIeee754<T> where L : struct, ILanes<T, TV>
     {
-        var half = Vector128.Create(T.CreateTruncating(0.5));
-        return Vector128.Create(T.CreateTruncating(2 * factor)) * ((Vector128.Create(T.CreateTruncating(max)) * half - x * half) + Vector128.Create(T.CreateTruncating(logSum / 2)));
-    }
-
-    public Vector256<T> Invoke<T>(Vector256<T> x) where T : unmanaged, IFloatingPointIeee754<T>
-    {
-        var half = Vector256.Create(T.CreateTruncating(0.5));
-        return Vector256.Create(T.CreateTruncating(2 * factor)) * ((Vector256.Create(T.CreateTruncating(max)) * half - x * half) + Vector256.Create(T.CreateTruncating(logSum / 2)));
-    }
-
-    public Vector512<T> Invoke<T>(Vector512<T> x) where T : unmanaged, IFloatingPointIeee754<T>
-    {
-        var half = Vector512.Create(T.CreateTruncating(0.5));
-        return Vector512.Create(T.CreateTruncating(2 * factor)) * ((Vector512.Create(T.CreateTruncating(max)) * half - x * half) + Vector512.Create(T.CreateTruncating(logSum / 2)));
+        var half = L.Broadcast(T.CreateTruncating(0.5));
+        var halfDistance = L.Subtract(L.Multiply(L.Broadcast(_halfMax.Get<T>()), half), L.Multiply(x, half));
+        return L.Multiply(L.Broadcast(_twiceFactor.Get<T>()), L.Add(halfDistance, L.Broadcast(_halfLogSum.Get<T>())));
     }
 }
 
 /// <summary>(x, a) ↦ factor·a·(−log p(x)), and exactly 0 where a = 0 (even where −log p overflows the dtype).</summary>
 internal readonly struct WeightedNegLogProbabilityOp(double max, double logSum, double factor) : IBinaryOp
 {
-    public T Invoke<T>(T x, T a) where T : unmanaged, IFloatingPointIeee754<T> =>
-        a == T.Zero ? T.Zero : a * new NegLogProbabilityOp(max, logSum, factor).Invoke(x);
+    private readonly NegLogProbabilityOp _negLogProbability = new(max, logSum, factor);
 
-    public Vector128<T> Invoke<T>(Vector128<T> x, Vector128<T> a) where T : unmanaged, IFloatingPointIeee754<T> =>
-        Vector128.ConditionalSelect(Vector128.Equals(a, Vector128<T>.Zero), Vector128<T>.Zero, a * new NegLogProbabilityOp(max, logSum, factor).Invoke(x));
-
-    public Vector256<T> Invoke<T>(Vector256<T> x, Vector256<T> a) where T : unmanaged, IFloatingPointIeee754<T> =>
-        Vector256.ConditionalSelect(Vector256.Equals(a, Vector256<T>.Zero), Vector256<T>.Zero, a * new NegLogProbabilityOp(max, logSum, factor).Invoke(x));
-
-    public Vector512<T> Invoke<T>(Vector512<T> x, Vector512<T> a) where T : unmanaged, IFloatingPointIeee754<T> =>
-        Vector512.ConditionalSelect(Vector512.Equals(a, Vector512<T>.Zero), Vector512<T>.Zero, a * new NegLogProbabilityOp(max, logSum, factor).Invoke(x));
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public TV Invoke<T, TV, L>(TV x, TV a) where T : unmanaged, IFloatingPointIeee754<T> where L : struct, ILanes<T, TV> =>
+        L.ConditionalSelect(L.Equals(a, L.Zero), L.Zero, L.Multiply(a, _negLogProbability.Invoke<T, TV, L>(x)));
 }
 
 /// <summary>x ↦ factor·p(x) − offset, with p(x) = e^((x − m) − log Σ): the softmax recomputed from the row statistics.</summary>
@@ -135,31 +130,21 @@ internal readonly struct ScaledSoftmaxOp(double max, double logSum, double facto
 {
     private readonly Constant _max = new(max), _logSum = new(logSum), _factor = new(factor), _offset = new(offset);
 
-    public T Invoke<T>(T x) where T : unmanaged, IFloatingPointIeee754<T> =>
-        _factor.Get<T>() * T.Exp((x - _max.Get<T>()) - _logSum.Get<T>()) - _offset.Get<T>();
-
-    public Vector128<T> Invoke<T>(Vector128<T> x) where T : unmanaged, IFloatingPointIeee754<T> =>
-        Vector128.Create(_factor.Get<T>()) * VectorMath.Exp((x - Vector128.Create(_max.Get<T>())) - Vector128.Create(_logSum.Get<T>())) - Vector128.Create(_offset.Get<T>());
-
-    public Vector256<T> Invoke<T>(Vector256<T> x) where T : unmanaged, IFloatingPointIeee754<T> =>
-        Vector256.Create(_factor.Get<T>()) * VectorMath.Exp((x - Vector256.Create(_max.Get<T>())) - Vector256.Create(_logSum.Get<T>())) - Vector256.Create(_offset.Get<T>());
-
-    public Vector512<T> Invoke<T>(Vector512<T> x) where T : unmanaged, IFloatingPointIeee754<T> =>
-        Vector512.Create(_factor.Get<T>()) * VectorMath.Exp((x - Vector512.Create(_max.Get<T>())) - Vector512.Create(_logSum.Get<T>())) - Vector512.Create(_offset.Get<T>());
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public TV Invoke<T, TV, L>(TV x) where T : unmanaged, IFloatingPointIeee754<T> where L : struct, ILanes<T, TV>
+    {
+        var p = ElementaryFunctions.Exp<T, TV, L>(L.Subtract(L.Subtract(x, L.Broadcast(_max.Get<T>())), L.Broadcast(_logSum.Get<T>())));
+        return L.Subtract(L.Multiply(L.Broadcast(_factor.Get<T>()), p), L.Broadcast(_offset.Get<T>()));
+    }
 }
 
 /// <summary>(x, a) ↦ factor·p(x) − scale·a.</summary>
 internal readonly struct ScaledSoftmaxMinusOp(double max, double logSum, double factor, double scale) : IBinaryOp
 {
-    public T Invoke<T>(T x, T a) where T : unmanaged, IFloatingPointIeee754<T> =>
-        new ScaledSoftmaxOp(max, logSum, factor, 0).Invoke(x) - T.CreateTruncating(scale) * a;
+    private readonly ScaledSoftmaxOp _softmax = new(max, logSum, factor, 0);
+    private readonly Constant _scale = new(scale);
 
-    public Vector128<T> Invoke<T>(Vector128<T> x, Vector128<T> a) where T : unmanaged, IFloatingPointIeee754<T> =>
-        new ScaledSoftmaxOp(max, logSum, factor, 0).Invoke(x) - Vector128.Create(T.CreateTruncating(scale)) * a;
-
-    public Vector256<T> Invoke<T>(Vector256<T> x, Vector256<T> a) where T : unmanaged, IFloatingPointIeee754<T> =>
-        new ScaledSoftmaxOp(max, logSum, factor, 0).Invoke(x) - Vector256.Create(T.CreateTruncating(scale)) * a;
-
-    public Vector512<T> Invoke<T>(Vector512<T> x, Vector512<T> a) where T : unmanaged, IFloatingPointIeee754<T> =>
-        new ScaledSoftmaxOp(max, logSum, factor, 0).Invoke(x) - Vector512.Create(T.CreateTruncating(scale)) * a;
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public TV Invoke<T, TV, L>(TV x, TV a) where T : unmanaged, IFloatingPointIeee754<T> where L : struct, ILanes<T, TV> =>
+        L.Subtract(_softmax.Invoke<T, TV, L>(x), L.Multiply(L.Broadcast(_scale.Get<T>()), a));
 }

@@ -20,7 +20,7 @@ internal static class Gemm
     public static void Multiply<T>(ReadOnlyMemory<T> a, bool transposeA, ReadOnlyMemory<T> b, bool transposeB, Memory<T> c,
         int m, int k, int n, bool accumulate) where T : unmanaged, IFloatingPointIeee754<T> =>
         Multiply(a, transposeA, b, transposeB, c, m, k, n, accumulate,
-            GemmWorkers.WorthSplitting(2L * m * n * k) ? Environment.ProcessorCount : 1);
+            GemmWorkers.WorthSplitting(2L * m * n * k) ? Parallelism.MaxThreads : 1);
 
     /// <summary>As the overload without <paramref name="maxWorkers"/>, on at most that many threads (tests compare 1 with several).</summary>
     internal static void Multiply<T>(ReadOnlyMemory<T> a, bool transposeA, ReadOnlyMemory<T> b, bool transposeB, Memory<T> c,

@@ -83,6 +83,7 @@ internal static class GemmDepth
             Finish<T, T, Lanes1<T>>(step, addToC, c, sums, totals);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Finish<T, TVector, TLanes>(DepthStep step, bool addToC, Span<T> c, ReadOnlySpan<T> sums, Span<double> totals)
         where T : unmanaged, IFloatingPointIeee754<T> where TLanes : struct, ILanes<T, TVector>
     {

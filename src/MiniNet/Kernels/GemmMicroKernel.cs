@@ -85,21 +85,21 @@ internal readonly struct Kernel8x2<T, TVector, TLanes> : IMicroKernel<T>
         {
             TVector b0 = TLanes.Load(ref b), b1 = TLanes.Load(ref Unsafe.Add(ref b, w));
             TVector x = TLanes.Broadcast(a);
-            r00 = TLanes.MultiplyAdd(x, b0, r00); r01 = TLanes.MultiplyAdd(x, b1, r01);
+            r00 = TLanes.FusedMultiplyAdd(x, b0, r00); r01 = TLanes.FusedMultiplyAdd(x, b1, r01);
             x = TLanes.Broadcast(Unsafe.Add(ref a, 1));
-            r10 = TLanes.MultiplyAdd(x, b0, r10); r11 = TLanes.MultiplyAdd(x, b1, r11);
+            r10 = TLanes.FusedMultiplyAdd(x, b0, r10); r11 = TLanes.FusedMultiplyAdd(x, b1, r11);
             x = TLanes.Broadcast(Unsafe.Add(ref a, 2));
-            r20 = TLanes.MultiplyAdd(x, b0, r20); r21 = TLanes.MultiplyAdd(x, b1, r21);
+            r20 = TLanes.FusedMultiplyAdd(x, b0, r20); r21 = TLanes.FusedMultiplyAdd(x, b1, r21);
             x = TLanes.Broadcast(Unsafe.Add(ref a, 3));
-            r30 = TLanes.MultiplyAdd(x, b0, r30); r31 = TLanes.MultiplyAdd(x, b1, r31);
+            r30 = TLanes.FusedMultiplyAdd(x, b0, r30); r31 = TLanes.FusedMultiplyAdd(x, b1, r31);
             x = TLanes.Broadcast(Unsafe.Add(ref a, 4));
-            r40 = TLanes.MultiplyAdd(x, b0, r40); r41 = TLanes.MultiplyAdd(x, b1, r41);
+            r40 = TLanes.FusedMultiplyAdd(x, b0, r40); r41 = TLanes.FusedMultiplyAdd(x, b1, r41);
             x = TLanes.Broadcast(Unsafe.Add(ref a, 5));
-            r50 = TLanes.MultiplyAdd(x, b0, r50); r51 = TLanes.MultiplyAdd(x, b1, r51);
+            r50 = TLanes.FusedMultiplyAdd(x, b0, r50); r51 = TLanes.FusedMultiplyAdd(x, b1, r51);
             x = TLanes.Broadcast(Unsafe.Add(ref a, 6));
-            r60 = TLanes.MultiplyAdd(x, b0, r60); r61 = TLanes.MultiplyAdd(x, b1, r61);
+            r60 = TLanes.FusedMultiplyAdd(x, b0, r60); r61 = TLanes.FusedMultiplyAdd(x, b1, r61);
             x = TLanes.Broadcast(Unsafe.Add(ref a, 7));
-            r70 = TLanes.MultiplyAdd(x, b0, r70); r71 = TLanes.MultiplyAdd(x, b1, r71);
+            r70 = TLanes.FusedMultiplyAdd(x, b0, r70); r71 = TLanes.FusedMultiplyAdd(x, b1, r71);
             a = ref Unsafe.Add(ref a, 8);
             b = ref Unsafe.Add(ref b, 2 * w);
         }
@@ -189,17 +189,17 @@ internal readonly struct Kernel6x2<T, TVector, TLanes> : IMicroKernel<T>
         {
             TVector b0 = TLanes.Load(ref b), b1 = TLanes.Load(ref Unsafe.Add(ref b, w));
             TVector x = TLanes.Broadcast(a);
-            r00 = TLanes.MultiplyAdd(x, b0, r00); r01 = TLanes.MultiplyAdd(x, b1, r01);
+            r00 = TLanes.FusedMultiplyAdd(x, b0, r00); r01 = TLanes.FusedMultiplyAdd(x, b1, r01);
             x = TLanes.Broadcast(Unsafe.Add(ref a, 1));
-            r10 = TLanes.MultiplyAdd(x, b0, r10); r11 = TLanes.MultiplyAdd(x, b1, r11);
+            r10 = TLanes.FusedMultiplyAdd(x, b0, r10); r11 = TLanes.FusedMultiplyAdd(x, b1, r11);
             x = TLanes.Broadcast(Unsafe.Add(ref a, 2));
-            r20 = TLanes.MultiplyAdd(x, b0, r20); r21 = TLanes.MultiplyAdd(x, b1, r21);
+            r20 = TLanes.FusedMultiplyAdd(x, b0, r20); r21 = TLanes.FusedMultiplyAdd(x, b1, r21);
             x = TLanes.Broadcast(Unsafe.Add(ref a, 3));
-            r30 = TLanes.MultiplyAdd(x, b0, r30); r31 = TLanes.MultiplyAdd(x, b1, r31);
+            r30 = TLanes.FusedMultiplyAdd(x, b0, r30); r31 = TLanes.FusedMultiplyAdd(x, b1, r31);
             x = TLanes.Broadcast(Unsafe.Add(ref a, 4));
-            r40 = TLanes.MultiplyAdd(x, b0, r40); r41 = TLanes.MultiplyAdd(x, b1, r41);
+            r40 = TLanes.FusedMultiplyAdd(x, b0, r40); r41 = TLanes.FusedMultiplyAdd(x, b1, r41);
             x = TLanes.Broadcast(Unsafe.Add(ref a, 5));
-            r50 = TLanes.MultiplyAdd(x, b0, r50); r51 = TLanes.MultiplyAdd(x, b1, r51);
+            r50 = TLanes.FusedMultiplyAdd(x, b0, r50); r51 = TLanes.FusedMultiplyAdd(x, b1, r51);
             a = ref Unsafe.Add(ref a, 6);
             b = ref Unsafe.Add(ref b, 2 * w);
         }

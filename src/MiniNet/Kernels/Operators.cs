@@ -1,125 +1,108 @@
 using System.Numerics;
-using System.Runtime.Intrinsics;
+using System.Runtime.CompilerServices;
 
 namespace MiniNet.Kernels;
 
-// Elementwise kernels are small structs implementing one of these interfaces, passed as generic arguments
-// to the drivers in Simd (the design of .NET's TensorPrimitives): the JIT specialises the driver for each
-// (operator, element type) pair and inlines the operator, so one driver serves every op, both dtypes and
-// every vector width. Each operator gives the same function at every width; the scalar one also
-// finishes the tail of a span.
+// Elementwise kernels are small structs implementing one of these interfaces, passed as generic arguments to the
+// drivers in Simd (the design of .NET's TensorPrimitives). Each operator has ONE body, generic in the element type
+// T, the vector type TV and the lanes L that operate on it (see Lanes.cs): the JIT specialises it for every
+// (operator, T, width) and inlines it, and because the body is the same sequence of IEEE operations at every
+// width — the scalar tail included — an operator gives the same bits on every CPU.
 
-/// <summary>An elementwise function y = f(x). Instance methods, so an operator can carry parameters (a slope, a bound).</summary>
+/// <summary>An elementwise function y = f(x). An instance method, so an operator can carry parameters (a slope, a bound).</summary>
 internal interface IUnaryOp
 {
-    T Invoke<T>(T x) where T : unmanaged, IFloatingPointIeee754<T>;
-
-    Vector128<T> Invoke<T>(Vector128<T> x) where T : unmanaged, IFloatingPointIeee754<T>;
-
-    Vector256<T> Invoke<T>(Vector256<T> x) where T : unmanaged, IFloatingPointIeee754<T>;
-
-    Vector512<T> Invoke<T>(Vector512<T> x) where T : unmanaged, IFloatingPointIeee754<T>;
+    TV Invoke<T, TV, L>(TV x) where T : unmanaged, IFloatingPointIeee754<T> where L : struct, ILanes<T, TV>;
 }
 
 /// <summary>An elementwise function of two arguments, y = f(a, b).</summary>
 internal interface IBinaryOp
 {
-    T Invoke<T>(T a, T b) where T : unmanaged, IFloatingPointIeee754<T>;
-
-    Vector128<T> Invoke<T>(Vector128<T> a, Vector128<T> b) where T : unmanaged, IFloatingPointIeee754<T>;
-
-    Vector256<T> Invoke<T>(Vector256<T> a, Vector256<T> b) where T : unmanaged, IFloatingPointIeee754<T>;
-
-    Vector512<T> Invoke<T>(Vector512<T> a, Vector512<T> b) where T : unmanaged, IFloatingPointIeee754<T>;
-}
-
-/// <summary>The four arithmetic operators, shared by the ops and the gradient kernels.</summary>
-internal readonly struct AddOp : IBinaryOp
-{
-    public T Invoke<T>(T a, T b) where T : unmanaged, IFloatingPointIeee754<T> => a + b;
-    public Vector128<T> Invoke<T>(Vector128<T> a, Vector128<T> b) where T : unmanaged, IFloatingPointIeee754<T> => a + b;
-    public Vector256<T> Invoke<T>(Vector256<T> a, Vector256<T> b) where T : unmanaged, IFloatingPointIeee754<T> => a + b;
-    public Vector512<T> Invoke<T>(Vector512<T> a, Vector512<T> b) where T : unmanaged, IFloatingPointIeee754<T> => a + b;
-}
-
-/// <inheritdoc cref="AddOp"/>
-internal readonly struct SubtractOp : IBinaryOp
-{
-    public T Invoke<T>(T a, T b) where T : unmanaged, IFloatingPointIeee754<T> => a - b;
-    public Vector128<T> Invoke<T>(Vector128<T> a, Vector128<T> b) where T : unmanaged, IFloatingPointIeee754<T> => a - b;
-    public Vector256<T> Invoke<T>(Vector256<T> a, Vector256<T> b) where T : unmanaged, IFloatingPointIeee754<T> => a - b;
-    public Vector512<T> Invoke<T>(Vector512<T> a, Vector512<T> b) where T : unmanaged, IFloatingPointIeee754<T> => a - b;
-}
-
-/// <inheritdoc cref="AddOp"/>
-internal readonly struct MultiplyOp : IBinaryOp
-{
-    public T Invoke<T>(T a, T b) where T : unmanaged, IFloatingPointIeee754<T> => a * b;
-    public Vector128<T> Invoke<T>(Vector128<T> a, Vector128<T> b) where T : unmanaged, IFloatingPointIeee754<T> => a * b;
-    public Vector256<T> Invoke<T>(Vector256<T> a, Vector256<T> b) where T : unmanaged, IFloatingPointIeee754<T> => a * b;
-    public Vector512<T> Invoke<T>(Vector512<T> a, Vector512<T> b) where T : unmanaged, IFloatingPointIeee754<T> => a * b;
-}
-
-/// <inheritdoc cref="AddOp"/>
-internal readonly struct DivideOp : IBinaryOp
-{
-    public T Invoke<T>(T a, T b) where T : unmanaged, IFloatingPointIeee754<T> => a / b;
-    public Vector128<T> Invoke<T>(Vector128<T> a, Vector128<T> b) where T : unmanaged, IFloatingPointIeee754<T> => a / b;
-    public Vector256<T> Invoke<T>(Vector256<T> a, Vector256<T> b) where T : unmanaged, IFloatingPointIeee754<T> => a / b;
-    public Vector512<T> Invoke<T>(Vector512<T> a, Vector512<T> b) where T : unmanaged, IFloatingPointIeee754<T> => a / b;
+    TV Invoke<T, TV, L>(TV a, TV b) where T : unmanaged, IFloatingPointIeee754<T> where L : struct, ILanes<T, TV>;
 }
 
 /// <summary>An elementwise function of three arguments, y = f(a, b, c).</summary>
 internal interface ITernaryOp
 {
-    T Invoke<T>(T a, T b, T c) where T : unmanaged, IFloatingPointIeee754<T>;
+    TV Invoke<T, TV, L>(TV a, TV b, TV c) where T : unmanaged, IFloatingPointIeee754<T> where L : struct, ILanes<T, TV>;
+}
 
-    Vector128<T> Invoke<T>(Vector128<T> a, Vector128<T> b, Vector128<T> c) where T : unmanaged, IFloatingPointIeee754<T>;
+/// <summary>The four arithmetic operators, shared by the ops and the gradient kernels.</summary>
+internal readonly struct AddOp : IBinaryOp
+{
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public TV Invoke<T, TV, L>(TV a, TV b) where T : unmanaged, IFloatingPointIeee754<T> where L : struct, ILanes<T, TV> => L.Add(a, b);
+}
 
-    Vector256<T> Invoke<T>(Vector256<T> a, Vector256<T> b, Vector256<T> c) where T : unmanaged, IFloatingPointIeee754<T>;
+/// <inheritdoc cref="AddOp"/>
+internal readonly struct SubtractOp : IBinaryOp
+{
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public TV Invoke<T, TV, L>(TV a, TV b) where T : unmanaged, IFloatingPointIeee754<T> where L : struct, ILanes<T, TV> => L.Subtract(a, b);
+}
 
-    Vector512<T> Invoke<T>(Vector512<T> a, Vector512<T> b, Vector512<T> c) where T : unmanaged, IFloatingPointIeee754<T>;
+/// <inheritdoc cref="AddOp"/>
+internal readonly struct MultiplyOp : IBinaryOp
+{
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public TV Invoke<T, TV, L>(TV a, TV b) where T : unmanaged, IFloatingPointIeee754<T> where L : struct, ILanes<T, TV> => L.Multiply(a, b);
+}
+
+/// <inheritdoc cref="AddOp"/>
+internal readonly struct DivideOp : IBinaryOp
+{
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public TV Invoke<T, TV, L>(TV a, TV b) where T : unmanaged, IFloatingPointIeee754<T> where L : struct, ILanes<T, TV> => L.Divide(a, b);
+}
+
+/// <summary>x ↦ −x.</summary>
+internal readonly struct NegateOp : IUnaryOp
+{
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public TV Invoke<T, TV, L>(TV x) where T : unmanaged, IFloatingPointIeee754<T> where L : struct, ILanes<T, TV> => L.Negate(x);
+}
+
+/// <summary>(a, b) ↦ max(a, b), NaN-propagating.</summary>
+internal readonly struct MaxOp : IBinaryOp
+{
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public TV Invoke<T, TV, L>(TV a, TV b) where T : unmanaged, IFloatingPointIeee754<T> where L : struct, ILanes<T, TV> => L.Max(a, b);
 }
 
 // Adapters that let the three drivers serve scalar operands and accumulation too.
-// A bound scalar is kept as double: float -> double -> float is exact, so nothing is lost for either dtype.
 
-/// <summary>x ↦ op(x, value).</summary>
-internal readonly struct BindRight<TOp, TValue>(TOp op, TValue value) : IUnaryOp
-    where TOp : struct, IBinaryOp where TValue : unmanaged, IFloatingPointIeee754<TValue>
+/// <summary>x ↦ op(x, value); the value is rounded to the element type where used.</summary>
+internal readonly struct BindRight<TOp>(TOp op, double value) : IUnaryOp where TOp : struct, IBinaryOp
 {
-    private readonly double _value = double.CreateTruncating(value);
-    public T Invoke<T>(T x) where T : unmanaged, IFloatingPointIeee754<T> => op.Invoke(x, T.CreateTruncating(_value));
-    public Vector128<T> Invoke<T>(Vector128<T> x) where T : unmanaged, IFloatingPointIeee754<T> => op.Invoke(x, Vector128.Create(T.CreateTruncating(_value)));
-    public Vector256<T> Invoke<T>(Vector256<T> x) where T : unmanaged, IFloatingPointIeee754<T> => op.Invoke(x, Vector256.Create(T.CreateTruncating(_value)));
-    public Vector512<T> Invoke<T>(Vector512<T> x) where T : unmanaged, IFloatingPointIeee754<T> => op.Invoke(x, Vector512.Create(T.CreateTruncating(_value)));
+    private readonly Constant _value = new(value);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public TV Invoke<T, TV, L>(TV x) where T : unmanaged, IFloatingPointIeee754<T> where L : struct, ILanes<T, TV> =>
+        op.Invoke<T, TV, L>(x, L.Broadcast(_value.Get<T>()));
 }
 
-/// <summary>x ↦ op(value, x).</summary>
-internal readonly struct BindLeft<TOp, TValue>(TOp op, TValue value) : IUnaryOp
-    where TOp : struct, IBinaryOp where TValue : unmanaged, IFloatingPointIeee754<TValue>
+/// <summary>x ↦ op(value, x); the value is rounded to the element type where used.</summary>
+internal readonly struct BindLeft<TOp>(TOp op, double value) : IUnaryOp where TOp : struct, IBinaryOp
 {
-    private readonly double _value = double.CreateTruncating(value);
-    public T Invoke<T>(T x) where T : unmanaged, IFloatingPointIeee754<T> => op.Invoke(T.CreateTruncating(_value), x);
-    public Vector128<T> Invoke<T>(Vector128<T> x) where T : unmanaged, IFloatingPointIeee754<T> => op.Invoke(Vector128.Create(T.CreateTruncating(_value)), x);
-    public Vector256<T> Invoke<T>(Vector256<T> x) where T : unmanaged, IFloatingPointIeee754<T> => op.Invoke(Vector256.Create(T.CreateTruncating(_value)), x);
-    public Vector512<T> Invoke<T>(Vector512<T> x) where T : unmanaged, IFloatingPointIeee754<T> => op.Invoke(Vector512.Create(T.CreateTruncating(_value)), x);
+    private readonly Constant _value = new(value);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public TV Invoke<T, TV, L>(TV x) where T : unmanaged, IFloatingPointIeee754<T> where L : struct, ILanes<T, TV> =>
+        op.Invoke<T, TV, L>(L.Broadcast(_value.Get<T>()), x);
 }
 
 /// <summary>(acc, x) ↦ acc + op(x).</summary>
 internal readonly struct AddUnary<TOp>(TOp op) : IBinaryOp where TOp : struct, IUnaryOp
 {
-    public T Invoke<T>(T acc, T x) where T : unmanaged, IFloatingPointIeee754<T> => acc + op.Invoke(x);
-    public Vector128<T> Invoke<T>(Vector128<T> acc, Vector128<T> x) where T : unmanaged, IFloatingPointIeee754<T> => acc + op.Invoke(x);
-    public Vector256<T> Invoke<T>(Vector256<T> acc, Vector256<T> x) where T : unmanaged, IFloatingPointIeee754<T> => acc + op.Invoke(x);
-    public Vector512<T> Invoke<T>(Vector512<T> acc, Vector512<T> x) where T : unmanaged, IFloatingPointIeee754<T> => acc + op.Invoke(x);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public TV Invoke<T, TV, L>(TV acc, TV x) where T : unmanaged, IFloatingPointIeee754<T> where L : struct, ILanes<T, TV> =>
+        L.Add(acc, op.Invoke<T, TV, L>(x));
 }
 
 /// <summary>(acc, a, b) ↦ acc + op(a, b).</summary>
 internal readonly struct AddBinary<TOp>(TOp op) : ITernaryOp where TOp : struct, IBinaryOp
 {
-    public T Invoke<T>(T acc, T a, T b) where T : unmanaged, IFloatingPointIeee754<T> => acc + op.Invoke(a, b);
-    public Vector128<T> Invoke<T>(Vector128<T> acc, Vector128<T> a, Vector128<T> b) where T : unmanaged, IFloatingPointIeee754<T> => acc + op.Invoke(a, b);
-    public Vector256<T> Invoke<T>(Vector256<T> acc, Vector256<T> a, Vector256<T> b) where T : unmanaged, IFloatingPointIeee754<T> => acc + op.Invoke(a, b);
-    public Vector512<T> Invoke<T>(Vector512<T> acc, Vector512<T> a, Vector512<T> b) where T : unmanaged, IFloatingPointIeee754<T> => acc + op.Invoke(a, b);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public TV Invoke<T, TV, L>(TV acc, TV a, TV b) where T : unmanaged, IFloatingPointIeee754<T> where L : struct, ILanes<T, TV> =>
+        L.Add(acc, op.Invoke<T, TV, L>(a, b));
 }

@@ -6,11 +6,12 @@ using System.Runtime.Intrinsics;
 namespace MiniNet.Kernels;
 
 /// <summary>
-/// The drivers that own every elementwise loop: the widest hardware-accelerated vectors first
-/// (Vector512, then 256, then 128), then scalars for the tail. Ops never write these loops themselves.
-/// Outputs may alias inputs (in-place updates are safe: each element is read before it is written).
-/// The loops are compiled fully optimised on their first call: tiered compilation would run a training
-/// loop's first hundreds of steps through slower tiers (each call is one long loop).
+/// The drivers that own every elementwise loop: the widest hardware-accelerated vectors (Vector512, 256 or 128;
+/// scalars without SIMD), the last partial vector padded with zeros and only its first lanes stored. Ops never
+/// write these loops themselves. An operator's body is the same at every width and each lane is computed alone,
+/// so where an element falls — a whole vector, a partial one or a scalar — never changes its bits. Outputs may alias inputs (in-place updates are safe: each element is read before it is written).
+/// The loops are compiled fully optimised on their first call: tiered compilation would run a training loop's
+/// first hundreds of steps through slower tiers (each call is one long loop).
 /// </summary>
 internal static partial class Simd
 {
@@ -22,19 +23,29 @@ internal static partial class Simd
         CheckLengths(x.Length, y.Length);
         ref T xs = ref MemoryMarshal.GetReference(x);
         ref T ys = ref MemoryMarshal.GetReference(y);
-        nuint n = (nuint)x.Length, i = 0;
-        if (Vector512.IsHardwareAccelerated)
-            for (; i + (nuint)Vector512<T>.Count <= n; i += (nuint)Vector512<T>.Count)
-                op.Invoke(Vector512.LoadUnsafe(ref xs, i)).StoreUnsafe(ref ys, i);
-        if (Vector256.IsHardwareAccelerated)
-            for (; i + (nuint)Vector256<T>.Count <= n; i += (nuint)Vector256<T>.Count)
-                op.Invoke(Vector256.LoadUnsafe(ref xs, i)).StoreUnsafe(ref ys, i);
-        if (Vector128.IsHardwareAccelerated)
-            for (; i + (nuint)Vector128<T>.Count <= n; i += (nuint)Vector128<T>.Count)
-                op.Invoke(Vector128.LoadUnsafe(ref xs, i)).StoreUnsafe(ref ys, i);
-        for (; i < n; i++)
-            Unsafe.Add(ref ys, i) = op.Invoke(Unsafe.Add(ref xs, i));
+        int n = x.Length;
+        if (Vector512.IsHardwareAccelerated) MapRun<T, Vector512<T>, Lanes512<T>, TOp>(ref xs, ref ys, n, op);
+        else if (Vector256.IsHardwareAccelerated) MapRun<T, Vector256<T>, Lanes256<T>, TOp>(ref xs, ref ys, n, op);
+        else if (Vector128.IsHardwareAccelerated) MapRun<T, Vector128<T>, Lanes128<T>, TOp>(ref xs, ref ys, n, op);
+        else MapRun<T, T, Lanes1<T>, TOp>(ref xs, ref ys, n, op);
     }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void MapRun<T, TV, L, TOp>(ref T xs, ref T ys, int n, TOp op)
+        where T : unmanaged, IFloatingPointIeee754<T> where L : struct, ILanes<T, TV> where TOp : struct, IUnaryOp
+    {
+        int i = 0;
+        for (; i + L.Count <= n; i += L.Count)
+            L.Store(op.Invoke<T, TV, L>(L.Load(ref Unsafe.Add(ref xs, i))), ref Unsafe.Add(ref ys, i));
+        if (i < n) MapTail<T, TV, L, TOp>(ref Unsafe.Add(ref xs, i), ref Unsafe.Add(ref ys, i), n - i, op);
+    }
+
+    // The tails are calls of their own: a second copy of a long op (an exp, say) in the loop's method would exhaust the
+    // JIT's inlining budget, and the op would no longer be inlined into the loop.
+    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
+    private static void MapTail<T, TV, L, TOp>(ref T xs, ref T ys, int count, TOp op)
+        where T : unmanaged, IFloatingPointIeee754<T> where L : struct, ILanes<T, TV> where TOp : struct, IUnaryOp =>
+        L.StoreFirst(op.Invoke<T, TV, L>(L.LoadFirst(ref xs, count)), ref ys, count);
 
     /// <summary>y[i] = op(a[i], b[i]).</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
@@ -46,19 +57,27 @@ internal static partial class Simd
         ref T aS = ref MemoryMarshal.GetReference(a);
         ref T bS = ref MemoryMarshal.GetReference(b);
         ref T ys = ref MemoryMarshal.GetReference(y);
-        nuint n = (nuint)a.Length, i = 0;
-        if (Vector512.IsHardwareAccelerated)
-            for (; i + (nuint)Vector512<T>.Count <= n; i += (nuint)Vector512<T>.Count)
-                op.Invoke(Vector512.LoadUnsafe(ref aS, i), Vector512.LoadUnsafe(ref bS, i)).StoreUnsafe(ref ys, i);
-        if (Vector256.IsHardwareAccelerated)
-            for (; i + (nuint)Vector256<T>.Count <= n; i += (nuint)Vector256<T>.Count)
-                op.Invoke(Vector256.LoadUnsafe(ref aS, i), Vector256.LoadUnsafe(ref bS, i)).StoreUnsafe(ref ys, i);
-        if (Vector128.IsHardwareAccelerated)
-            for (; i + (nuint)Vector128<T>.Count <= n; i += (nuint)Vector128<T>.Count)
-                op.Invoke(Vector128.LoadUnsafe(ref aS, i), Vector128.LoadUnsafe(ref bS, i)).StoreUnsafe(ref ys, i);
-        for (; i < n; i++)
-            Unsafe.Add(ref ys, i) = op.Invoke(Unsafe.Add(ref aS, i), Unsafe.Add(ref bS, i));
+        int n = a.Length;
+        if (Vector512.IsHardwareAccelerated) ZipRun<T, Vector512<T>, Lanes512<T>, TOp>(ref aS, ref bS, ref ys, n, op);
+        else if (Vector256.IsHardwareAccelerated) ZipRun<T, Vector256<T>, Lanes256<T>, TOp>(ref aS, ref bS, ref ys, n, op);
+        else if (Vector128.IsHardwareAccelerated) ZipRun<T, Vector128<T>, Lanes128<T>, TOp>(ref aS, ref bS, ref ys, n, op);
+        else ZipRun<T, T, Lanes1<T>, TOp>(ref aS, ref bS, ref ys, n, op);
     }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void ZipRun<T, TV, L, TOp>(ref T aS, ref T bS, ref T ys, int n, TOp op)
+        where T : unmanaged, IFloatingPointIeee754<T> where L : struct, ILanes<T, TV> where TOp : struct, IBinaryOp
+    {
+        int i = 0;
+        for (; i + L.Count <= n; i += L.Count)
+            L.Store(op.Invoke<T, TV, L>(L.Load(ref Unsafe.Add(ref aS, i)), L.Load(ref Unsafe.Add(ref bS, i))), ref Unsafe.Add(ref ys, i));
+        if (i < n) ZipTail<T, TV, L, TOp>(ref Unsafe.Add(ref aS, i), ref Unsafe.Add(ref bS, i), ref Unsafe.Add(ref ys, i), n - i, op);
+    }
+
+    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
+    private static void ZipTail<T, TV, L, TOp>(ref T aS, ref T bS, ref T ys, int count, TOp op)
+        where T : unmanaged, IFloatingPointIeee754<T> where L : struct, ILanes<T, TV> where TOp : struct, IBinaryOp =>
+        L.StoreFirst(op.Invoke<T, TV, L>(L.LoadFirst(ref aS, count), L.LoadFirst(ref bS, count)), ref ys, count);
 
     /// <summary>y[i] = op(a[i], b[i], c[i]).</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
@@ -72,29 +91,38 @@ internal static partial class Simd
         ref T bS = ref MemoryMarshal.GetReference(b);
         ref T cS = ref MemoryMarshal.GetReference(c);
         ref T ys = ref MemoryMarshal.GetReference(y);
-        nuint n = (nuint)a.Length, i = 0;
-        if (Vector512.IsHardwareAccelerated)
-            for (; i + (nuint)Vector512<T>.Count <= n; i += (nuint)Vector512<T>.Count)
-                op.Invoke(Vector512.LoadUnsafe(ref aS, i), Vector512.LoadUnsafe(ref bS, i), Vector512.LoadUnsafe(ref cS, i)).StoreUnsafe(ref ys, i);
-        if (Vector256.IsHardwareAccelerated)
-            for (; i + (nuint)Vector256<T>.Count <= n; i += (nuint)Vector256<T>.Count)
-                op.Invoke(Vector256.LoadUnsafe(ref aS, i), Vector256.LoadUnsafe(ref bS, i), Vector256.LoadUnsafe(ref cS, i)).StoreUnsafe(ref ys, i);
-        if (Vector128.IsHardwareAccelerated)
-            for (; i + (nuint)Vector128<T>.Count <= n; i += (nuint)Vector128<T>.Count)
-                op.Invoke(Vector128.LoadUnsafe(ref aS, i), Vector128.LoadUnsafe(ref bS, i), Vector128.LoadUnsafe(ref cS, i)).StoreUnsafe(ref ys, i);
-        for (; i < n; i++)
-            Unsafe.Add(ref ys, i) = op.Invoke(Unsafe.Add(ref aS, i), Unsafe.Add(ref bS, i), Unsafe.Add(ref cS, i));
+        int n = a.Length;
+        if (Vector512.IsHardwareAccelerated) ZipRun<T, Vector512<T>, Lanes512<T>, TOp>(ref aS, ref bS, ref cS, ref ys, n, op);
+        else if (Vector256.IsHardwareAccelerated) ZipRun<T, Vector256<T>, Lanes256<T>, TOp>(ref aS, ref bS, ref cS, ref ys, n, op);
+        else if (Vector128.IsHardwareAccelerated) ZipRun<T, Vector128<T>, Lanes128<T>, TOp>(ref aS, ref bS, ref cS, ref ys, n, op);
+        else ZipRun<T, T, Lanes1<T>, TOp>(ref aS, ref bS, ref cS, ref ys, n, op);
     }
 
-    /// <summary>y[i] = op(a[i], b): the right operand is one value.</summary>
-    public static void Zip<T, TOp>(ReadOnlySpan<T> a, T b, Span<T> y, TOp op)
-        where T : unmanaged, IFloatingPointIeee754<T> where TOp : struct, IBinaryOp
-        => Map(a, y, new BindRight<TOp, T>(op, b));
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void ZipRun<T, TV, L, TOp>(ref T aS, ref T bS, ref T cS, ref T ys, int n, TOp op)
+        where T : unmanaged, IFloatingPointIeee754<T> where L : struct, ILanes<T, TV> where TOp : struct, ITernaryOp
+    {
+        int i = 0;
+        for (; i + L.Count <= n; i += L.Count)
+            L.Store(op.Invoke<T, TV, L>(L.Load(ref Unsafe.Add(ref aS, i)), L.Load(ref Unsafe.Add(ref bS, i)), L.Load(ref Unsafe.Add(ref cS, i))),
+                ref Unsafe.Add(ref ys, i));
+        if (i < n) ZipTail<T, TV, L, TOp>(ref Unsafe.Add(ref aS, i), ref Unsafe.Add(ref bS, i), ref Unsafe.Add(ref cS, i), ref Unsafe.Add(ref ys, i), n - i, op);
+    }
 
-    /// <summary>y[i] = op(a, b[i]): the left operand is one value.</summary>
-    public static void Zip<T, TOp>(T a, ReadOnlySpan<T> b, Span<T> y, TOp op)
+    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
+    private static void ZipTail<T, TV, L, TOp>(ref T aS, ref T bS, ref T cS, ref T ys, int count, TOp op)
+        where T : unmanaged, IFloatingPointIeee754<T> where L : struct, ILanes<T, TV> where TOp : struct, ITernaryOp =>
+        L.StoreFirst(op.Invoke<T, TV, L>(L.LoadFirst(ref aS, count), L.LoadFirst(ref bS, count), L.LoadFirst(ref cS, count)), ref ys, count);
+
+    /// <summary>y[i] = op(a[i], b): the right operand is one value (rounded to T where used).</summary>
+    public static void Zip<T, TOp>(ReadOnlySpan<T> a, double b, Span<T> y, TOp op)
         where T : unmanaged, IFloatingPointIeee754<T> where TOp : struct, IBinaryOp
-        => Map(b, y, new BindLeft<TOp, T>(op, a));
+        => Map(a, y, new BindRight<TOp>(op, b));
+
+    /// <summary>y[i] = op(a, b[i]): the left operand is one value (rounded to T where used).</summary>
+    public static void Zip<T, TOp>(double a, ReadOnlySpan<T> b, Span<T> y, TOp op)
+        where T : unmanaged, IFloatingPointIeee754<T> where TOp : struct, IBinaryOp
+        => Map(b, y, new BindLeft<TOp>(op, a));
 
     /// <summary>acc[i] += op(x[i]): the accumulate step of backward rules.</summary>
     public static void MapAdd<T, TOp>(ReadOnlySpan<T> x, Span<T> acc, TOp op)
@@ -105,118 +133,6 @@ internal static partial class Simd
     public static void ZipAdd<T, TOp>(ReadOnlySpan<T> a, ReadOnlySpan<T> b, Span<T> acc, TOp op)
         where T : unmanaged, IFloatingPointIeee754<T> where TOp : struct, IBinaryOp
         => Zip(acc, a, b, acc, new AddBinary<TOp>(op));
-
-    /// <summary>y[i] = value.</summary>
-    public static void Fill<T>(Span<T> y, T value) where T : unmanaged => y.Fill(value);
-
-    /// <summary>
-    /// The sum of <paramref name="x"/>, accumulated in vectors over blocks of 1024 elements and in double
-    /// across blocks: the error stays near one rounding per block, not one per element.
-    /// </summary>
-    public static double Sum<T>(ReadOnlySpan<T> x) where T : unmanaged, IFloatingPointIeee754<T>
-    {
-        const int block = 1024;
-        double total = 0;
-        for (int start = 0; start < x.Length; start += block)
-            total += double.CreateTruncating(BlockSum(x.Slice(start, Math.Min(block, x.Length - start))));
-        return total;
-    }
-
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static T BlockSum<T>(ReadOnlySpan<T> x) where T : unmanaged, IFloatingPointIeee754<T>
-    {
-        ref T xs = ref MemoryMarshal.GetReference(x);
-        nuint n = (nuint)x.Length, i = 0;
-        T sum = T.Zero;
-        if (Vector512.IsHardwareAccelerated && n >= (nuint)Vector512<T>.Count)
-        {
-            var acc = Vector512<T>.Zero;
-            for (; i + (nuint)Vector512<T>.Count <= n; i += (nuint)Vector512<T>.Count) acc += Vector512.LoadUnsafe(ref xs, i);
-            sum = Vector512.Sum(acc);
-        }
-        else if (Vector256.IsHardwareAccelerated && n >= (nuint)Vector256<T>.Count)
-        {
-            var acc = Vector256<T>.Zero;
-            for (; i + (nuint)Vector256<T>.Count <= n; i += (nuint)Vector256<T>.Count) acc += Vector256.LoadUnsafe(ref xs, i);
-            sum = Vector256.Sum(acc);
-        }
-        else if (Vector128.IsHardwareAccelerated && n >= (nuint)Vector128<T>.Count)
-        {
-            var acc = Vector128<T>.Zero;
-            for (; i + (nuint)Vector128<T>.Count <= n; i += (nuint)Vector128<T>.Count) acc += Vector128.LoadUnsafe(ref xs, i);
-            sum = Vector128.Sum(acc);
-        }
-        for (; i < n; i++) sum += Unsafe.Add(ref xs, i);
-        return sum;
-    }
-
-    /// <summary>The largest element (NaN if any element is NaN, as PyTorch's <c>max</c>); −∞ for an empty span.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static T Max<T>(ReadOnlySpan<T> x) where T : unmanaged, IFloatingPointIeee754<T>
-    {
-        ref T xs = ref MemoryMarshal.GetReference(x);
-        nuint n = (nuint)x.Length, i = 0;
-        T max = T.NegativeInfinity;
-        // Vector*.Max follow IEEE 754-2019 maximum: a NaN in any lane wins, as it must.
-        if (Vector512.IsHardwareAccelerated && n >= (nuint)Vector512<T>.Count)
-        {
-            var acc = Vector512.Create(T.NegativeInfinity);
-            for (; i + (nuint)Vector512<T>.Count <= n; i += (nuint)Vector512<T>.Count) acc = Vector512.Max(acc, Vector512.LoadUnsafe(ref xs, i));
-            max = HorizontalMax(acc.GetLower(), acc.GetUpper());
-        }
-        else if (Vector256.IsHardwareAccelerated && n >= (nuint)Vector256<T>.Count)
-        {
-            var acc = Vector256.Create(T.NegativeInfinity);
-            for (; i + (nuint)Vector256<T>.Count <= n; i += (nuint)Vector256<T>.Count) acc = Vector256.Max(acc, Vector256.LoadUnsafe(ref xs, i));
-            max = HorizontalMax(acc.GetLower(), acc.GetUpper());
-        }
-        else if (Vector128.IsHardwareAccelerated && n >= (nuint)Vector128<T>.Count)
-        {
-            var acc = Vector128.Create(T.NegativeInfinity);
-            for (; i + (nuint)Vector128<T>.Count <= n; i += (nuint)Vector128<T>.Count) acc = Vector128.Max(acc, Vector128.LoadUnsafe(ref xs, i));
-            max = HorizontalMax(acc, acc);
-        }
-        for (; i < n; i++) max = T.Max(max, Unsafe.Add(ref xs, i));
-        return max;
-    }
-
-    private static T HorizontalMax<T>(Vector256<T> lower, Vector256<T> upper) where T : unmanaged, IFloatingPointIeee754<T>
-    {
-        var both = Vector256.Max(lower, upper);
-        return HorizontalMax(both.GetLower(), both.GetUpper());
-    }
-
-    private static T HorizontalMax<T>(Vector128<T> lower, Vector128<T> upper) where T : unmanaged, IFloatingPointIeee754<T>
-    {
-        var both = Vector128.Max(lower, upper);
-        T max = T.NegativeInfinity;
-        for (int lane = 0; lane < Vector128<T>.Count; lane++) max = T.Max(max, both.GetElement(lane));
-        return max;
-    }
-
-    /// <summary>Σ a[i]·b[i], accumulated as <see cref="Sum{T}"/> does.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static double Dot<T>(ReadOnlySpan<T> a, ReadOnlySpan<T> b) where T : unmanaged, IFloatingPointIeee754<T>
-    {
-        CheckLengths(a.Length, b.Length);
-        ref T aS = ref MemoryMarshal.GetReference(a);
-        ref T bS = ref MemoryMarshal.GetReference(b);
-        nuint n = (nuint)a.Length, i = 0;
-        double total = 0;
-        if (Vector256.IsHardwareAccelerated)
-        {
-            while (i + (nuint)Vector256<T>.Count <= n)
-            {
-                var acc = Vector256<T>.Zero;
-                nuint blockEnd = Math.Min(n, i + 1024);
-                for (; i + (nuint)Vector256<T>.Count <= blockEnd; i += (nuint)Vector256<T>.Count)
-                    acc += Vector256.LoadUnsafe(ref aS, i) * Vector256.LoadUnsafe(ref bS, i);
-                total += double.CreateTruncating(Vector256.Sum(acc));
-            }
-        }
-        for (; i < n; i++) total += double.CreateTruncating(Unsafe.Add(ref aS, i) * Unsafe.Add(ref bS, i));
-        return total;
-    }
 
     private static void CheckLengths(int expected, int actual)
     {

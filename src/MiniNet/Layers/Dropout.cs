@@ -33,20 +33,21 @@ public sealed class Dropout : Module
         if (!Training || P == 0) return input;
         if (P == 1) return input * 0.0; // everything dropped (and no division by zero)
         double keep = 1 - P, scale = 1 / keep;
-        var mask = Tensor.Zeros(input.Shape, input.DType);
-        if (mask.DType == DType.Float32)
-        {
-            var values = mask.Span<float>();
-            for (int i = 0; i < values.Length; i++) values[i] = _generator.NextDouble() < keep ? (float)scale : 0f;
-        }
-        else
-        {
-            var values = mask.Span<double>();
-            for (int i = 0; i < values.Length; i++) values[i] = _generator.NextDouble() < keep ? scale : 0.0;
-        }
+        var mask = Tensor.Empty(input.Shape, input.DType);
+        DTypeDispatch.Run(mask.DType, new MaskKernel(mask, _generator, keep, scale));
         return input * mask;
     }
 
     /// <inheritdoc/>
     public override string Describe() => $"Dropout(p={P})";
+    /// <summary>Each element 1/(1 − p) with probability 1 − p, else 0, drawn in order from the generator.</summary>
+    private readonly struct MaskKernel(Tensor mask, Generator generator, double keep, double scale) : IDTypeKernel
+    {
+        public void Run<T>() where T : unmanaged, System.Numerics.IFloatingPointIeee754<T>
+        {
+            var values = mask.Span<T>();
+            T kept = T.CreateTruncating(scale);
+            for (int i = 0; i < values.Length; i++) values[i] = generator.NextDouble() < keep ? kept : T.Zero;
+        }
+    }
 }

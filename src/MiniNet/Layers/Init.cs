@@ -124,7 +124,7 @@ public static class Init
         Nonlinearity.Linear or Nonlinearity.Sigmoid => 1,
         Nonlinearity.Tanh => 5.0 / 3,
         Nonlinearity.Relu => Math.Sqrt(2.0),
-        Nonlinearity.LeakyRelu => Math.Sqrt(2.0 / (1 + Math.Pow(Tensor.CheckNegativeSlope(negativeSlope, nameof(CalculateGain)), 2))),
+        Nonlinearity.LeakyRelu => Math.Sqrt(2.0 / (1 + Square(Tensor.CheckNegativeSlope(negativeSlope, nameof(CalculateGain))))),
         _ => throw new ArgumentOutOfRangeException(nameof(nonlinearity), nonlinearity,
             $"CalculateGain: unknown nonlinearity {nonlinearity}; expected one of {string.Join(", ", Enum.GetNames<Nonlinearity>())}."),
     };
@@ -162,4 +162,6 @@ public static class Init
         if (fan == 0) throw new ArgumentException($"Init: the {mode} of {tensor.Shape} is 0; Kaiming initialisation divides by it.", nameof(tensor));
         return fan;
     }
+
+    private static double Square(double x) => x * x;
 }

@@ -95,16 +95,14 @@ public sealed partial class Tensor
         ArgumentNullException.ThrowIfNull(x);
         var quotient = MapScalar(x, s, new DivideOp());
         return Tape.Record("Div", quotient, [x], saved: [], (g, grads) =>
-            grads.AddInto(x, g, new BindRight<DivideOp, double>(new DivideOp(), s))); // dx += g / s
+            grads.AddInto(x, g, new BindRight<DivideOp>(new DivideOp(), s))); // dx += g / s
     }
 
     /// <summary>s / x.</summary>
     public static Tensor operator /(double s, Tensor x)
     {
         ArgumentNullException.ThrowIfNull(x);
-        var quotient = x.DType == DType.Float32
-            ? Elementwise.Map(x, new BindLeft<DivideOp, float>(new DivideOp(), (float)s))
-            : Elementwise.Map(x, new BindLeft<DivideOp, double>(new DivideOp(), s));
+        var quotient = Elementwise.Map(x, new BindLeft<DivideOp>(new DivideOp(), s)); // s rounded to x's dtype first
         return Tape.Record("Div", quotient, [x], saved: [x, quotient], (g, grads) =>
         {
             if (grads.Needs(x)) grads.Accumulate(x, -(g * quotient) / x); // ∂(s/x)/∂x = −s/x² = −(s/x)/x
@@ -124,23 +122,10 @@ public sealed partial class Tensor
         ArgumentNullException.ThrowIfNull(x);
         var product = MapScalar(x, s, new MultiplyOp());
         return Tape.Record(name, product, [x], saved: [], (g, grads) =>
-            grads.AddInto(x, g, new BindRight<MultiplyOp, double>(new MultiplyOp(), RoundTo(x.DType, s)))); // dx += g·s
+            grads.AddInto(x, g, new BindRight<MultiplyOp>(new MultiplyOp(), s))); // dx += g·s
     }
 
     /// <summary>y = op(x, s), with s rounded to x's dtype first, so float32 math sees the float32 value of s.</summary>
     private static Tensor MapScalar<TOp>(Tensor x, double s, TOp op) where TOp : struct, IBinaryOp =>
-        x.DType == DType.Float32
-            ? Elementwise.Map(x, new BindRight<TOp, float>(op, (float)s))
-            : Elementwise.Map(x, new BindRight<TOp, double>(op, s));
-
-    private static double RoundTo(DType dtype, double s) => dtype == DType.Float32 ? (float)s : s;
-}
-
-/// <summary>x ↦ −x.</summary>
-internal readonly struct NegateOp : IUnaryOp
-{
-    public T Invoke<T>(T x) where T : unmanaged, IFloatingPointIeee754<T> => -x;
-    public Vector128<T> Invoke<T>(Vector128<T> x) where T : unmanaged, IFloatingPointIeee754<T> => -x;
-    public Vector256<T> Invoke<T>(Vector256<T> x) where T : unmanaged, IFloatingPointIeee754<T> => -x;
-    public Vector512<T> Invoke<T>(Vector512<T> x) where T : unmanaged, IFloatingPointIeee754<T> => -x;
+        Elementwise.Map(x, new BindRight<TOp>(op, s));
 }

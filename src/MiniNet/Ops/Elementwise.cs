@@ -1,10 +1,11 @@
+using System.Numerics;
 using MiniNet.Kernels;
 
 namespace MiniNet.Ops;
 
 /// <summary>
-/// The bridge from tensors (whose dtype is known at run time) to the generic kernels: each helper
-/// checks shapes and dtypes once, allocates the result, and runs the float or the double instantiation.
+/// The bridge from tensors (whose dtype is known at run time) to the generic kernels: each helper checks shapes
+/// and dtypes once, allocates the result, and runs its kernel for the dtype through <see cref="DTypeDispatch"/>.
 /// </summary>
 internal static class Elementwise
 {
@@ -12,8 +13,7 @@ internal static class Elementwise
     public static Tensor Map<TOp>(Tensor x, TOp op) where TOp : struct, IUnaryOp
     {
         var y = Tensor.Empty(x.Shape, x.DType);
-        if (x.DType == DType.Float32) Simd.Map(x.Span<float>(), y.Span<float>(), op);
-        else Simd.Map(x.Span<double>(), y.Span<double>(), op);
+        DTypeDispatch.Run(x.DType, new MapKernel<TOp>(x, y, op, accumulate: false));
         return y;
     }
 
@@ -21,12 +21,8 @@ internal static class Elementwise
     public static Tensor Broadcast<TOp>(string name, Tensor a, Tensor b, TOp op) where TOp : struct, IBinaryOp
     {
         CheckSameDType(name, a, b);
-        var shape = Shape.Broadcast(a.Shape, b.Shape, name);
-        var y = Tensor.Empty(shape, a.DType);
-        if (a.DType == DType.Float32)
-            Broadcasting.Binary(a.Span<float>(), a.Shape, b.Span<float>(), b.Shape, y.Span<float>(), shape, op);
-        else
-            Broadcasting.Binary(a.Span<double>(), a.Shape, b.Span<double>(), b.Shape, y.Span<double>(), shape, op);
+        var y = Tensor.Empty(Shape.Broadcast(a.Shape, b.Shape, name), a.DType);
+        DTypeDispatch.Run(a.DType, new BroadcastKernel<TOp>(a, b, y, op));
         return y;
     }
 
@@ -38,8 +34,7 @@ internal static class Elementwise
     {
         if (!grads.Needs(x)) return;
         var buffer = grads.BufferToWrite(x, out bool accumulate);
-        if (x.DType == DType.Float32) StoreOrAdd(a.Span<float>(), b.Span<float>(), buffer.Span<float>(), op, accumulate);
-        else StoreOrAdd(a.Span<double>(), b.Span<double>(), buffer.Span<double>(), op, accumulate);
+        DTypeDispatch.Run(x.DType, new ZipKernel<TOp>(a, b, buffer, op, accumulate));
     }
 
     /// <summary>x's gradient += op(a), where a has x's shape; stored into a gradient nothing has reached yet.</summary>
@@ -47,22 +42,7 @@ internal static class Elementwise
     {
         if (!grads.Needs(x)) return;
         var buffer = grads.BufferToWrite(x, out bool accumulate);
-        if (x.DType == DType.Float32) StoreOrAdd(a.Span<float>(), buffer.Span<float>(), op, accumulate);
-        else StoreOrAdd(a.Span<double>(), buffer.Span<double>(), op, accumulate);
-    }
-
-    private static void StoreOrAdd<T, TOp>(ReadOnlySpan<T> a, ReadOnlySpan<T> b, Span<T> gradient, TOp op, bool accumulate)
-        where T : unmanaged, System.Numerics.IFloatingPointIeee754<T> where TOp : struct, IBinaryOp
-    {
-        if (accumulate) Simd.ZipAdd(a, b, gradient, op);
-        else Simd.Zip(a, b, gradient, op);
-    }
-
-    private static void StoreOrAdd<T, TOp>(ReadOnlySpan<T> a, Span<T> gradient, TOp op, bool accumulate)
-        where T : unmanaged, System.Numerics.IFloatingPointIeee754<T> where TOp : struct, IUnaryOp
-    {
-        if (accumulate) Simd.MapAdd(a, gradient, op);
-        else Simd.Map(a, gradient, op);
+        DTypeDispatch.Run(x.DType, new MapKernel<TOp>(a, buffer, op, accumulate));
     }
 
     /// <summary>
@@ -73,16 +53,46 @@ internal static class Elementwise
     {
         if (!grads.Needs(x)) return;
         var buffer = grads.Buffer(x);
-        if (x.DType == DType.Float32)
-            Broadcasting.Binary(buffer.Span<float>(), buffer.Shape, g.Span<float>(), g.Shape, buffer.Span<float>(), buffer.Shape, new AddOp());
-        else
-            Broadcasting.Binary(buffer.Span<double>(), buffer.Shape, g.Span<double>(), g.Shape, buffer.Span<double>(), buffer.Shape, new AddOp());
+        DTypeDispatch.Run(x.DType, new BroadcastKernel<AddOp>(buffer, g, buffer, new AddOp()));
     }
+
+    /// <summary>target += other broadcast to target's shape, in place.</summary>
+    public static void AddTo(Tensor target, Tensor other) => DTypeDispatch.Run(target.DType, new BroadcastKernel<AddOp>(target, other, target, new AddOp()));
+
+    /// <summary>x = op(x), in place.</summary>
+    public static void MapInPlace<TOp>(Tensor x, TOp op) where TOp : struct, IUnaryOp => DTypeDispatch.Run(x.DType, new MapKernel<TOp>(x, x, op, accumulate: false));
 
     public static void CheckSameDType(string name, Tensor a, Tensor b)
     {
         if (a.DType != b.DType)
             throw new ArgumentException(
                 $"{name}: dtypes differ: {a.Shape} {a.DType} and {b.Shape} {b.DType}. MiniNet does not promote silently; convert one with To(DType).");
+    }
+
+    /// <summary>y = op(x), or y += op(x).</summary>
+    private readonly struct MapKernel<TOp>(Tensor x, Tensor y, TOp op, bool accumulate) : IDTypeKernel where TOp : struct, IUnaryOp
+    {
+        public void Run<T>() where T : unmanaged, IFloatingPointIeee754<T>
+        {
+            if (accumulate) Simd.MapAdd(x.Span<T>(), y.Span<T>(), op);
+            else Simd.Map(x.Span<T>(), y.Span<T>(), op);
+        }
+    }
+
+    /// <summary>y = op(a, b), or y += op(a, b), all of one shape.</summary>
+    private readonly struct ZipKernel<TOp>(Tensor a, Tensor b, Tensor y, TOp op, bool accumulate) : IDTypeKernel where TOp : struct, IBinaryOp
+    {
+        public void Run<T>() where T : unmanaged, IFloatingPointIeee754<T>
+        {
+            if (accumulate) Simd.ZipAdd(a.Span<T>(), b.Span<T>(), y.Span<T>(), op);
+            else Simd.Zip(a.Span<T>(), b.Span<T>(), y.Span<T>(), op);
+        }
+    }
+
+    /// <summary>y = op(a, b) with a and b broadcast to y's shape (y may be a).</summary>
+    private readonly struct BroadcastKernel<TOp>(Tensor a, Tensor b, Tensor y, TOp op) : IDTypeKernel where TOp : struct, IBinaryOp
+    {
+        public void Run<T>() where T : unmanaged, IFloatingPointIeee754<T> =>
+            Broadcasting.Binary(a.Span<T>(), a.Shape, b.Span<T>(), b.Shape, y.Span<T>(), y.Shape, op);
     }
 }

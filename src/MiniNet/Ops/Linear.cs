@@ -34,8 +34,10 @@ public sealed partial class Tensor
         // The rows of x (all but the last dimension) from a count that holds them, never from their own product,
         // which can pass 2³¹ when every tensor involved is empty.
         int rows = inFeatures > 0 ? input.ElementCount / inFeatures : outFeatures > 0 ? y.ElementCount / outFeatures : 0;
-        if (input.DType == DType.Float32) Forward(input.Storage<float>(), weight.Storage<float>(), bias is null ? default : bias.Span<float>(), y.Storage<float>(), rows, inFeatures, outFeatures);
-        else Forward(input.Storage<double>(), weight.Storage<double>(), bias is null ? default : bias.Span<double>(), y.Storage<double>(), rows, inFeatures, outFeatures);
+        // Start from the bias broadcast over the rows, then accumulate x·Wᵀ into it.
+        if (bias is null) Array.Clear(y.StorageArray);
+        else for (int r = 0; r < rows; r++) CopyBlock(bias, 0, y, r * outFeatures, outFeatures);
+        Multiply(input, 0, false, weight, 0, true, y, 0, rows, inFeatures, outFeatures, accumulate: true);
 
         Tensor[] inputs = bias is null ? [input, weight] : [input, weight, bias];
         return Tape.Record("Linear", y, inputs, saved: [input, weight], (g, grads) =>
@@ -43,30 +45,11 @@ public sealed partial class Tensor
             // A GEMM writes every element: into a gradient nothing has reached yet it stores, saving the zeros.
             bool accumulate;
             if (grads.Needs(input)) // dx += G·W        ([rows, out]·[out, in])
-                GemmInto(g, false, weight, false, grads.BufferToWrite(input, out accumulate), rows, outFeatures, inFeatures, accumulate);
+                Multiply(g, 0, false, weight, 0, false, grads.BufferToWrite(input, out accumulate), 0, rows, outFeatures, inFeatures, accumulate);
             if (grads.Needs(weight)) // dW += Gᵀ·x      ([out, rows]·[rows, in])
-                GemmInto(g, true, input, false, grads.BufferToWrite(weight, out accumulate), outFeatures, rows, inFeatures, accumulate);
+                Multiply(g, 0, true, input, 0, false, grads.BufferToWrite(weight, out accumulate), 0, outFeatures, rows, inFeatures, accumulate);
             if (bias is not null && grads.Needs(bias)) // db += Σ_rows G
                 grads.Accumulate(bias, g);
         });
-    }
-
-    // The GEMMs take the storage arrays as Memory rather than spans: a large product is split across threads,
-    // and spans cannot cross threads.
-    private static void Forward<T>(T[] x, T[] w, ReadOnlySpan<T> b, T[] y, int rows, int inFeatures, int outFeatures)
-        where T : unmanaged, System.Numerics.IFloatingPointIeee754<T>
-    {
-        // Start from the bias broadcast over the rows, then accumulate x·Wᵀ into it.
-        if (b.IsEmpty) y.AsSpan().Clear();
-        else for (int r = 0; r < rows; r++) b.CopyTo(y.AsSpan(r * outFeatures, outFeatures));
-        Gemm.Multiply<T>(x.AsMemory(), false, w.AsMemory(), true, y.AsMemory(), rows, inFeatures, outFeatures, accumulate: true);
-    }
-
-    private static void GemmInto(Tensor a, bool transposeA, Tensor b, bool transposeB, Tensor c, int m, int k, int n, bool accumulate)
-    {
-        if (a.DType == DType.Float32)
-            Gemm.Multiply<float>(a.Storage<float>().AsMemory(), transposeA, b.Storage<float>().AsMemory(), transposeB, c.Storage<float>().AsMemory(), m, k, n, accumulate);
-        else
-            Gemm.Multiply<double>(a.Storage<double>().AsMemory(), transposeA, b.Storage<double>().AsMemory(), transposeB, c.Storage<double>().AsMemory(), m, k, n, accumulate);
     }
 }

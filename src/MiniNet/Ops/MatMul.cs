@@ -1,3 +1,4 @@
+using System.Numerics;
 using MiniNet.Kernels;
 using MiniNet.Ops;
 
@@ -80,16 +81,18 @@ public sealed partial class Tensor
     }
 
     /// <summary>c[cOffset…] = op(x)·op(y) for one matrix of a batch, or += when <paramref name="accumulate"/> (gradients).</summary>
-    private static void Multiply(Tensor x, int xOffset, bool transposeX, Tensor y, int yOffset, bool transposeY,
-        Tensor c, int cOffset, int rows, int inner, int cols, bool accumulate)
+    internal static void Multiply(Tensor x, int xOffset, bool transposeX, Tensor y, int yOffset, bool transposeY,
+        Tensor c, int cOffset, int rows, int inner, int cols, bool accumulate) =>
+        DTypeDispatch.Run(x.DType, new GemmKernel(x, xOffset, transposeX, y, yOffset, transposeY, c, cOffset, rows, inner, cols, accumulate));
+
+    /// <summary>One GEMM on three tensors' storage, at offsets, for their dtype.</summary>
+    private readonly struct GemmKernel(Tensor x, int xOffset, bool transposeX, Tensor y, int yOffset, bool transposeY,
+        Tensor c, int cOffset, int rows, int inner, int cols, bool accumulate) : IDTypeKernel
     {
         // Memory rather than spans: a large product is split across threads, and spans cannot cross threads.
-        if (x.DType == DType.Float32)
-            Gemm.Multiply<float>(x.Storage<float>().AsMemory(xOffset, rows * inner), transposeX, y.Storage<float>().AsMemory(yOffset, inner * cols), transposeY,
-                c.Storage<float>().AsMemory(cOffset, rows * cols), rows, inner, cols, accumulate);
-        else
-            Gemm.Multiply<double>(x.Storage<double>().AsMemory(xOffset, rows * inner), transposeX, y.Storage<double>().AsMemory(yOffset, inner * cols), transposeY,
-                c.Storage<double>().AsMemory(cOffset, rows * cols), rows, inner, cols, accumulate);
+        public void Run<T>() where T : unmanaged, IFloatingPointIeee754<T> =>
+            Gemm.Multiply<T>(x.Storage<T>().AsMemory(xOffset, rows * inner), transposeX, y.Storage<T>().AsMemory(yOffset, inner * cols), transposeY,
+                c.Storage<T>().AsMemory(cOffset, rows * cols), rows, inner, cols, accumulate);
     }
 
     /// <summary>

@@ -39,8 +39,7 @@ public sealed partial class Tensor
         var (outer, length, inner) = Shape.SplitAt(resolved);
         if (length == 0) throw new InvalidOperationException($"ArgMax: axis {axis} of {Shape} is empty.");
         var indices = new int[outer * inner];
-        if (DType == DType.Float32) AxisReduction.ArgMax(Span<float>(), outer, length, inner, indices);
-        else AxisReduction.ArgMax(Span<double>(), outer, length, inner, indices);
+        DTypeDispatch.Run(DType, new ArgMaxKernel(this, outer, length, inner, indices));
         return indices;
     }
 
@@ -61,8 +60,7 @@ public sealed partial class Tensor
         Shape kept = keepDims ? reducedShape : axis is null ? AllKept() : Shape.With(resolved, 1, op);
 
         var y = Empty(reducedShape, DType);
-        if (DType == DType.Float32) Forward(kind, Span<float>(), outer, length, inner, y.Span<float>());
-        else Forward(kind, Span<double>(), outer, length, inner, y.Span<double>());
+        DTypeDispatch.Run(DType, new ReduceKernel(kind, this, outer, length, inner, y));
 
         return Tape.Record(op, y, [this], saved: kind == ReduceKind.Max ? [this, y] : [], (g, grads) =>
         {
@@ -74,22 +72,36 @@ public sealed partial class Tensor
                 case ReduceKind.Mean: grads.AddBroadcast(this, gKept / length); break;  // dx += g / n
                 default:                                                          // dx += g / ties at the maxima
                     var buffer = grads.Buffer(this);
-                    if (DType == DType.Float32) AxisReduction.MaxBackward(Span<float>(), y.Span<float>(), g.Span<float>(), outer, length, inner, buffer.Span<float>());
-                    else AxisReduction.MaxBackward(Span<double>(), y.Span<double>(), g.Span<double>(), outer, length, inner, buffer.Span<double>());
+                    DTypeDispatch.Run(DType, new MaxBackwardKernel(this, y, g, outer, length, inner, buffer));
                     break;
             }
         });
     }
 
-    private static void Forward<T>(ReduceKind kind, ReadOnlySpan<T> x, int outer, int length, int inner, Span<T> y)
-        where T : unmanaged, System.Numerics.IFloatingPointIeee754<T>
+    /// <summary>y = the reduction of x along the middle of [outer, length, inner].</summary>
+    private readonly struct ReduceKernel(ReduceKind kind, Tensor x, int outer, int length, int inner, Tensor y) : IDTypeKernel
     {
-        if (kind == ReduceKind.Max)
+        public void Run<T>() where T : unmanaged, System.Numerics.IFloatingPointIeee754<T>
         {
-            AxisReduction.Max(x, outer, length, inner, y);
-            return;
+            if (kind == ReduceKind.Max)
+            {
+                AxisReduction.Max(x.Span<T>(), outer, length, inner, y.Span<T>());
+                return;
+            }
+            AxisReduction.Sum(x.Span<T>(), outer, length, inner, y.Span<T>());
+            if (kind == ReduceKind.Mean) Simd.Zip(y.Span<T>(), length, y.Span<T>(), new DivideOp());
         }
-        AxisReduction.Sum(x, outer, length, inner, y);
-        if (kind == ReduceKind.Mean) Simd.Zip(y, T.CreateTruncating(length), y, new DivideOp());
+    }
+
+    private readonly struct MaxBackwardKernel(Tensor x, Tensor max, Tensor g, int outer, int length, int inner, Tensor dx) : IDTypeKernel
+    {
+        public void Run<T>() where T : unmanaged, System.Numerics.IFloatingPointIeee754<T> =>
+            AxisReduction.MaxBackward(x.Span<T>(), max.Span<T>(), g.Span<T>(), outer, length, inner, dx.Span<T>());
+    }
+
+    private readonly struct ArgMaxKernel(Tensor x, int outer, int length, int inner, int[] indices) : IDTypeKernel
+    {
+        public void Run<T>() where T : unmanaged, System.Numerics.IFloatingPointIeee754<T> =>
+            AxisReduction.ArgMax(x.Span<T>(), outer, length, inner, indices);
     }
 }

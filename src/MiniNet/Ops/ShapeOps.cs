@@ -122,8 +122,7 @@ public sealed partial class Tensor
         var outDims = new int[Rank];
         for (int d = 0; d < Rank; d++) outDims[d] = Shape.Dims[axes[d]];
         var y = Empty(outDims, DType);
-        if (DType == DType.Float32) Permutation.Apply(Span<float>(), Shape, axes, y.Span<float>());
-        else Permutation.Apply(Span<double>(), Shape, axes, y.Span<double>());
+        DTypeDispatch.Run(DType, new PermuteKernel(this, axes, y));
 
         var inverse = new int[Rank];
         for (int d = 0; d < Rank; d++) inverse[axes[d]] = d;
@@ -251,35 +250,44 @@ public sealed partial class Tensor
     {
         if (dtype == DType) return this;
         var converted = Empty(Shape, dtype);
-        if (DType == DType.Float32) Convert(Span<float>(), converted.Span<double>());
-        else Convert(Span<double>(), converted.Span<float>());
+        DTypeDispatch.Run(DType, new ConvertKernel(this, converted));
         return Tape.Record("To" + dtype, converted, [this], saved: [], (g, grads) =>
             grads.Accumulate(this, g.To(DType)));
     }
 
-    private static void Convert<TFrom, TTo>(ReadOnlySpan<TFrom> source, Span<TTo> destination)
-        where TFrom : unmanaged, System.Numerics.INumberBase<TFrom> where TTo : unmanaged, System.Numerics.INumberBase<TTo>
+    private readonly struct PermuteKernel(Tensor x, int[] axes, Tensor y) : IDTypeKernel
     {
-        for (int i = 0; i < source.Length; i++) destination[i] = TTo.CreateTruncating(source[i]);
+        public void Run<T>() where T : unmanaged, System.Numerics.IFloatingPointIeee754<T> => Permutation.Apply(x.Span<T>(), x.Shape, axes, y.Span<T>());
     }
 
-    private static void CopyBlock(Tensor from, int fromOffset, Tensor to, int toOffset, int length)
+    /// <summary>y = x rounded to y's dtype (float ↔ double; to float rounds to nearest, overflowing to ±∞).</summary>
+    private readonly struct ConvertKernel(Tensor x, Tensor y) : IDTypeKernel
     {
-        if (from.DType == DType.Float32) from.Span<float>().Slice(fromOffset, length).CopyTo(to.Span<float>().Slice(toOffset, length));
-        else from.Span<double>().Slice(fromOffset, length).CopyTo(to.Span<double>().Slice(toOffset, length));
-    }
-
-    private static void AddBlock(Tensor from, int fromOffset, Tensor to, int toOffset, int length)
-    {
-        if (from.DType == DType.Float32)
+        public void Run<T>() where T : unmanaged, System.Numerics.IFloatingPointIeee754<T>
         {
-            var target = to.Span<float>().Slice(toOffset, length);
-            Simd.Zip(target, from.Span<float>().Slice(fromOffset, length), target, new AddOp());
+            if (y.DType == DType.Float32) Convert(x.Span<T>(), y.Span<float>());
+            else Convert(x.Span<T>(), y.Span<double>());
         }
-        else
+
+        private static void Convert<TFrom, TTo>(ReadOnlySpan<TFrom> source, Span<TTo> destination)
+            where TFrom : unmanaged, System.Numerics.INumberBase<TFrom> where TTo : unmanaged, System.Numerics.INumberBase<TTo>
         {
-            var target = to.Span<double>().Slice(toOffset, length);
-            Simd.Zip(target, from.Span<double>().Slice(fromOffset, length), target, new AddOp());
+            for (int i = 0; i < source.Length; i++) destination[i] = TTo.CreateTruncating(source[i]);
+        }
+    }
+
+    private static void CopyBlock(Tensor from, int fromOffset, Tensor to, int toOffset, int length) =>
+        Array.Copy(from.StorageArray, fromOffset, to.StorageArray, toOffset, length);
+
+    private static void AddBlock(Tensor from, int fromOffset, Tensor to, int toOffset, int length) =>
+        DTypeDispatch.Run(from.DType, new AddBlockKernel(from, fromOffset, to, toOffset, length));
+
+    private readonly struct AddBlockKernel(Tensor from, int fromOffset, Tensor to, int toOffset, int length) : IDTypeKernel
+    {
+        public void Run<T>() where T : unmanaged, System.Numerics.IFloatingPointIeee754<T>
+        {
+            var target = to.Span<T>().Slice(toOffset, length);
+            Simd.Zip(target, from.Span<T>().Slice(fromOffset, length), target, new AddOp());
         }
     }
 }

@@ -26,15 +26,13 @@ public sealed partial class Tensor
     {
         int classes = Shape[-1];
         var y = Empty(Shape, DType);
-        if (DType == DType.Float32) SoftmaxRows(Span<float>(), y.Span<float>(), classes, log: false);
-        else SoftmaxRows(Span<double>(), y.Span<double>(), classes, log: false);
+        DTypeDispatch.Run(DType, new RowsKernel(RowsKernel.Softmax, this, y, y, classes));
         return Tape.Record("Softmax", y, [this], saved: [y], (g, grads) =>
         {
             if (!grads.Needs(this)) return;
             var dx = grads.Buffer(this);
             // dx += y ⊙ (g − Σⱼ gⱼ yⱼ), row by row
-            if (DType == DType.Float32) SoftmaxBackwardRows(g.Span<float>(), y.Span<float>(), dx.Span<float>(), classes);
-            else SoftmaxBackwardRows(g.Span<double>(), y.Span<double>(), dx.Span<double>(), classes);
+            DTypeDispatch.Run(DType, new RowsKernel(RowsKernel.SoftmaxBackward, g, y, dx, classes));
         });
     }
 
@@ -42,15 +40,13 @@ public sealed partial class Tensor
     {
         int classes = Shape[-1];
         var y = Empty(Shape, DType);
-        if (DType == DType.Float32) SoftmaxRows(Span<float>(), y.Span<float>(), classes, log: true);
-        else SoftmaxRows(Span<double>(), y.Span<double>(), classes, log: true);
+        DTypeDispatch.Run(DType, new RowsKernel(RowsKernel.LogSoftmax, this, y, y, classes));
         return Tape.Record("LogSoftmax", y, [this], saved: [y], (g, grads) =>
         {
             if (!grads.Needs(this)) return;
             var dx = grads.Buffer(this);
             // dx += g − e^y · Σⱼ gⱼ, row by row (e^y is the softmax)
-            if (DType == DType.Float32) LogSoftmaxBackwardRows(g.Span<float>(), y.Span<float>(), dx.Span<float>(), classes);
-            else LogSoftmaxBackwardRows(g.Span<double>(), y.Span<double>(), dx.Span<double>(), classes);
+            DTypeDispatch.Run(DType, new RowsKernel(RowsKernel.LogSoftmaxBackward, g, y, dx, classes));
         });
     }
 
@@ -65,8 +61,8 @@ public sealed partial class Tensor
             Simd.Map(row, output, new ExpShiftedOp(max)); // e^(x − m) ≤ 1
             double sum = Simd.Sum<T>(output);
             // (x − m) − log Σ, not x − (m + log Σ): rounding m + log Σ at m's magnitude would lose log Σ's bits.
-            if (log) Simd.Map(row, output, new LogSoftmaxShiftOp(max, Math.Log(sum)));
-            else Simd.Zip(output, T.CreateTruncating(sum), output, new DivideOp());
+            if (log) Simd.Map(row, output, new LogSoftmaxShiftOp(max, ElementaryFunctions.Log(sum)));
+            else Simd.Zip(output, sum, output, new DivideOp());
         }
     }
 
@@ -90,43 +86,21 @@ public sealed partial class Tensor
             Simd.ZipAdd(gRow, y.Slice(start, classes), dx.Slice(start, classes), new LogSoftmaxGradOp(total));
         }
     }
-}
 
-/// <summary>x ↦ e^(x − shift).</summary>
-internal readonly struct ExpShiftedOp(double shift) : IUnaryOp
-{
-    public T Invoke<T>(T x) where T : unmanaged, IFloatingPointIeee754<T> => T.Exp(x - T.CreateTruncating(shift));
-    public Vector128<T> Invoke<T>(Vector128<T> x) where T : unmanaged, IFloatingPointIeee754<T> => VectorMath.Exp(x - Vector128.Create(T.CreateTruncating(shift)));
-    public Vector256<T> Invoke<T>(Vector256<T> x) where T : unmanaged, IFloatingPointIeee754<T> => VectorMath.Exp(x - Vector256.Create(T.CreateTruncating(shift)));
-    public Vector512<T> Invoke<T>(Vector512<T> x) where T : unmanaged, IFloatingPointIeee754<T> => VectorMath.Exp(x - Vector512.Create(T.CreateTruncating(shift)));
-}
+    /// <summary>One of the row kernels below on (a, b) into c, for the tensors' dtype.</summary>
+    private readonly struct RowsKernel(int kind, Tensor a, Tensor b, Tensor c, int classes) : IDTypeKernel
+    {
+        public const int Softmax = 0, LogSoftmax = 1, SoftmaxBackward = 2, LogSoftmaxBackward = 3;
 
-/// <summary>x ↦ (x − max) − logSum.</summary>
-internal readonly struct LogSoftmaxShiftOp(double max, double logSum) : IUnaryOp
-{
-    public T Invoke<T>(T x) where T : unmanaged, IFloatingPointIeee754<T> => x - T.CreateTruncating(max) - T.CreateTruncating(logSum);
-    public Vector128<T> Invoke<T>(Vector128<T> x) where T : unmanaged, IFloatingPointIeee754<T> =>
-        x - Vector128.Create(T.CreateTruncating(max)) - Vector128.Create(T.CreateTruncating(logSum));
-    public Vector256<T> Invoke<T>(Vector256<T> x) where T : unmanaged, IFloatingPointIeee754<T> =>
-        x - Vector256.Create(T.CreateTruncating(max)) - Vector256.Create(T.CreateTruncating(logSum));
-    public Vector512<T> Invoke<T>(Vector512<T> x) where T : unmanaged, IFloatingPointIeee754<T> =>
-        x - Vector512.Create(T.CreateTruncating(max)) - Vector512.Create(T.CreateTruncating(logSum));
-}
-
-/// <summary>(y, g) ↦ y·(g − dot): the softmax backward.</summary>
-internal readonly struct ScaledDifferenceOp(double dot) : IBinaryOp
-{
-    public T Invoke<T>(T y, T g) where T : unmanaged, IFloatingPointIeee754<T> => y * (g - T.CreateTruncating(dot));
-    public Vector128<T> Invoke<T>(Vector128<T> y, Vector128<T> g) where T : unmanaged, IFloatingPointIeee754<T> => y * (g - Vector128.Create(T.CreateTruncating(dot)));
-    public Vector256<T> Invoke<T>(Vector256<T> y, Vector256<T> g) where T : unmanaged, IFloatingPointIeee754<T> => y * (g - Vector256.Create(T.CreateTruncating(dot)));
-    public Vector512<T> Invoke<T>(Vector512<T> y, Vector512<T> g) where T : unmanaged, IFloatingPointIeee754<T> => y * (g - Vector512.Create(T.CreateTruncating(dot)));
-}
-
-/// <summary>(g, y) ↦ g − e^y·total: the log-softmax backward.</summary>
-internal readonly struct LogSoftmaxGradOp(double total) : IBinaryOp
-{
-    public T Invoke<T>(T g, T y) where T : unmanaged, IFloatingPointIeee754<T> => g - T.Exp(y) * T.CreateTruncating(total);
-    public Vector128<T> Invoke<T>(Vector128<T> g, Vector128<T> y) where T : unmanaged, IFloatingPointIeee754<T> => g - VectorMath.Exp(y) * Vector128.Create(T.CreateTruncating(total));
-    public Vector256<T> Invoke<T>(Vector256<T> g, Vector256<T> y) where T : unmanaged, IFloatingPointIeee754<T> => g - VectorMath.Exp(y) * Vector256.Create(T.CreateTruncating(total));
-    public Vector512<T> Invoke<T>(Vector512<T> g, Vector512<T> y) where T : unmanaged, IFloatingPointIeee754<T> => g - VectorMath.Exp(y) * Vector512.Create(T.CreateTruncating(total));
+        public void Run<T>() where T : unmanaged, IFloatingPointIeee754<T>
+        {
+            switch (kind)
+            {
+                case Softmax: SoftmaxRows(a.Span<T>(), c.Span<T>(), classes, log: false); break;
+                case LogSoftmax: SoftmaxRows(a.Span<T>(), c.Span<T>(), classes, log: true); break;
+                case SoftmaxBackward: SoftmaxBackwardRows(a.Span<T>(), b.Span<T>(), c.Span<T>(), classes); break;
+                default: LogSoftmaxBackwardRows(a.Span<T>(), b.Span<T>(), c.Span<T>(), classes); break;
+            }
+        }
+    }
 }

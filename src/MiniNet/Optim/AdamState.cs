@@ -1,3 +1,5 @@
+using MiniNet.Kernels;
+
 namespace MiniNet.Optim;
 
 /// <summary>
@@ -33,8 +35,8 @@ public sealed class AdamState
         double l2Penalty, double decoupledDecay, bool amsgrad, bool maximize)
     {
         Step++;
-        double biasCorrection1 = 1 - Math.Pow(beta1, Step);
-        double biasCorrection2 = 1 - Math.Pow(beta2, Step);
+        double biasCorrection1 = 1 - ElementaryFunctions.Pow(beta1, Step); // MiniNet's pow: the same bits on every platform
+        double biasCorrection2 = 1 - ElementaryFunctions.Pow(beta2, Step);
         double stepSize = lr / biasCorrection1;
         var op = new AdamUpdateOp(beta1, beta2, eps, l2Penalty, decayFactor: 1 - lr * decoupledDecay,
             negativeStepSize: -stepSize, biasCorrection2Sqrt: Math.Sqrt(biasCorrection2), amsgrad, maximize);

@@ -1,5 +1,6 @@
 using System.Numerics;
 using MiniNet.Kernels;
+using MiniNet.Ops;
 
 namespace MiniNet.Optim;
 
@@ -66,8 +67,7 @@ public static class GradientClipping
         foreach (var gradient in Gradients(parameters, nameof(ClipGradValue), out _))
         {
             gradient.BeginInPlace(nameof(ClipGradValue));
-            if (gradient.DType == DType.Float32) Simd.Map(gradient.Span<float>(), gradient.Span<float>(), clamp);
-            else Simd.Map(gradient.Span<double>(), gradient.Span<double>(), clamp);
+            Elementwise.MapInPlace(gradient, clamp);
         }
     }
 
@@ -110,7 +110,7 @@ public static class GradientClipping
         // The plain sum is accurate unless it overflowed or its terms underflowed: float32 squares are summed
         // in float32 (below ~1e-38 they lose digits), everything else in double.
         double smallestAccurate = p == 2 && anyFloat32 ? 1e-30 : 1e-280;
-        if (double.IsFinite(sum) && sum > smallestAccurate) return p == 2 ? Math.Sqrt(sum) : Math.Pow(sum, 1 / p);
+        if (double.IsFinite(sum) && sum > smallestAccurate) return p == 2 ? Math.Sqrt(sum) : ElementaryFunctions.Pow(sum, 1 / p);
         return Rescaled(gradients, p, sum);
     }
 
@@ -126,35 +126,38 @@ public static class GradientClipping
         if (largest == 0 || !double.IsFinite(largest)) return largest; // all zero, or an ∞ (or NaN) element
         double scaledSum = 0;
         foreach (var gradient in gradients) scaledSum += PowerSum(gradient, p, largest);
-        return largest * Math.Pow(scaledSum, 1 / p);
+        return largest * ElementaryFunctions.Pow(scaledSum, 1 / p);
     }
 
     /// <summary>Σ (|g| / scale)ᵖ over one gradient; the common case, p = 2 unscaled, is the vectorised dot product g·g.</summary>
-    private static double PowerSum(Tensor gradient, double p, double scale)
-    {
-        if (p == 2 && scale == 1)
-            return gradient.DType == DType.Float32
-                ? Simd.Dot<float>(gradient.Span<float>(), gradient.Span<float>())
-                : Simd.Dot<double>(gradient.Span<double>(), gradient.Span<double>());
-        return gradient.DType == DType.Float32 ? PowerSum<float>(gradient.Span<float>(), p, scale) : PowerSum<double>(gradient.Span<double>(), p, scale);
-    }
+    private static double PowerSum(Tensor gradient, double p, double scale) =>
+        DTypeDispatch.Run<PowerSumKernel, double>(gradient.DType, new PowerSumKernel(gradient, p, scale));
+
+    private static double LargestMagnitude(Tensor gradient) =>
+        DTypeDispatch.Run<LargestMagnitudeKernel, double>(gradient.DType, new LargestMagnitudeKernel(gradient));
 
     /// <summary>Σ (|x| / scale)ᵖ, in double.</summary>
-    private static double PowerSum<T>(ReadOnlySpan<T> x, double p, double scale) where T : unmanaged, IFloatingPointIeee754<T>
+    private readonly struct PowerSumKernel(Tensor gradient, double p, double scale) : IDTypeKernel<double>
     {
-        double sum = 0;
-        foreach (var value in x) sum += Math.Pow(Math.Abs(double.CreateTruncating(value)) / scale, p);
-        return sum;
+        public double Run<T>() where T : unmanaged, IFloatingPointIeee754<T>
+        {
+            var x = gradient.Span<T>();
+            if (p == 2 && scale == 1) return Simd.Dot<T>(x, x);
+            double sum = 0;
+            foreach (var value in x) sum += ElementaryFunctions.Pow(Math.Abs(double.CreateTruncating(value)) / scale, p);
+            return sum;
+        }
     }
 
-    private static double LargestMagnitude(Tensor gradient)
+    /// <summary>The largest |x|, NaN if any element is NaN.</summary>
+    private readonly struct LargestMagnitudeKernel(Tensor gradient) : IDTypeKernel<double>
     {
-        double largest = 0;
-        if (gradient.DType == DType.Float32)
-            foreach (var value in gradient.Span<float>()) largest = Math.Max(largest, Math.Abs(value));
-        else
-            foreach (var value in gradient.Span<double>()) largest = Math.Max(largest, Math.Abs(value));
-        return largest;
+        public double Run<T>() where T : unmanaged, IFloatingPointIeee754<T>
+        {
+            double largest = 0;
+            foreach (var value in gradient.Span<T>()) largest = Math.Max(largest, double.CreateTruncating(T.Abs(value)));
+            return largest;
+        }
     }
 
     /// <summary>Names the first parameter whose gradient holds a NaN or ∞, for the error message.</summary>

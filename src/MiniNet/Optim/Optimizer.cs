@@ -143,14 +143,15 @@ public abstract class Optimizer
     internal static void RunUpdate<TOp>(Tensor parameter, Tensor gradient, Tensor? state0, Tensor? state1, Tensor? state2, TOp op)
         where TOp : struct, IUpdateOp
     {
-        if (parameter.DType == DType.Float32)
-            Simd.Update(parameter.Span<float>(), gradient.Span<float>(),
-                state0 is null ? default : state0.Span<float>(), state1 is null ? default : state1.Span<float>(),
-                state2 is null ? default : state2.Span<float>(), op);
-        else
-            Simd.Update(parameter.Span<double>(), gradient.Span<double>(),
-                state0 is null ? default : state0.Span<double>(), state1 is null ? default : state1.Span<double>(),
-                state2 is null ? default : state2.Span<double>(), op);
+        DTypeDispatch.Run(parameter.DType, new UpdateKernel<TOp>(parameter, gradient, state0, state1, state2, op));
+    }
+
+    private readonly struct UpdateKernel<TOp>(Tensor parameter, Tensor gradient, Tensor? state0, Tensor? state1, Tensor? state2, TOp op) : IDTypeKernel
+        where TOp : struct, IUpdateOp
+    {
+        public void Run<T>() where T : unmanaged, System.Numerics.IFloatingPointIeee754<T> =>
+            Simd.Update(parameter.Span<T>(), gradient.Span<T>(), state0 is null ? default : state0.Span<T>(),
+                state1 is null ? default : state1.Span<T>(), state2 is null ? default : state2.Span<T>(), op);
     }
 
     private double Shared(string property, Func<ParameterGroup, double> value)

@@ -1,3 +1,5 @@
+using MiniNet.Kernels;
+
 namespace MiniNet.Optim;
 
 /// <summary>

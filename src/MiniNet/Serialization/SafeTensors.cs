@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Buffers.Binary;
 using System.Runtime.InteropServices;
 using System.Text;
@@ -266,10 +267,16 @@ public static class SafeTensors
         }
     }
 
-    private static void WriteData(Stream output, Tensor tensor)
+    private static void WriteData(Stream output, Tensor tensor) => DTypeDispatch.Run(tensor.DType, new DataKernel(output, tensor, write: true));
+
+    /// <summary>A tensor's elements written to, or read from, a stream as little-endian bytes.</summary>
+    private readonly struct DataKernel(Stream stream, Tensor tensor, bool write) : IDTypeKernel
     {
-        if (tensor.DType == DType.Float32) WriteLittleEndian(output, tensor.Span<float>(), sizeof(float));
-        else WriteLittleEndian(output, tensor.Span<double>(), sizeof(double));
+        public void Run<T>() where T : unmanaged, System.Numerics.IFloatingPointIeee754<T>
+        {
+            if (write) WriteLittleEndian<T>(stream, tensor.Span<T>(), Unsafe.SizeOf<T>());
+            else ReadLittleEndian(stream, tensor.Span<T>(), Unsafe.SizeOf<T>());
+        }
     }
 
     private static void WriteLittleEndian<T>(Stream output, ReadOnlySpan<T> values, int size) where T : unmanaged
@@ -289,11 +296,7 @@ public static class SafeTensors
         }
     }
 
-    private static void ReadData(Stream file, Tensor tensor)
-    {
-        if (tensor.DType == DType.Float32) ReadLittleEndian(file, tensor.Span<float>(), sizeof(float));
-        else ReadLittleEndian(file, tensor.Span<double>(), sizeof(double));
-    }
+    private static void ReadData(Stream file, Tensor tensor) => DTypeDispatch.Run(tensor.DType, new DataKernel(file, tensor, write: false));
 
     private static void ReadLittleEndian<T>(Stream file, Span<T> values, int size) where T : unmanaged
     {

@@ -23,6 +23,7 @@ public partial class FashionMnistExampleTests
         Assert.InRange(accuracy, 0.5, 1.0); // ten classes: chance is 0.1
         Assert.Contains("Fashion-MNIST: 600 training and 120 test images", run.Output);
         Assert.Matches(@"\n  train loss \d\.\d{4} acc 0\.\d{4} \| test loss \d\.\d{4} acc 0\.\d{4}\n", run.Output);
+        Assert.Matches(@"\nweights fingerprint: [0-9a-f]{16} \(the same on every CPU for the same options and seed\)\n", run.Output);
     }
 
     [Fact]

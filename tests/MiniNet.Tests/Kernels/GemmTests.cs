@@ -127,7 +127,7 @@ public class GemmTests
                 T Chain(T sum, int from, int to)
                 {
                     for (int p = from; p < to; p++)
-                        sum = VectorMath.MultiplyAdd(ElementOfA(a, transposeA, i, p, m, k), ElementOfB(b, transposeB, p, j, k, n), sum);
+                        sum = T.FusedMultiplyAdd(ElementOfA(a, transposeA, i, p, m, k), ElementOfB(b, transposeB, p, j, k, n), sum);
                     return sum;
                 }
             }

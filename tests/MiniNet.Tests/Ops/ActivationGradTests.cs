@@ -1,40 +1,11 @@
 namespace MiniNet.Tests.Ops;
 
-/// <summary>Tanh, Sigmoid, Relu, LeakyRelu, Softplus and Clamp: gradients, values, the conventions at kinks, and extremes.</summary>
+/// <summary>
+/// Tanh, Sigmoid, Relu, LeakyRelu, Softplus and Clamp beyond the checks every row of the unary-op table gets
+/// (<see cref="UnaryOpTableTests"/>): the conventions at kinks, PyTorch's values and extremes.
+/// </summary>
 public class ActivationGradTests
 {
-    private static bool IsActivation(UnaryOp op) =>
-        op.Name is "Tanh" or "Sigmoid" || op.Name.StartsWith("Relu", StringComparison.Ordinal)
-        || op.Name.StartsWith("LeakyRelu", StringComparison.Ordinal) || op.Name.StartsWith("Softplus", StringComparison.Ordinal)
-        || op.Name.StartsWith("Clamp", StringComparison.Ordinal);
-
-    public static TheoryData<string, string> GradCases() => UnaryOpChecks.Cases(IsActivation);
-
-    public static TheoryData<string> Ops() => UnaryOp.Names(IsActivation);
-
-    [Theory]
-    [MemberData(nameof(GradCases))]
-    public void Gradient_matches_finite_differences(string op, string shape) =>
-        UnaryOpChecks.GradientMatchesFiniteDifferences(op, shape);
-
-    [Theory]
-    [MemberData(nameof(Ops))]
-    public void Float64_forward_is_within_its_ulp_budget_of_a_reference_in_double(string op) =>
-        UnaryOpChecks.Float64ForwardMatchesReference(op);
-
-    [Theory]
-    [MemberData(nameof(Ops))]
-    public void Float32_forward_is_within_its_ulp_budget_of_a_reference_in_double(string op) =>
-        UnaryOpChecks.Float32ForwardMatchesReference(op);
-
-    [Theory]
-    [MemberData(nameof(Ops))]
-    public void NaN_propagates_in_float32(string op) => UnaryOpChecks.NaNPropagates(op, DType.Float32);
-
-    [Theory]
-    [MemberData(nameof(Ops))]
-    public void NaN_propagates_in_float64(string op) => UnaryOpChecks.NaNPropagates(op, DType.Float64);
-
     [Fact]
     public void Relu_derivative_at_zero_is_zero()
     {

@@ -1,40 +1,11 @@
 namespace MiniNet.Tests.Ops;
 
-/// <summary>Exp, Log, Sqrt, Abs and Pow (constant exponent, tensor exponent, constant base).</summary>
+/// <summary>
+/// Exp, Log, Sqrt, Abs and Pow beyond the checks every row of the unary-op table gets (<see cref="UnaryOpTableTests"/>):
+/// tensor exponents, the conventions at 0 and the IEEE edges.
+/// </summary>
 public class MathGradTests
 {
-    private static bool IsMath(UnaryOp op) =>
-        op.Name is "Exp" or "Log" or "Sqrt" or "Abs" || op.Name.StartsWith("Pow", StringComparison.Ordinal);
-
-    public static TheoryData<string, string> GradCases() => UnaryOpChecks.Cases(IsMath);
-
-    public static TheoryData<string> Ops() => UnaryOp.Names(IsMath);
-
-    public static TheoryData<string> OpsThatPropagateNaN() => UnaryOp.Names(op => IsMath(op) && op.Name != "Pow(0)");
-
-    [Theory]
-    [MemberData(nameof(GradCases))]
-    public void Gradient_matches_finite_differences(string op, string shape) =>
-        UnaryOpChecks.GradientMatchesFiniteDifferences(op, shape);
-
-    [Theory]
-    [MemberData(nameof(Ops))]
-    public void Float64_forward_is_within_its_ulp_budget_of_a_reference_in_double(string op) =>
-        UnaryOpChecks.Float64ForwardMatchesReference(op);
-
-    [Theory]
-    [MemberData(nameof(Ops))]
-    public void Float32_forward_is_within_its_ulp_budget_of_a_reference_in_double(string op) =>
-        UnaryOpChecks.Float32ForwardMatchesReference(op);
-
-    [Theory]
-    [MemberData(nameof(OpsThatPropagateNaN))]
-    public void NaN_propagates_in_float32(string op) => UnaryOpChecks.NaNPropagates(op, DType.Float32);
-
-    [Theory]
-    [MemberData(nameof(OpsThatPropagateNaN))]
-    public void NaN_propagates_in_float64(string op) => UnaryOpChecks.NaNPropagates(op, DType.Float64);
-
     public static readonly TheoryData<string, string> PowShapePairs = new()
     {
         { "[2, 3]", "[2, 3]" },

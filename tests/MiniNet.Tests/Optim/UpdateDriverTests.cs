@@ -1,5 +1,4 @@
 using System.Numerics;
-using System.Runtime.Intrinsics;
 using MiniNet.Kernels;
 
 namespace MiniNet.Tests.Optim;
@@ -10,38 +9,12 @@ public class UpdateDriverTests
     /// <summary>parameter += 1, state0 = gradient, state1 += gradient, state2 = parameter (after the increment).</summary>
     private readonly struct MarkOp : IUpdateOp
     {
-        public void Invoke<T>(ref T parameter, T gradient, ref T state0, ref T state1, ref T state2) where T : unmanaged, IFloatingPointIeee754<T>
+        public void Invoke<T, TV, L>(ref TV parameter, TV gradient, ref TV state0, ref TV state1, ref TV state2)
+            where T : unmanaged, IFloatingPointIeee754<T> where L : struct, ILanes<T, TV>
         {
-            parameter += T.One;
+            parameter = L.Add(parameter, L.One);
             state0 = gradient;
-            state1 += gradient;
-            state2 = parameter;
-        }
-
-        public void Invoke<T>(ref Vector128<T> parameter, Vector128<T> gradient, ref Vector128<T> state0, ref Vector128<T> state1, ref Vector128<T> state2)
-            where T : unmanaged, IFloatingPointIeee754<T>
-        {
-            parameter += Vector128<T>.One;
-            state0 = gradient;
-            state1 += gradient;
-            state2 = parameter;
-        }
-
-        public void Invoke<T>(ref Vector256<T> parameter, Vector256<T> gradient, ref Vector256<T> state0, ref Vector256<T> state1, ref Vector256<T> state2)
-            where T : unmanaged, IFloatingPointIeee754<T>
-        {
-            parameter += Vector256<T>.One;
-            state0 = gradient;
-            state1 += gradient;
-            state2 = parameter;
-        }
-
-        public void Invoke<T>(ref Vector512<T> parameter, Vector512<T> gradient, ref Vector512<T> state0, ref Vector512<T> state1, ref Vector512<T> state2)
-            where T : unmanaged, IFloatingPointIeee754<T>
-        {
-            parameter += Vector512<T>.One;
-            state0 = gradient;
-            state1 += gradient;
+            state1 = L.Add(state1, gradient);
             state2 = parameter;
         }
     }

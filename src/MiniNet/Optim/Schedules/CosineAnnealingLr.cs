@@ -1,3 +1,5 @@
+using MiniNet.Kernels;
+
 namespace MiniNet.Optim;
 
 /// <summary>
@@ -26,5 +28,5 @@ public sealed class CosineAnnealingLr(Optimizer optimizer, int tMax, double etaM
 
     /// <inheritdoc/>
     public override double LearningRateAt(int epoch, double baseLearningRate) =>
-        EtaMin + (baseLearningRate - EtaMin) * (1 + Math.Cos(Math.PI * epoch / TMax)) / 2;
+        EtaMin + (baseLearningRate - EtaMin) * (1 + Trigonometry.CosPi((double)epoch / TMax)) / 2; // MiniNet's cos(πx): the same on every platform
 }

@@ -1,3 +1,4 @@
+using MiniNet.Kernels;
 namespace MiniNet.Optim;
 
 /// <summary>Exponential decay (PyTorch's <c>ExponentialLR</c>): lr = base · γ^epoch.</summary>
@@ -11,5 +12,5 @@ public sealed class ExponentialLr(Optimizer optimizer, double gamma) : LrSchedul
 
     /// <inheritdoc/>
     public override double LearningRateAt(int epoch, double baseLearningRate) =>
-        baseLearningRate * Math.Pow(Gamma, epoch);
+        baseLearningRate * ElementaryFunctions.Pow(Gamma, epoch);
 }

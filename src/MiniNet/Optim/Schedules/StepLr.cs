@@ -1,3 +1,4 @@
+using MiniNet.Kernels;
 namespace MiniNet.Optim;
 
 /// <summary>
@@ -18,5 +19,5 @@ public sealed class StepLr(Optimizer optimizer, int stepSize, double gamma = 0.1
 
     /// <inheritdoc/>
     public override double LearningRateAt(int epoch, double baseLearningRate) =>
-        baseLearningRate * Math.Pow(Gamma, epoch / StepSize);
+        baseLearningRate * ElementaryFunctions.Pow(Gamma, epoch / StepSize);
 }
