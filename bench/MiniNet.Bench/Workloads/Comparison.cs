@@ -4,7 +4,7 @@ using System.Globalization;
 namespace MiniNet.Bench.Workloads;
 
 /// <summary>
-/// The <c>compare</c> mode: runs torch_peer.py and MiniNet's workloads back to back, each in a fresh process,
+/// The <c>compare</c> mode: runs bench/peer/torch_peer.py and MiniNet's workloads back to back, each in a fresh process,
 /// alternating for several rounds (the machine is shared and its load drifts), then prints one row per workload
 /// with the median and range of each side and of the ratio MiniNet / PyTorch.
 /// </summary>
@@ -15,7 +15,7 @@ namespace MiniNet.Bench.Workloads;
 /// </remarks>
 internal static class Comparison
 {
-    private const string Usage = "usage: compare [--only SUBSTRING] [--fashion] [--rounds N] [--peer PATH/torch_peer.py] [--python PATH]";
+    private const string Usage = "usage: compare [--only SUBSTRING] [--fashion] [--rounds N] [--peer PATH/torch_peer.py] [--python PATH] (the peer: bench/peer/torch_peer.py of this repository)";
 
     public static int Run(string[] args)
     {
@@ -40,7 +40,7 @@ internal static class Comparison
         peer ??= FindPeer();
         if (peer is null || !File.Exists(peer))
         {
-            Console.Error.WriteLine($"compare: torch_peer.py not found{(peer is null ? " in a shared/bench folder above this program" : $" at {peer}")}; pass --peer PATH. {Usage}");
+            Console.Error.WriteLine($"compare: torch_peer.py not found{(peer is null ? " in a bench/peer folder above this program" : $" at {peer}")}; pass --peer PATH. {Usage}");
             return 2;
         }
 
@@ -52,6 +52,7 @@ internal static class Comparison
             Collect(results, "torch", RunProcess(python, [peer, .. passOn]), round);
             Collect(results, "mininet", RunProcess(self, [.. selfArgs, "workloads", .. passOn]), round);
         }
+        Console.WriteLine(Machine.Description);
         Print(results.Values, rounds);
         return 0;
     }
@@ -121,12 +122,12 @@ internal static class Comparison
         return Path.GetFileNameWithoutExtension(host) == "dotnet" ? (host, [typeof(Comparison).Assembly.Location]) : (host, []);
     }
 
-    /// <summary>shared/bench/torch_peer.py in the nearest folder above this program that has it.</summary>
+    /// <summary>bench/peer/torch_peer.py in the nearest folder above this program that has it (the repository's root).</summary>
     private static string? FindPeer()
     {
         for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
         {
-            string candidate = Path.Combine(directory.FullName, "shared", "bench", "torch_peer.py");
+            string candidate = Path.Combine(directory.FullName, "bench", "peer", "torch_peer.py");
             if (File.Exists(candidate)) return candidate;
         }
         return null;
