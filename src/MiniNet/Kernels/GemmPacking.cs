@@ -115,6 +115,19 @@ internal static class GemmPacking
                     for (int i = 0; i < 4; i++)
                         Unsafe.Add(ref dst, (nint)p * width + r + i) = Unsafe.Add(ref rows, (nint)i * stride + p);
                 }
+                // A 6-row panel (the AVX2 kernel's) leaves two rows: transposed in 2×4 blocks, not element by element.
+                for (; r + 2 <= valid; r += 2)
+                {
+                    ref T rows = ref Unsafe.Add(ref src, (nint)r * stride);
+                    int p = p0;
+                    for (; p + 4 <= pEnd; p += 4)
+                        Transpose2x4(ref Unsafe.Add(ref rows, p), stride, ref Unsafe.Add(ref dst, (nint)p * width + r), width);
+                    for (; p < pEnd; p++)
+                    {
+                        Unsafe.Add(ref dst, (nint)p * width + r) = Unsafe.Add(ref rows, p);
+                        Unsafe.Add(ref dst, (nint)p * width + r + 1) = Unsafe.Add(ref rows, (nint)stride + p);
+                    }
+                }
             }
             for (; r < valid; r++)
             {
@@ -130,6 +143,34 @@ internal static class GemmPacking
 
     private static bool CanTranspose4x4<T>() =>
         typeof(T) == typeof(float) ? Sse.IsSupported : typeof(T) == typeof(double) && Avx.IsSupported;
+
+    /// <summary>Writes the transpose of the 2×4 block at <paramref name="src"/> (row stride <paramref name="stride"/>): four pairs, one per row of <paramref name="dst"/> (row stride <paramref name="dstStride"/>).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Transpose2x4<T>(ref T src, int stride, ref T dst, int dstStride) where T : unmanaged
+    {
+        if (typeof(T) == typeof(float))
+        {
+            ref float s = ref Unsafe.As<T, float>(ref src);
+            ref float d = ref Unsafe.As<T, float>(ref dst);
+            Vector128<float> r0 = Vector128.LoadUnsafe(ref s), r1 = Vector128.LoadUnsafe(ref s, (nuint)stride);
+            Vector128<double> low = Sse.UnpackLow(r0, r1).AsDouble(), high = Sse.UnpackHigh(r0, r1).AsDouble(); // a0 b0 a1 b1 | a2 b2 a3 b3
+            Unsafe.WriteUnaligned(ref Unsafe.As<float, byte>(ref d), low.GetElement(0));
+            Unsafe.WriteUnaligned(ref Unsafe.As<float, byte>(ref Unsafe.Add(ref d, dstStride)), low.GetElement(1));
+            Unsafe.WriteUnaligned(ref Unsafe.As<float, byte>(ref Unsafe.Add(ref d, 2 * dstStride)), high.GetElement(0));
+            Unsafe.WriteUnaligned(ref Unsafe.As<float, byte>(ref Unsafe.Add(ref d, 3 * dstStride)), high.GetElement(1));
+        }
+        else
+        {
+            ref double s = ref Unsafe.As<T, double>(ref src);
+            ref double d = ref Unsafe.As<T, double>(ref dst);
+            Vector256<double> r0 = Vector256.LoadUnsafe(ref s), r1 = Vector256.LoadUnsafe(ref s, (nuint)stride);
+            Vector256<double> t0 = Avx.UnpackLow(r0, r1), t1 = Avx.UnpackHigh(r0, r1); // a0 b0 a2 b2 | a1 b1 a3 b3
+            t0.GetLower().StoreUnsafe(ref d);
+            t1.GetLower().StoreUnsafe(ref d, (nuint)dstStride);
+            t0.GetUpper().StoreUnsafe(ref d, (nuint)(2 * dstStride));
+            t1.GetUpper().StoreUnsafe(ref d, (nuint)(3 * dstStride));
+        }
+    }
 
     /// <summary>Writes the transpose of the 4×4 block at <paramref name="src"/> (row stride <paramref name="stride"/>) to <paramref name="dst"/> (row stride <paramref name="dstStride"/>).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
