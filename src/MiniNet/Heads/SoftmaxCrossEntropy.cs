@@ -96,7 +96,7 @@ public static partial class Losses
         Tensor? weight, Reduction reduction)
     {
         var rowLosses = Tensor.Empty(reduction == Reduction.None ? rowShape : [0], logits.DType);
-        double total = DTypeDispatch.Run<RowsForwardKernel, double>(logits.DType, new RowsForwardKernel(rows, logits, rowLosses));
+        double total = rows.Forward(logits, rowLosses);
         var loss = reduction switch
         {
             Reduction.None => rowLosses,
@@ -114,21 +114,10 @@ public static partial class Losses
             var dLogits = grads.Needs(logits) ? grads.BufferToWrite(logits, out accumulateLogits) : null;
             var dTargets = probabilities is not null && grads.Needs(probabilities) ? grads.BufferToWrite(probabilities, out accumulateTargets) : null;
             var buffers = new SoftmaxCrossEntropyRows.GradientBuffers(dLogits, accumulateLogits, dTargets, accumulateTargets);
-            DTypeDispatch.Run(logits.DType, new RowsBackwardKernel(rows, logits, scale, reduction == Reduction.None ? g : null, buffers));
+            rows.Backward(logits, scale, reduction == Reduction.None ? g : null, buffers);
         });
     }
 
     /// <summary>The tensors that are not null.</summary>
     private static Tensor[] Present(params Tensor?[] tensors) => [.. tensors.Where(t => t is not null).Select(t => t!)];
-    private readonly struct RowsForwardKernel(SoftmaxCrossEntropyRows rows, Tensor logits, Tensor rowLosses) : IDTypeKernel<double>
-    {
-        public double Run<T>() where T : unmanaged, System.Numerics.IFloatingPointIeee754<T> => rows.Forward(logits.Span<T>(), rowLosses.Span<T>());
-    }
-
-    private readonly struct RowsBackwardKernel(SoftmaxCrossEntropyRows rows, Tensor logits, double scale, Tensor? gradOutput,
-        SoftmaxCrossEntropyRows.GradientBuffers buffers) : IDTypeKernel
-    {
-        public void Run<T>() where T : unmanaged, System.Numerics.IFloatingPointIeee754<T> =>
-            rows.Backward(logits.Span<T>(), scale, gradOutput is null ? default : gradOutput.Span<T>(), buffers);
-    }
 }

@@ -17,24 +17,77 @@ namespace MiniNet;
 /// the pass that writes the gradient, which costs one exp per logit and saves storing C probabilities a row.
 /// </summary>
 internal sealed class SoftmaxCrossEntropyRows(int classes, int[]? labels, Tensor? probabilities, Tensor? weight, int ignoreIndex, double labelSmoothing)
+    : IRowRange
 {
     private double[] _max = [];
     private double[] _logSum = [];
 
+    // What one pass works on, set by Forward or Backward for the rows it hands out (to other threads too), then cleared.
+    private bool _backward;
+    private Tensor? _logits, _rowLosses, _rowScales;
+    private double[] _loss = [], _countedWeight = [];
+    private double _scale;
+    private GradientBuffers _buffers;
+
     /// <summary>What Mean divides by: the total weight of the rows that count (index targets) or the row count (probabilities).</summary>
     public double Normaliser { get; private set; }
 
-    /// <summary>Computes every row's loss; returns their sum and writes each to <paramref name="rowLosses"/> unless it is empty.</summary>
-    public double Forward<T>(ReadOnlySpan<T> logits, Span<T> rowLosses) where T : unmanaged, IFloatingPointIeee754<T>
+    /// <summary>
+    /// Computes every row's loss; returns their sum and writes each to <paramref name="rowLosses"/> unless it is empty. Rows
+    /// may be computed on several threads; the sums are taken afterwards in row order, so the bits never change.
+    /// </summary>
+    public double Forward(Tensor logits, Tensor rowLosses)
     {
-        int rows = classes == 0 ? 0 : logits.Length / classes;
-        _max = new double[rows];
-        _logSum = new double[rows];
+        int rows = classes == 0 ? 0 : (int)(logits.ElementCount / classes);
+        (_max, _logSum, _loss, _countedWeight) = (new double[rows], new double[rows], new double[rows], new double[rows]);
+        (_backward, _logits, _rowLosses) = (false, logits, rowLosses);
+        RowJob.Run(this, rows, (long)rows * classes);
+        (_logits, _rowLosses) = (null, null);
+        double total = 0, normaliser = 0;
+        for (int r = 0; r < rows; r++)
+        {
+            total += _loss[r];
+            normaliser += _countedWeight[r];
+        }
+        Normaliser = normaliser;
+        return total;
+    }
+
+    /// <summary>
+    /// dz (+)= s_r·(A·p − a) for every row r that counts, and, for probability targets that take a gradient,
+    /// dt_c (+)= s_r·(1 − ε)·w_c·(−log p_c). The row scale s_r is <paramref name="rowScales"/>[r] (reduction
+    /// None) or <paramref name="scale"/>. Rows that do not count get 0 (stored, or nothing added).
+    /// </summary>
+    public void Backward(Tensor logits, double scale, Tensor? rowScales, GradientBuffers buffers)
+    {
+        (_backward, _logits, _scale, _rowScales, _buffers) = (true, logits, scale, rowScales, buffers);
+        RowJob.Run(this, _max.Length, (long)_max.Length * classes);
+        (_logits, _rowScales, _buffers) = (null, null, default);
+    }
+
+    void IRowRange.Run(int start, int end) => DTypeDispatch.Run(_logits!.DType, new RowsKernel(this, start, end));
+
+    private readonly struct RowsKernel(SoftmaxCrossEntropyRows rows, int start, int end) : IDTypeKernel
+    {
+        public void Run<T>() where T : unmanaged, IFloatingPointIeee754<T>
+        {
+            if (rows._backward) rows.BackwardRows<T>(start, end);
+            else rows.ForwardRows<T>(start, end);
+        }
+    }
+
+    /// <summary>Rows [start, end): their statistics, their losses and, where they count, the weight Mean divides by.</summary>
+    private void ForwardRows<T>(int start, int end) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        ReadOnlySpan<T> logits = _logits!.Span<T>();
+        Span<T> rowLosses = _rowLosses!.Span<T>();
         ReadOnlySpan<T> weights = weight is null ? default : weight.Span<T>();
         Span<T> scratch = probabilities is null ? default : new T[classes];
-        double total = 0, normaliser = 0, epsilon = labelSmoothing;
-        CrossEntropy.RowStatistics(logits, classes, labels, ignoreIndex, _max, _logSum);
-        for (int r = 0; r < rows; r++)
+        double epsilon = labelSmoothing;
+        int count = end - start;
+        CrossEntropy.RowStatistics(logits.Slice(start * classes, count * classes), classes, labels is null ? default : labels.AsSpan(start, count),
+            ignoreIndex, _max.AsSpan(start, count), _logSum.AsSpan(start, count));
+        for (int r = start; r < end; r++)
         {
             var row = logits.Slice(r * classes, classes);
             double loss = 0;
@@ -53,19 +106,17 @@ internal sealed class SoftmaxCrossEntropyRows(int classes, int[]? labels, Tensor
                             : CrossEntropy.WeightedNegLogProbabilitySum(row, weights, max, logSum);
                         loss = (1 - epsilon) * loss + epsilon / classes * smoothing;
                     }
-                    normaliser += labelWeight;
+                    _countedWeight[r] = labelWeight;
                 }
                 else
                 {
                     loss = CrossEntropy.WeightedNegLogProbabilitySum(row, Coefficients(r, weights, scratch), max, logSum);
-                    normaliser += 1;
+                    _countedWeight[r] = 1;
                 }
             }
             if (!rowLosses.IsEmpty) rowLosses[r] = T.CreateTruncating(loss);
-            total += loss;
+            _loss[r] = loss;
         }
-        Normaliser = normaliser;
-        return total;
     }
 
     private bool Counts(int row) => labels is null || labels[row] != ignoreIndex;
@@ -73,14 +124,13 @@ internal sealed class SoftmaxCrossEntropyRows(int classes, int[]? labels, Tensor
     /// <summary>Where backward writes: each gradient buffer, or null, and whether to add to it (it already holds a gradient) or store.</summary>
     public readonly record struct GradientBuffers(Tensor? Logits, bool AccumulateLogits, Tensor? Targets, bool AccumulateTargets);
 
-    /// <summary>
-    /// dz (+)= s_r·(A·p − a) for every row r that counts, and, for probability targets that take a gradient,
-    /// dt_c (+)= s_r·(1 − ε)·w_c·(−log p_c). The row scale s_r is <paramref name="rowScales"/>[r] (reduction
-    /// None) or <paramref name="scale"/>. Rows that do not count get 0 (stored, or nothing added).
-    /// </summary>
-    public void Backward<T>(ReadOnlySpan<T> logits, double scale, ReadOnlySpan<T> rowScales, GradientBuffers buffers)
-        where T : unmanaged, IFloatingPointIeee754<T>
+    /// <summary>The gradients of rows [start, end).</summary>
+    private void BackwardRows<T>(int start, int end) where T : unmanaged, IFloatingPointIeee754<T>
     {
+        ReadOnlySpan<T> logits = _logits!.Span<T>();
+        ReadOnlySpan<T> rowScales = _rowScales is null ? default : _rowScales.Span<T>();
+        double scale = _scale;
+        var buffers = _buffers;
         Span<T> dLogits = buffers.Logits is null ? default : buffers.Logits.Span<T>();
         Span<T> dTargets = buffers.Targets is null ? default : buffers.Targets.Span<T>();
         bool accumulate = buffers.AccumulateLogits, accumulateTargets = buffers.AccumulateTargets;
@@ -88,7 +138,7 @@ internal sealed class SoftmaxCrossEntropyRows(int classes, int[]? labels, Tensor
         Span<T> scratch = probabilities is null ? default : new T[classes];
         double epsilon = labelSmoothing;
         double weightSum = weights.IsEmpty ? classes : Simd.Sum(weights);
-        for (int r = 0; r < _max.Length; r++)
+        for (int r = start; r < end; r++)
         {
             var row = logits.Slice(r * classes, classes);
             var dRow = dLogits.IsEmpty ? default : dLogits.Slice(r * classes, classes);

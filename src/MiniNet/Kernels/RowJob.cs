@@ -1,0 +1,88 @@
+using System.Diagnostics;
+
+namespace MiniNet.Kernels;
+
+/// <summary>A computation over rows that are independent of each other: any range of them may run on any thread.</summary>
+internal interface IRowRange
+{
+    /// <summary>Computes rows [<paramref name="start"/>, <paramref name="end"/>).</summary>
+    void Run(int start, int end);
+}
+
+/// <summary>
+/// Rows split across threads: the calling thread and the GEMM's helper threads (<see cref="GemmWorkers"/>) take
+/// ranges of rows from a shared counter until none is left, as <see cref="GemmJob{T}"/> takes parts of C. Each row is
+/// computed the same way on whichever thread takes it, and whatever the rows add up to is added afterwards by the
+/// caller, in row order — so the bits never depend on the thread count. The job object is reused (a one-slot pool).
+/// </summary>
+internal sealed class RowJob : IThreadPoolWorkItem
+{
+    // Below this many elements (a 4096 × 1000 head has 4M) the rows run on the calling thread: a helper's start costs
+    // about a microsecond of the caller's time and its cache misses more, for work of ~50 µs.
+    private const long ParallelMinElements = 1 << 17;
+    private const int PartsPerWorker = 4;
+
+    private static RowJob? s_spare;
+    [ThreadStatic] private static long t_splitRuns;
+
+    /// <summary>How many calls from this thread have been split across threads so far (tests check that the split path ran).</summary>
+    internal static long SplitRuns => t_splitRuns;
+
+    private readonly ManualResetEventSlim _done = new(false);
+    private IRowRange? _body;
+    private int _rows, _step, _parts, _nextPart, _partsLeft, _holders;
+
+    /// <summary>
+    /// Runs <paramref name="body"/> over rows [0, <paramref name="rows"/>), on several threads when the
+    /// <paramref name="elements"/> they hold make it worth it (and <see cref="Parallelism.MaxThreads"/> allows).
+    /// </summary>
+    public static void Run(IRowRange body, int rows, long elements)
+    {
+        int workers = Math.Min(Parallelism.MaxThreads, rows);
+        // A row costs ~10 flops an element (an exp and a few operations): the same test of helpers' lateness as a GEMM's.
+        if (workers <= 1 || elements < ParallelMinElements || !GemmWorkers.WorthSplitting(10 * elements))
+        {
+            body.Run(0, rows);
+            return;
+        }
+        t_splitRuns++;
+        int parts = Math.Min(rows, workers * PartsPerWorker), step = (rows + parts - 1) / parts;
+        parts = (rows + step - 1) / step;
+        var job = Interlocked.Exchange(ref s_spare, null) ?? new RowJob();
+        (job._body, job._rows, job._step, job._parts) = (body, rows, step, parts);
+        int helpers = Math.Min(workers, parts) - 1;
+        (job._nextPart, job._partsLeft, job._holders) = (0, parts, 1 + helpers);
+        job._done.Reset();
+        GemmWorkers.Post(job, helpers);
+        job.TakeParts();
+        long waitStart = Stopwatch.GetTimestamp();
+        while (Volatile.Read(ref job._partsLeft) != 0 && Stopwatch.GetElapsedTime(waitStart).TotalMicroseconds < GemmWorkers.PollMicroseconds)
+            Thread.SpinWait(20);
+        if (Volatile.Read(ref job._partsLeft) != 0) job._done.Wait();
+        job.Release();
+    }
+
+    void IThreadPoolWorkItem.Execute()
+    {
+        TakeParts();
+        Release();
+    }
+
+    private void TakeParts()
+    {
+        int part;
+        while ((part = Interlocked.Increment(ref _nextPart) - 1) < _parts)
+        {
+            int start = part * _step;
+            _body!.Run(start, Math.Min(_rows, start + _step));
+            if (Interlocked.Decrement(ref _partsLeft) == 0) _done.Set();
+        }
+    }
+
+    private void Release()
+    {
+        if (Interlocked.Decrement(ref _holders) != 0) return;
+        _body = null; // hold nothing while idle
+        Volatile.Write(ref s_spare, this);
+    }
+}
