@@ -37,6 +37,10 @@ internal readonly record struct GemmPlan(GemmPath Path, bool SplitRows, int Part
     // Above it, queueing a helper costs the calling thread about a microsecond, and a helper that wakes too late
     // finds no part left and leaves.
     private const long BlockedParallelMinFlops = 2L * 256 * 256 * 256;
+
+    // The threshold is a time (a 256³ product takes ~150 µs on one AVX-512 core): with half the vector width a product
+    // takes twice as long, so half the work is worth splitting (the batch-64 MLP's 25.7 MFLOP products on AVX2).
+    private static long BlockedParallelMinFlopsHere => Vector512.IsHardwareAccelerated ? BlockedParallelMinFlops : BlockedParallelMinFlops / 2;
     private const long ThinParallelMinFlops = 2L * 96 * 96 * 96;
 
     // C is cut into up to this many parts per thread, so that a thread slowed down by another process leaves its
@@ -69,7 +73,7 @@ internal readonly record struct GemmPlan(GemmPath Path, bool SplitRows, int Part
         // Every part is a rectangle of C computed start to finish by one thread, k in order: the bits of the
         // result cannot depend on the number of parts or on which thread takes which.
         long flops = 2L * m * n * k;
-        if (workers <= 1 || flops < (path == GemmPath.Blocked ? BlockedParallelMinFlops : ThinParallelMinFlops)) return new GemmPlan(path, splitRows, 1, extent, 1);
+        if (workers <= 1 || flops < (path == GemmPath.Blocked ? BlockedParallelMinFlopsHere : ThinParallelMinFlops)) return new GemmPlan(path, splitRows, 1, extent, 1);
         int align = path == GemmPath.Blocked ? (splitRows ? KernelRows<T>() : KernelColumns<T>()) : 16;
         long wanted = Math.Clamp(flops / PartMinFlops, workers, (long)workers * PartsPerWorker);
         int step = GemmBlocked.RoundUp((int)((extent + wanted - 1) / wanted), align);
