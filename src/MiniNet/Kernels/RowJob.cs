@@ -1,5 +1,3 @@
-using System.Diagnostics;
-
 namespace MiniNet.Kernels;
 
 /// <summary>A computation over rows that are independent of each other: any range of them may run on any thread.</summary>
@@ -55,10 +53,7 @@ internal sealed class RowJob : IThreadPoolWorkItem
         job._done.Reset();
         GemmWorkers.Post(job, helpers);
         job.TakeParts();
-        long waitStart = Stopwatch.GetTimestamp();
-        while (Volatile.Read(ref job._partsLeft) != 0 && Stopwatch.GetElapsedTime(waitStart).TotalMicroseconds < GemmWorkers.PollMicroseconds)
-            Thread.SpinWait(20);
-        if (Volatile.Read(ref job._partsLeft) != 0) job._done.Wait();
+        GemmWorkers.WaitForParts(ref job._partsLeft, job._done);
         job.Release();
     }
 
