@@ -30,17 +30,15 @@ internal readonly record struct GemmPlan(GemmPath Path, bool SplitRows, int Part
 {
     // Below about this much work (2·m·n·k flops) a product runs on one thread: handing part of it to a helper costs
     // what it saves. The blocked path, measured on 2 cores: back to back, 144³ broke even (160³: 33 µs on two
-    // threads against 47 on one); but in a training step, where the helper has often gone to sleep and the
-    // operands sit in the caller's cache, splitting the 25.7 MFLOP products of the batch-64 784-256-10 MLP made
-    // its step 460 -> 640 µs, while 256³ (33.5 MFLOP) and up still gain. The memory-bound matrix–vector paths run
-    // at a fifth of the speed and gain earlier: 1×1500×800 (2.4 MFLOP) took 42 µs on two threads against 63.
-    // Above it, queueing a helper costs the calling thread about a microsecond, and a helper that wakes too late
-    // finds no part left and leaves.
-    private const long BlockedParallelMinFlops = 2L * 256 * 256 * 256;
-
-    // The threshold is a time (a 256³ product takes ~150 µs on one AVX-512 core): with half the vector width a product
-    // takes twice as long, so half the work is worth splitting (the batch-64 MLP's 25.7 MFLOP products on AVX2).
-    private static long BlockedParallelMinFlopsHere => Vector512.IsHardwareAccelerated ? BlockedParallelMinFlops : BlockedParallelMinFlops / 2;
+    // threads against 47 on one). In a training step the helper may have gone to sleep and the operands sit in the
+    // caller's cache: splitting the 25.7 MFLOP products of the batch-64 784-256-10 MLP once made its step slower
+    // (460 -> 640 µs), but since each thread packs its own copy of the shared operand and WorthSplitting keeps
+    // products on one thread while the helpers start late, it gains: that step 359 -> 265 µs (SGD) and 389 -> 311 µs
+    // (Adam) on the AVX-512 path, 733 -> 589 µs (SGD) on AVX2 (median of 5-7 alternating rounds). The memory-bound
+    // matrix–vector paths run at a fifth of the speed and gain earlier: 1×1500×800 (2.4 MFLOP) took 42 µs on two
+    // threads against 63. Above it, queueing a helper costs the calling thread about a microsecond, and a helper that
+    // wakes too late finds no part left and leaves.
+    private const long BlockedParallelMinFlops = 2L * 256 * 256 * 128;
     private const long ThinParallelMinFlops = 2L * 96 * 96 * 96;
 
     // C is cut into up to this many parts per thread, so that a thread slowed down by another process leaves its
@@ -73,7 +71,7 @@ internal readonly record struct GemmPlan(GemmPath Path, bool SplitRows, int Part
         // Every part is a rectangle of C computed start to finish by one thread, k in order: the bits of the
         // result cannot depend on the number of parts or on which thread takes which.
         long flops = 2L * m * n * k;
-        if (workers <= 1 || flops < (path == GemmPath.Blocked ? BlockedParallelMinFlopsHere : ThinParallelMinFlops)) return new GemmPlan(path, splitRows, 1, extent, 1);
+        if (workers <= 1 || flops < (path == GemmPath.Blocked ? BlockedParallelMinFlops : ThinParallelMinFlops)) return new GemmPlan(path, splitRows, 1, extent, 1);
         int align = path == GemmPath.Blocked ? (splitRows ? KernelRows<T>() : KernelColumns<T>()) : 16;
         long wanted = Math.Clamp(flops / PartMinFlops, workers, (long)workers * PartsPerWorker);
         int step = GemmBlocked.RoundUp((int)((extent + wanted - 1) / wanted), align);
