@@ -143,7 +143,53 @@ public abstract class Optimizer
     internal static void RunUpdate<TOp>(Tensor parameter, Tensor gradient, Tensor? state0, Tensor? state1, Tensor? state2, TOp op)
         where TOp : struct, IUpdateOp
     {
+        // A large parameter's update is split into blocks that any kernel thread may take: each element is updated
+        // alone, so the bits do not depend on the split.
+        if (parameter.ElementCount >= UpdateBlocks<TOp>.Block * 8 && Parallelism.MaxThreads > 1)
+        {
+            UpdateBlocks<TOp>.Run(parameter, gradient, state0, state1, state2, op);
+            return;
+        }
         DTypeDispatch.Run(parameter.DType, new UpdateKernel<TOp>(parameter, gradient, state0, state1, state2, op));
+    }
+
+    /// <summary>
+    /// One optimiser update cut into blocks of <see cref="Block"/> elements, for <see cref="RowJob"/>. The object is reused
+    /// by the thread that steps (the update is done when <see cref="Run"/> returns), so a step allocates nothing.
+    /// </summary>
+    private sealed class UpdateBlocks<TOp> : IRowRange where TOp : struct, IUpdateOp
+    {
+        public const int Block = 16384;
+
+        [ThreadStatic] private static UpdateBlocks<TOp>? t_reused;
+
+        private Tensor? _parameter, _gradient, _state0, _state1, _state2;
+        private TOp _op;
+
+        public static void Run(Tensor parameter, Tensor gradient, Tensor? state0, Tensor? state1, Tensor? state2, TOp op)
+        {
+            var update = t_reused ?? new UpdateBlocks<TOp>();
+            t_reused = null; // an op of the same type run from inside this one would get its own
+            (update._parameter, update._gradient, update._state0, update._state1, update._state2, update._op) = (parameter, gradient, state0, state1, state2, op);
+            RowJob.Run(update, (int)((parameter.ElementCount + Block - 1) / Block), parameter.ElementCount);
+            (update._parameter, update._gradient, update._state0, update._state1, update._state2) = (null, null, null, null, null);
+            t_reused = update;
+        }
+
+        void IRowRange.Run(int start, int end) => DTypeDispatch.Run(_parameter!.DType, new Range(this, start * Block,
+            (int)Math.Min(_parameter.ElementCount, (long)end * Block)));
+
+        private readonly struct Range(UpdateBlocks<TOp> update, int first, int end) : IDTypeKernel
+        {
+            public void Run<T>() where T : unmanaged, System.Numerics.IFloatingPointIeee754<T> => update.Update<T>(first, end - first);
+        }
+
+        private void Update<T>(int first, int count) where T : unmanaged, System.Numerics.IFloatingPointIeee754<T> =>
+            Simd.Update(_parameter!.Span<T>().Slice(first, count), _gradient!.Span<T>().Slice(first, count), Slice<T>(_state0, first, count),
+                Slice<T>(_state1, first, count), Slice<T>(_state2, first, count), _op);
+
+        private static Span<T> Slice<T>(Tensor? state, int first, int count) where T : unmanaged =>
+            state is null ? default : state.Span<T>().Slice(first, count);
     }
 
     private readonly struct UpdateKernel<TOp>(Tensor parameter, Tensor gradient, Tensor? state0, Tensor? state1, Tensor? state2, TOp op) : IDTypeKernel
