@@ -29,16 +29,15 @@ internal enum GemmPath
 internal readonly record struct GemmPlan(GemmPath Path, bool SplitRows, int Parts, int Step, int Workers)
 {
     // Below about this much work (2·m·n·k flops) a product runs on one thread: handing part of it to a helper costs
-    // what it saves. The blocked path, measured on 2 cores: back to back, 144³ broke even (160³: 33 µs on two
-    // threads against 47 on one). In a training step the helper may have gone to sleep and the operands sit in the
-    // caller's cache: splitting the 25.7 MFLOP products of the batch-64 784-256-10 MLP once made its step slower
-    // (460 -> 640 µs), but since each thread packs its own copy of the shared operand and WorthSplitting keeps
-    // products on one thread while the helpers start late, it gains: that step 359 -> 265 µs (SGD) and 389 -> 311 µs
-    // (Adam) on the AVX-512 path, 733 -> 589 µs (SGD) on AVX2 (median of 5-7 alternating rounds). The memory-bound
-    // matrix–vector paths run at a fifth of the speed and gain earlier: 1×1500×800 (2.4 MFLOP) took 42 µs on two
-    // threads against 63. Above it, queueing a helper costs the calling thread about a microsecond, and a helper that
-    // wakes too late finds no part left and leaves.
-    private const long BlockedParallelMinFlops = 2L * 256 * 256 * 128;
+    // what it saves. Splitting costs little when the helper is asleep (the caller posts the parts, takes them all and
+    // the late helper finds none) and halves the time when it is awake, since each thread packs its own copy of the
+    // shared operand and WorthSplitting keeps products on one thread while the helpers start late. Measured on 2 cores
+    // (median of 5 alternating rounds, AVX-512): splitting from 16.8 MFLOP made the batch-64 784-256-10 step 359 -> 265
+    // µs (SGD) and 389 -> 311 µs (Adam); from 4.2 MFLOP (128³) made gemm128 80 -> 105 GFLOP/s (AVX2: 56 -> 76), the
+    // other workloads unchanged. (Once, before per-thread packing, splitting that step's products made it slower:
+    // 460 -> 640 µs.) The memory-bound matrix–vector paths gain from 2.4 MFLOP: 1×1500×800 took 42 µs on two threads
+    // against 63. Queueing a helper costs the calling thread about a microsecond.
+    private const long BlockedParallelMinFlops = 2L * 128 * 128 * 128;
     private const long ThinParallelMinFlops = 2L * 96 * 96 * 96;
 
     // C is cut into up to this many parts per thread, so that a thread slowed down by another process leaves its
