@@ -47,7 +47,9 @@ def wanted(name):
 
 
 def report(name, value, unit):
-    print(f"torch.{name}\t{value:.1f}\t{unit}", flush=True)
+    # An epoch takes well under a second: one decimal would hide the difference.
+    precision = ".3f" if unit == "s/epoch" else ".1f"
+    print(f"torch.{name}\t{value:{precision}}\t{unit}", flush=True)
 
 
 def median_seconds(run, calls, rounds=5):

@@ -89,7 +89,7 @@ internal static class Comparison
             var ratios = new List<double>();
             foreach (var (round, mine) in row.MiniNet)
                 if (row.Torch.TryGetValue(round, out double theirs) && theirs != 0) ratios.Add(mine / theirs);
-            string format = row.Unit == "s/epoch" ? "F2" : "F1"; // an epoch is well under a second: one decimal would hide the difference
+            string format = row.Unit == "s/epoch" ? "F3" : "F1"; // an epoch is well under a second: one decimal would hide the difference
             Console.WriteLine($"{row.Name,-56} {row.Unit,-11} {Summary(row.Torch.Values, format),-30} {Summary(row.MiniNet.Values, format),-30} {Summary(ratios, "F2")}");
         }
     }

@@ -56,5 +56,5 @@ internal static class WorkloadRunner
 
     /// <summary>One line, with one decimal as the peer prints — two for seconds per epoch, whose values are near 1.</summary>
     private static void Report(string name, double value, string unit) =>
-        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"mininet.{name}\t{value.ToString(unit == "s/epoch" ? "F2" : "F1", CultureInfo.InvariantCulture)}\t{unit}"));
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"mininet.{name}\t{value.ToString(unit == "s/epoch" ? "F3" : "F1", CultureInfo.InvariantCulture)}\t{unit}"));
 }
