@@ -10,20 +10,17 @@ namespace MiniNet.Kernels;
 /// blocked path each thread packs the operand the parts share into a buffer of its own when it takes its first part:
 /// a buffer packed by one core and read by the other had to be taken back from the other core's cache, line by
 /// line, before it could be packed again — 45 µs instead of 7 µs for a 256×256 B, while the helper could only wait.
-/// The job object is reused: it returns to a one-slot pool once the last thread that could touch it has let go,
-/// so a warm product allocates nothing.
+/// The job object is reused (a one-slot pool), so a warm product allocates nothing.
 /// </summary>
-internal sealed class GemmJob<T> : IThreadPoolWorkItem where T : unmanaged, IFloatingPointIeee754<T>
+internal sealed class GemmJob<T> : PartsJob where T : unmanaged, IFloatingPointIeee754<T>
 {
     private static GemmJob<T>? s_spare;
 
-    private readonly ManualResetEventSlim _done = new(false);
     private GemmPlan _plan;
     private ReadOnlyMemory<T> _a, _b;
     private Memory<T> _c;
     private bool _transposeA, _transposeB, _accumulate;
     private int _m, _k, _n, _chunkStart, _chunk;
-    private int _nextPart, _partsLeft, _holders;
 
     /// <summary>Computes the chunk [chunkStart, chunkStart + chunk) of C on the blocked path (columns when C is cut into rows, rows otherwise), or all of C on the others.</summary>
     public static void Run(GemmPlan plan, ReadOnlyMemory<T> a, bool transposeA, ReadOnlyMemory<T> b, bool transposeB, Memory<T> c,
@@ -33,28 +30,15 @@ internal sealed class GemmJob<T> : IThreadPoolWorkItem where T : unmanaged, IFlo
         (job._plan, job._a, job._b, job._c) = (plan, a, b, c);
         (job._transposeA, job._transposeB, job._accumulate, job._m, job._k, job._n) = (transposeA, transposeB, accumulate, m, k, n);
         (job._chunkStart, job._chunk) = (chunkStart, chunk);
-        int helpers = plan.Workers - 1;
-        (job._nextPart, job._partsLeft, job._holders) = (0, plan.Parts, 1 + helpers);
-        job._done.Reset();
-        GemmWorkers.Post(job, helpers);
-        job.TakeParts();
-        GemmWorkers.WaitForParts(ref job._partsLeft, job._done);
-        job.Release();
-    }
-
-    void IThreadPoolWorkItem.Execute()
-    {
-        TakeParts();
-        Release();
+        job.RunParts(plan.Parts, plan.Workers - 1);
     }
 
     private GemmProblem<T> Problem() => new(_a.Span, _transposeA, _b.Span, _transposeB, _c.Span, _m, _k, _n, _accumulate);
 
-    private void TakeParts()
+    protected override void TakeParts()
     {
         T[]? shared = null; // packed by this thread, for all the parts it takes
-        int part;
-        while ((part = Interlocked.Increment(ref _nextPart) - 1) < _plan.Parts)
+        while (TryTakePart(out int part))
         {
             var problem = Problem();
             int extent = _plan.SplitRows ? _m : _n;
@@ -72,13 +56,12 @@ internal sealed class GemmJob<T> : IThreadPoolWorkItem where T : unmanaged, IFlo
                 Gemm.ComputeThin(_plan.Path, problem, start, end, 0, _n);
             else
                 Gemm.ComputeThin(_plan.Path, problem, 0, _m, start, end);
-            if (Interlocked.Decrement(ref _partsLeft) == 0) _done.Set();
+            PartDone();
         }
     }
 
-    private void Release()
+    protected override void Idle()
     {
-        if (Interlocked.Decrement(ref _holders) != 0) return;
         (_a, _b, _c) = (default, default, default); // hold no tensor's storage while idle
         Volatile.Write(ref s_spare, this);
     }

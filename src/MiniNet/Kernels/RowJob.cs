@@ -8,12 +8,11 @@ internal interface IRowRange
 }
 
 /// <summary>
-/// Rows split across threads: the calling thread and the GEMM's helper threads (<see cref="GemmWorkers"/>) take
-/// ranges of rows from a shared counter until none is left, as <see cref="GemmJob{T}"/> takes parts of C. Each row is
-/// computed the same way on whichever thread takes it, and whatever the rows add up to is added afterwards by the
-/// caller, in row order — so the bits never depend on the thread count. The job object is reused (a one-slot pool).
+/// Rows split across threads (<see cref="PartsJob"/>: ranges of rows taken by the caller and the GEMM's helpers). Each
+/// row is computed the same way on whichever thread takes it, and whatever the rows add up to is added afterwards by
+/// the caller, in row order — so the bits never depend on the thread count. The job object is reused (a one-slot pool).
 /// </summary>
-internal sealed class RowJob : IThreadPoolWorkItem
+internal sealed class RowJob : PartsJob
 {
     // Below this many elements (a 4096 × 1000 head has 4M) the rows run on the calling thread: a helper's start costs
     // about a microsecond of the caller's time and its cache misses more, for work of ~50 µs.
@@ -26,9 +25,8 @@ internal sealed class RowJob : IThreadPoolWorkItem
     /// <summary>How many calls from this thread have been split across threads so far (tests check that the split path ran).</summary>
     internal static long SplitRuns => t_splitRuns;
 
-    private readonly ManualResetEventSlim _done = new(false);
     private IRowRange? _body;
-    private int _rows, _step, _parts, _nextPart, _partsLeft, _holders;
+    private int _rows, _step;
 
     /// <summary>
     /// Runs <paramref name="body"/> over rows [0, <paramref name="rows"/>), on several threads when the
@@ -47,36 +45,22 @@ internal sealed class RowJob : IThreadPoolWorkItem
         int parts = Math.Min(rows, workers * PartsPerWorker), step = (rows + parts - 1) / parts;
         parts = (rows + step - 1) / step;
         var job = Interlocked.Exchange(ref s_spare, null) ?? new RowJob();
-        (job._body, job._rows, job._step, job._parts) = (body, rows, step, parts);
-        int helpers = Math.Min(workers, parts) - 1;
-        (job._nextPart, job._partsLeft, job._holders) = (0, parts, 1 + helpers);
-        job._done.Reset();
-        GemmWorkers.Post(job, helpers);
-        job.TakeParts();
-        GemmWorkers.WaitForParts(ref job._partsLeft, job._done);
-        job.Release();
+        (job._body, job._rows, job._step) = (body, rows, step);
+        job.RunParts(parts, Math.Min(workers, parts) - 1);
     }
 
-    void IThreadPoolWorkItem.Execute()
+    protected override void TakeParts()
     {
-        TakeParts();
-        Release();
-    }
-
-    private void TakeParts()
-    {
-        int part;
-        while ((part = Interlocked.Increment(ref _nextPart) - 1) < _parts)
+        while (TryTakePart(out int part))
         {
             int start = part * _step;
             _body!.Run(start, Math.Min(_rows, start + _step));
-            if (Interlocked.Decrement(ref _partsLeft) == 0) _done.Set();
+            PartDone();
         }
     }
 
-    private void Release()
+    protected override void Idle()
     {
-        if (Interlocked.Decrement(ref _holders) != 0) return;
         _body = null; // hold nothing while idle
         Volatile.Write(ref s_spare, this);
     }

@@ -1,11 +1,8 @@
-using MiniNet.Kernels;
-
 namespace MiniNet.Tests.Heads;
 
 /// <summary>
 /// The softmax head, large enough to split its rows across threads, gives the same bits — loss and gradients — as on
-/// one thread, with every kind of target and option. Each case retries until the split path has really run (a helper that starts
-/// late keeps a call on one thread), so the comparison cannot pass by comparing one thread with itself.
+/// one thread, with every kind of target and option (<see cref="SplitCheck"/>).
 /// </summary>
 public class HeadThreadingTests
 {
@@ -31,7 +28,7 @@ public class HeadThreadingTests
         var probabilities = Tensor.Rand([Rows, Classes], seed: 9).To(dtype).Softmax(1);
         if (name.Contains("ignored")) for (int r = 0; r < Rows; r += 5) labels[r] = -100;
 
-        (byte[] Loss, byte[] Gradient) Run()
+        SplitCheck.SameBitsOnOneAndSeveralThreads(() =>
         {
             var z = logits.Detach().RequireGrad();
             Tensor loss = name switch
@@ -42,33 +39,7 @@ public class HeadThreadingTests
                 _ => Losses.SoftmaxCrossEntropy(z, probabilities, weight, labelSmoothing: 0.2),
             };
             (loss.Rank == 0 ? loss : (loss * Tensor.Rand(loss.Shape.ToArray(), seed: 10).To(dtype)).Sum()).Backward();
-            return (Bytes(loss), Bytes(z.Grad!));
-        }
-
-        int before = Parallelism.MaxThreads;
-        try
-        {
-            Parallelism.MaxThreads = 1;
-            var single = Run();
-            Parallelism.MaxThreads = Math.Max(2, Environment.ProcessorCount);
-            bool split = false;
-            for (int attempt = 0; attempt < 50 && !split; attempt++)
-            {
-                long splitsBefore = RowJob.SplitRuns;
-                var several = Run();
-                split = RowJob.SplitRuns > splitsBefore;
-                Assert.Equal(single.Loss, several.Loss);
-                Assert.Equal(single.Gradient, several.Gradient);
-            }
-            Assert.True(split, "the rows never ran on several threads: the comparison proved nothing");
-        }
-        finally
-        {
-            Parallelism.MaxThreads = before;
-        }
+            return [loss, z.Grad!];
+        });
     }
-
-    private static byte[] Bytes(Tensor t) => t.DType == DType.Float32
-        ? System.Runtime.InteropServices.MemoryMarshal.AsBytes(t.ToArray<float>().AsSpan()).ToArray()
-        : System.Runtime.InteropServices.MemoryMarshal.AsBytes(t.ToArray<double>().AsSpan()).ToArray();
 }

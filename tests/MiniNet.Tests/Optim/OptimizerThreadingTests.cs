@@ -1,12 +1,11 @@
-using MiniNet.Kernels;
 using MiniNet.Optim;
 
 namespace MiniNet.Tests.Optim;
 
 /// <summary>
 /// An update of a parameter large enough to be split across the kernel threads gives the same bits as on one thread,
-/// for every optimiser and its stateful options, float and double — three steps, so the states carry over. Each case
-/// retries until the split really ran.
+/// for every optimiser and its stateful options, float and double — three steps, so the states carry over
+/// (<see cref="SplitCheck"/>).
 /// </summary>
 public class OptimizerThreadingTests
 {
@@ -28,7 +27,7 @@ public class OptimizerThreadingTests
         var start = Tensor.Randn([Elements], seed: 21).To(dtype);
         var gradients = new[] { Tensor.Randn([Elements], seed: 22).To(dtype), Tensor.Randn([Elements], seed: 23).To(dtype), Tensor.Randn([Elements], seed: 24).To(dtype) };
 
-        byte[] Run()
+        SplitCheck.SameBitsOnOneAndSeveralThreads(() =>
         {
             var parameter = start.Clone().RequireGrad();
             Optimizer optimizer = name switch
@@ -43,30 +42,7 @@ public class OptimizerThreadingTests
                 parameter.Grad = gradient.Clone();
                 optimizer.Step();
             }
-            return parameter.DType == DType.Float32
-                ? System.Runtime.InteropServices.MemoryMarshal.AsBytes(parameter.ToArray<float>().AsSpan()).ToArray()
-                : System.Runtime.InteropServices.MemoryMarshal.AsBytes(parameter.ToArray<double>().AsSpan()).ToArray();
-        }
-
-        int before = Parallelism.MaxThreads;
-        try
-        {
-            Parallelism.MaxThreads = 1;
-            var single = Run();
-            Parallelism.MaxThreads = Math.Max(2, Environment.ProcessorCount);
-            bool split = false;
-            for (int attempt = 0; attempt < 50 && !split; attempt++)
-            {
-                long splitsBefore = RowJob.SplitRuns;
-                var several = Run();
-                split = RowJob.SplitRuns > splitsBefore;
-                Assert.Equal(single, several);
-            }
-            Assert.True(split, "the update never ran on several threads: the comparison proved nothing");
-        }
-        finally
-        {
-            Parallelism.MaxThreads = before;
-        }
+            return [parameter.Detach()];
+        });
     }
 }
