@@ -164,9 +164,15 @@ public class OptimizerBehaviourTests
         }
         var optimizer = Make(name, parameters);
         for (int warmUp = 0; warmUp < 3; warmUp++) optimizer.Step();
-        long before = GC.GetAllocatedBytesForCurrentThread();
-        optimizer.Step();
-        return GC.GetAllocatedBytesForCurrentThread() - before;
+        // The fewest over several steps: the runtime may allocate once on this thread while it recompiles a method.
+        long fewestBytes = long.MaxValue;
+        for (int step = 0; step < 5; step++)
+        {
+            long before = GC.GetAllocatedBytesForCurrentThread();
+            optimizer.Step();
+            fewestBytes = Math.Min(fewestBytes, GC.GetAllocatedBytesForCurrentThread() - before);
+        }
+        return fewestBytes;
     }
 
     [Theory]

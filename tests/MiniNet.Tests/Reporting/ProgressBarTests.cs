@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using MiniNet.Reporting;
 
 namespace MiniNet.Tests.Reporting;
@@ -157,9 +158,20 @@ public class ProgressBarTests
         progress.Start("epoch", batchCount: 100_000);
         for (int b = 0; b < 100; b++) progress.Step(32, 0.5, 10); // warm up
 
+        // The fewest bytes over several rounds: the runtime may allocate once on this thread while it recompiles
+        // the loop (on-stack replacement) or Step (tiering); a Step that allocated would show in every round.
+        long fewestBytes = long.MaxValue;
+        for (int round = 0; round < 5; round++)
+            fewestBytes = Math.Min(fewestBytes, BytesAllocatedBy2000Steps(progress));
+        Assert.Equal(0, fewestBytes);
+    }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static long BytesAllocatedBy2000Steps(ProgressBar progress)
+    {
         long before = GC.GetAllocatedBytesForCurrentThread();
-        for (int b = 0; b < 10_000; b++) progress.Step(32, 0.5, 10); // the clock stands still: no redraw
-        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+        for (int b = 0; b < 2000; b++) progress.Step(32, 0.5, 10); // the clock stands still: no redraw
+        return GC.GetAllocatedBytesForCurrentThread() - before;
     }
 
     [Fact]
