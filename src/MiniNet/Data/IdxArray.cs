@@ -104,7 +104,17 @@ public sealed class IdxArray
             throw new ArgumentOutOfRangeException(nameof(count), count,
                 $"IdxArray.Slice: items {start} to {start + (long)count - 1} are outside the {Count} items of this array.");
         int itemSize = ElementCountAfterFirst();
-        var data = Array.CreateInstance(_data.GetType().GetElementType()!, count * itemSize);
+        int length = count * itemSize;
+        // By the element type, with each array type named (no Array.CreateInstance, which native AOT cannot promise).
+        Array data = ElementType switch
+        {
+            IdxElementType.UInt8 => new byte[length],
+            IdxElementType.Int8 => new sbyte[length],
+            IdxElementType.Int16 => new short[length],
+            IdxElementType.Int32 => new int[length],
+            IdxElementType.Float32 => new float[length],
+            _ => new double[length],
+        };
         Array.Copy(_data, start * itemSize, data, 0, data.Length);
         return new IdxArray(data, ElementType, Shape.With(0, count, "IdxArray.Slice"));
     }

@@ -1,3 +1,5 @@
+using System.Collections;
+using System.Diagnostics.CodeAnalysis;
 using System.Text;
 using MiniNet.Serialization;
 
@@ -8,15 +10,38 @@ namespace MiniNet.Layers;
 /// sub-modules, training/evaluation mode, and a <see cref="Forward"/> computation.
 /// </summary>
 /// <remarks>
-/// A module registers its parameters and children in its constructor (<see cref="RegisterParameter"/>,
-/// <see cref="RegisterModule{TModule}"/>). Names follow PyTorch's <c>state_dict</c>: a parameter is named by
-/// the path of registration names, e.g. <c>0.weight</c> in a <see cref="Sequential"/>, <c>layers.2.bias</c>
-/// in a module that registers a Sequential as <c>layers</c>.
+/// <para><b>Registration is automatic</b>, as in PyTorch: the fields and auto-properties of a subclass that hold a
+/// <see cref="Module"/>, a <see cref="ParameterSlot"/> or a leaf <see cref="Tensor"/> that requires grad are its
+/// sub-modules and parameters, named after the member (<c>fc1</c>, so <c>fc1.weight</c>; a leading underscore is
+/// dropped: <c>_fc1</c> is <c>fc1</c>) in declaration order, base class first. They are found whenever the module
+/// lists them, so a member assigned later, replaced or set to null is seen as it is then. A member marked
+/// <see cref="UnregisteredAttribute"/> is left out. Modules kept in a list or dictionary are not registered by
+/// themselves (as in PyTorch): hold them in a <see cref="ModuleList"/>, or register each with
+/// <see cref="RegisterModule{TModule}"/>; a field that holds modules nothing registered is an error, never a silently
+/// untrained layer.</para>
+/// <para>Explicit registration (<see cref="RegisterParameter"/>, <see cref="RegisterModule{TModule}"/>) comes first, in
+/// the order of the calls; a member that holds what was registered explicitly is not registered again. Names follow
+/// PyTorch's <c>state_dict</c>: a parameter is named by the path of names, e.g. <c>0.weight</c> in a
+/// <see cref="Sequential"/>, <c>layers.2.bias</c> in a module that holds a Sequential as <c>layers</c>. A module or
+/// parameter reachable by two paths (a layer used twice) is one: <see cref="Parameters"/> lists it once, under its
+/// first name.</para>
 /// </remarks>
+[DynamicallyAccessedMembers(RegisteredMembers)]
 public abstract class Module
 {
+    /// <summary>What automatic registration reads, kept by trimming and native AOT for every subclass.</summary>
+    internal const DynamicallyAccessedMemberTypes RegisteredMembers =
+        DynamicallyAccessedMemberTypes.PublicFields | DynamicallyAccessedMemberTypes.NonPublicFields
+        | DynamicallyAccessedMemberTypes.PublicProperties | DynamicallyAccessedMemberTypes.NonPublicProperties;
+
     private readonly List<(string Name, ParameterSlot Slot)> _parameters = [];
     private readonly List<(string Name, Module Module)> _children = [];
+
+    // Automatic registration: what the members held when last looked at, and the parameters and children found there.
+    private readonly Lock _sync = new();
+    private object?[]? _memberValues;
+    private (string Name, ParameterSlot Slot)[] _foundParameters = [];
+    private (string Name, Module Module)[] _foundChildren = [];
 
     /// <summary>The module's path from the root model, for error messages (e.g. <c>Sequential[2]</c>); empty for a root.</summary>
     public string Path { get; private set; } = "";
@@ -30,7 +55,11 @@ public abstract class Module
     /// <summary>A one-line description: the type and its configuration, e.g. <c>Dense(784→128)</c>.</summary>
     public virtual string Describe() => GetType().Name + "()";
 
-    /// <summary>Registers a parameter under <paramref name="name"/>; it becomes a leaf that requires grad. Returns a slot that always holds the current tensor (see <see cref="To"/>).</summary>
+    /// <summary>
+    /// Registers a parameter under <paramref name="name"/>; it becomes a leaf that requires grad. Returns a slot that
+    /// always holds the current tensor (see <see cref="To"/>). A field or property holding the tensor or the slot
+    /// registers it as well (see the remarks on <see cref="Module"/>); this call chooses the name and the order.
+    /// </summary>
     /// <exception cref="ArgumentException">The name is empty, contains a dot, or is taken.</exception>
     /// <exception cref="ArgumentNullException"><paramref name="name"/> or <paramref name="parameter"/> is null.</exception>
     protected ParameterSlot RegisterParameter(string name, Tensor parameter)
@@ -46,14 +75,20 @@ public abstract class Module
         return slot;
     }
 
-    /// <summary>Registers a sub-module under <paramref name="name"/> and returns it.</summary>
-    /// <exception cref="ArgumentException">The name is empty, contains a dot, or is taken.</exception>
+    /// <summary>
+    /// Registers a sub-module under <paramref name="name"/> and returns it. A field or property holding the module
+    /// registers it as well (see the remarks on <see cref="Module"/>); this call chooses the name and the order, and is
+    /// how the modules of a collection are registered one by one.
+    /// </summary>
+    /// <exception cref="ArgumentException">The name is empty, contains a dot, or is taken; or the module is this one or contains it.</exception>
     /// <exception cref="ArgumentNullException"><paramref name="name"/> or <paramref name="module"/> is null.</exception>
     protected TModule RegisterModule<TModule>(string name, TModule module) where TModule : Module
     {
         ArgumentNullException.ThrowIfNull(name);
         ArgumentNullException.ThrowIfNull(module);
         CheckName(name);
+        if (module.Contains(this))
+            throw new ArgumentException($"{Describe()}: the module registered as '{name}' is this module or contains it; a module cannot contain itself.", nameof(module));
         _children.Add((name, module));
         module.SetPath(ChildPath(name));
         return module;
@@ -76,35 +111,195 @@ public abstract class Module
     private void SetPath(string path)
     {
         Path = path;
-        foreach (var (name, child) in _children) child.SetPath(ChildPath(name));
+        foreach (var (name, child) in Children()) child.SetPath(ChildPath(name));
     }
 
     /// <summary>The module as error messages name it: its path and description, e.g. <c>Sequential[2] Dense(128→10)</c>.</summary>
     protected string Where => Path.Length > 0 ? $"{Path} {Describe()}" : Describe();
 
-    /// <summary>Every parameter with its dotted name, this module's own first, then each child's in registration order (PyTorch's order).</summary>
-    public IEnumerable<(string Name, Tensor Parameter)> NamedParameters()
+    /// <summary>This module's own parameters: those registered explicitly, then those its members hold.</summary>
+    private IEnumerable<(string Name, ParameterSlot Slot)> OwnParameters()
     {
-        foreach (var (name, slot) in _parameters) yield return (name, slot.Value);
-        foreach (var (childName, child) in _children)
-            foreach (var (name, parameter) in child.NamedParameters())
-                yield return ($"{childName}.{name}", parameter);
+        FindMembers();
+        foreach (var entry in _parameters) yield return entry;
+        foreach (var entry in _foundParameters) yield return entry;
     }
 
-    /// <summary>Every parameter, in the order of <see cref="NamedParameters"/>: what an optimiser takes.</summary>
+    /// <summary>The direct sub-modules: those registered explicitly, then those its members hold.</summary>
+    private IEnumerable<(string Name, Module Module)> Children()
+    {
+        FindMembers();
+        foreach (var entry in _children) yield return entry;
+        foreach (var entry in _foundChildren) yield return entry;
+    }
+
+    /// <summary>True when <paramref name="module"/> is this module or one of its descendants.</summary>
+    private bool Contains(Module module)
+    {
+        if (ReferenceEquals(module, this)) return true;
+        foreach (var (_, child) in Children())
+            if (child.Contains(module)) return true;
+        return false;
+    }
+
+    /// <summary>
+    /// Automatic registration: reads the members that can hold modules and parameters and, if any changed since the
+    /// last look, finds this module's parameters and children in them again.
+    /// </summary>
+    private void FindMembers()
+    {
+        var members = ModuleMembers.Of(GetType());
+        if (members.Length == 0) return;
+        lock (_sync)
+        {
+            var values = _memberValues;
+            bool changed = values is null;
+            values ??= new object?[members.Length];
+            for (int i = 0; i < members.Length; i++)
+            {
+                var value = members[i].Field.GetValue(this);
+                if (ReferenceEquals(value, values[i])) continue;
+                values[i] = value;
+                changed = true;
+            }
+            // A tensor member becomes a parameter when it is a leaf that requires grad, which can change in place.
+            if (!changed)
+                foreach (var value in values)
+                    if (value is Tensor tensor && IsParameterTensor(tensor) != _foundParameters.Any(p => ReferenceEquals(p.Slot.Value, tensor)) && !IsRegisteredParameter(tensor))
+                        changed = true;
+            if (!changed) return;
+            // Noted before looking inside the members, so that a look that comes back here through a cycle of members
+            // stops; forgotten if the look fails, so that the next one fails the same way.
+            _memberValues = values;
+            try
+            {
+                Find(members, values);
+            }
+            catch
+            {
+                _memberValues = null;
+                throw;
+            }
+        }
+    }
+
+    private static bool IsParameterTensor(Tensor tensor) => tensor.IsLeaf && tensor.RequiresGrad;
+
+    private bool IsRegisteredParameter(object parameter) =>
+        _parameters.Exists(p => ReferenceEquals(p.Slot, parameter) || ReferenceEquals(p.Slot.Value, parameter));
+
+    private void Find(ModuleMembers.Member[] members, object?[] values)
+    {
+        var parameters = new List<(string Name, ParameterSlot Slot)>();
+        var children = new List<(string Name, Module Module)>();
+        for (int i = 0; i < members.Length; i++)
+        {
+            string name = members[i].Name;
+            switch (values[i])
+            {
+                case Module module when _children.Exists(c => ReferenceEquals(c.Module, module)) || children.Exists(c => ReferenceEquals(c.Module, module)):
+                    break; // registered already: a member that holds it adds nothing
+                case Module module:
+                    if (module.Contains(this))
+                        throw new InvalidOperationException(
+                            $"{Where}: the member '{name}' holds {(ReferenceEquals(module, this) ? "this module itself" : $"a module that contains this one ({module.Describe()})")}; " +
+                            "a module cannot contain itself. If the member is a reference rather than a part, mark it [Unregistered].");
+                    CheckFoundName(name, parameters, children);
+                    children.Add((name, module));
+                    break;
+                case ParameterSlot slot when !IsRegisteredParameter(slot) && !parameters.Exists(p => ReferenceEquals(p.Slot, slot)):
+                    CheckFoundName(name, parameters, children);
+                    parameters.Add((name, slot));
+                    break;
+                case Tensor tensor when IsParameterTensor(tensor) && !IsRegisteredParameter(tensor) && !parameters.Exists(p => ReferenceEquals(p.Slot.Value, tensor)):
+                    CheckFoundName(name, parameters, children);
+                    // Keep the slot found before for this tensor, so that To can write the converted tensor back to the member.
+                    var known = Array.Find(_foundParameters, p => ReferenceEquals(p.Slot.Value, tensor)).Slot;
+                    parameters.Add((name, known ?? new ParameterSlot(tensor) { Member = members[i].Field }));
+                    break;
+            }
+        }
+        // Modules in a list or dictionary are registered by a ModuleList or by RegisterModule, never by the collection itself.
+        for (int i = 0; i < members.Length; i++)
+        {
+            if (values[i] is Module or Tensor or ParameterSlot or string or not IEnumerable) continue;
+            var unregistered = new List<string>();
+            int index = 0;
+            foreach (var item in ItemsOf((IEnumerable)values[i]!))
+            {
+                if (item is Module module && !_children.Exists(c => ReferenceEquals(c.Module, module)) && !children.Exists(c => ReferenceEquals(c.Module, module)))
+                    unregistered.Add($"{module.Describe()} at {index}");
+                index++;
+            }
+            if (unregistered.Count > 0)
+                throw new InvalidOperationException(
+                    $"{Where}: the member '{members[i].Name}' ({values[i]!.GetType().Name}) holds {unregistered.Count} module(s) that are not registered: " +
+                    $"{MessageText.List(unregistered)}. A list or dictionary does not register what it holds (as in PyTorch), so their parameters " +
+                    "would be neither trained nor saved. Hold them in a ModuleList, or register each with RegisterModule; if they belong to " +
+                    "another model, mark the member [Unregistered].");
+        }
+        foreach (var (name, child) in children) child.SetPath(ChildPath(name));
+        _foundParameters = [.. parameters];
+        _foundChildren = [.. children];
+    }
+
+    /// <summary>A collection's items; a dictionary's values.</summary>
+    private static IEnumerable ItemsOf(IEnumerable collection)
+    {
+        if (collection is IDictionary dictionary) return dictionary.Values;
+        return collection;
+    }
+
+    private void CheckFoundName(string name, List<(string Name, ParameterSlot Slot)> parameters, List<(string Name, Module Module)> children)
+    {
+        if (_parameters.Exists(p => p.Name == name) || _children.Exists(c => c.Name == name))
+            throw new InvalidOperationException(
+                $"{Where}: the member '{name}' holds a module or parameter other than the one registered under the name '{name}'; rename one of them.");
+        if (parameters.Exists(p => p.Name == name) || children.Exists(c => c.Name == name))
+            throw new InvalidOperationException(
+                $"{Where}: two members are both named '{name}' once a leading underscore is dropped; rename one of them.");
+    }
+
+    /// <summary>
+    /// Every parameter with its dotted name, this module's own first, then each child's in registration order (PyTorch's
+    /// order). A parameter reachable by two paths (a layer used twice) is listed once, under its first name, as PyTorch's
+    /// <c>named_parameters()</c>.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">A member holds modules that nothing registers, or refers back to an enclosing module (see <see cref="Module"/>).</exception>
+    public IEnumerable<(string Name, Tensor Parameter)> NamedParameters()
+    {
+        var seen = new HashSet<Tensor>(ReferenceEqualityComparer.Instance);
+        foreach (var (name, parameter) in AllNamedParameters(""))
+            if (seen.Add(parameter)) yield return (name, parameter);
+    }
+
+    /// <summary>Every parameter under every name it has, shared ones included (what <see cref="StateDict"/> lists).</summary>
+    private IEnumerable<(string Name, Tensor Parameter)> AllNamedParameters(string prefix)
+    {
+        foreach (var (name, slot) in OwnParameters()) yield return (prefix + name, slot.Value);
+        foreach (var (childName, child) in Children())
+            foreach (var entry in child.AllNamedParameters($"{prefix}{childName}."))
+                yield return entry;
+    }
+
+    /// <summary>Every parameter, in the order of <see cref="NamedParameters"/>, each once: what an optimiser takes.</summary>
+    /// <exception cref="InvalidOperationException">A member holds modules that nothing registers, or refers back to an enclosing module (see <see cref="Module"/>).</exception>
     public IEnumerable<Tensor> Parameters()
     {
         foreach (var (_, parameter) in NamedParameters()) yield return parameter;
     }
 
-    /// <summary>The direct sub-modules with their names.</summary>
-    public IEnumerable<(string Name, Module Module)> NamedChildren() => _children;
+    /// <summary>The direct sub-modules with their names: those registered explicitly, then those found in members.</summary>
+    public IEnumerable<(string Name, Module Module)> NamedChildren() => Children();
 
-    /// <summary>The parameters by name, in order, as PyTorch's <c>state_dict()</c> (the tensors themselves, not copies).</summary>
+    /// <summary>
+    /// The parameters by name, in order, as PyTorch's <c>state_dict()</c> (the tensors themselves, not copies). A
+    /// parameter reachable by two paths appears under both names, as in PyTorch.
+    /// </summary>
     public IReadOnlyDictionary<string, Tensor> StateDict()
     {
         var state = new Dictionary<string, Tensor>();
-        foreach (var (name, parameter) in NamedParameters()) state.Add(name, parameter);
+        foreach (var (name, parameter) in AllNamedParameters("")) state.Add(name, parameter);
         return state;
     }
 
@@ -152,7 +347,7 @@ public abstract class Module
     public Module Train(bool mode = true)
     {
         Training = mode;
-        foreach (var (_, child) in _children) child.Train(mode);
+        foreach (var (_, child) in Children()) child.Train(mode);
         return this;
     }
 
@@ -176,22 +371,34 @@ public abstract class Module
 
     /// <summary>
     /// Converts every parameter to <paramref name="dtype"/> (new leaf tensors that require grad), as PyTorch's
-    /// <c>module.double()</c> / <c>module.float()</c>: for example to gradient-check a model in float64. Returns this module.
+    /// <c>module.double()</c> / <c>module.float()</c>: for example to gradient-check a model in float64. A parameter held
+    /// in a <see cref="Tensor"/> field or property is replaced there. Returns this module.
     /// </summary>
     public Module To(DType dtype)
     {
-        foreach (var (_, slot) in _parameters)
-        {
-            if (slot.Value.DType == dtype) continue;
-            Tensor converted;
-            using (Tape.NoGrad()) converted = slot.Value.To(dtype);
-            slot.Value = converted.RequireGrad();
-        }
-        foreach (var (_, child) in _children) child.To(dtype);
+        var converted = new Dictionary<Tensor, Tensor>(ReferenceEqualityComparer.Instance); // a shared parameter stays shared
+        ConvertParameters(dtype, converted);
         return this;
     }
 
-    /// <summary>The number of scalar parameters.</summary>
+    private void ConvertParameters(DType dtype, Dictionary<Tensor, Tensor> converted)
+    {
+        foreach (var (_, slot) in OwnParameters().ToArray())
+        {
+            var old = slot.Value;
+            if (old.DType == dtype) continue;
+            if (!converted.TryGetValue(old, out var replacement))
+            {
+                using (Tape.NoGrad()) replacement = old.To(dtype);
+                converted[old] = replacement.RequireGrad();
+            }
+            slot.Value = replacement;
+            slot.Member?.SetValue(this, replacement);
+        }
+        foreach (var (_, child) in Children()) child.ConvertParameters(dtype, converted);
+    }
+
+    /// <summary>The number of scalar parameters, each counted once.</summary>
     public long ParameterCount()
     {
         long count = 0;
@@ -202,9 +409,10 @@ public abstract class Module
     /// <summary>The module tree in PyTorch's style: each child on its own line, indented, with its name.</summary>
     public override string ToString()
     {
-        if (_children.Count == 0) return Describe();
+        var children = Children().ToArray();
+        if (children.Length == 0) return Describe();
         var text = new StringBuilder(GetType().Name).Append("(\n");
-        foreach (var (name, child) in _children)
+        foreach (var (name, child) in children)
         {
             var lines = child.ToString().Split('\n');
             text.Append("  (").Append(name).Append("): ").Append(lines[0]).Append('\n');
@@ -221,4 +429,7 @@ public sealed class ParameterSlot
 
     /// <summary>The current parameter tensor.</summary>
     public Tensor Value { get; internal set; }
+
+    /// <summary>For a parameter found in a <see cref="Tensor"/> field: the field, which <see cref="Module.To"/> updates too.</summary>
+    internal System.Reflection.FieldInfo? Member { get; init; }
 }

@@ -226,7 +226,9 @@ public abstract class Optimizer
             if (parameters.Length == 0)
                 throw new ArgumentException(
                     groups.Length == 1
-                        ? $"{name}: the parameter list is empty; an optimiser needs at least one parameter (did the model's Parameters() return nothing?)."
+                        ? $"{name}: the parameter list is empty; an optimiser needs at least one parameter. If it came from a model's Parameters(), " +
+                          "the model has none: a Module finds the layers and parameters held in its fields and properties (a Tensor counts when it " +
+                          "requires grad) and those passed to RegisterModule or RegisterParameter; layers kept in a plain list need a ModuleList."
                         : $"{name}: parameter group {g} is empty; every group needs at least one parameter.",
                     argument);
             for (int i = 0; i < parameters.Length; i++)

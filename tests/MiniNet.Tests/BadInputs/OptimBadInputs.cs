@@ -65,7 +65,7 @@ internal static class OptimBadInputs
 
         // Parameters and groups
         BadInput.Of<ArgumentException>(Area, "optimiser of no parameters",
-            () => new Sgd(Array.Empty<Tensor>()), "Sgd", "the parameter list is empty", "Parameters() return nothing"),
+            () => new Sgd(Array.Empty<Tensor>()), "Sgd", "the parameter list is empty", "a Module finds the layers and parameters held in its fields and properties", "ModuleList"),
         BadInput.Of<ArgumentException>(Area, "optimiser of a parameter that is not a leaf",
             () => new Adam([Parameter() * 2]), "Adam", "parameter 0 (shape [2]) is not a leaf", "computed by Mul", "(Parameter 'parameters')"),
         BadInput.Of<ArgumentException>(Area, "optimiser of a parameter that does not require grad",
