@@ -23,9 +23,8 @@ for (int epoch = 1; epoch <= 3; epoch++)
 
 using (Tape.NoGrad())
 {
-    int[] predicted = head.Predict(model.Eval().Forward(test.ToTensor().Flatten(1)));
-    double accuracy = predicted.Zip(test.GetLabels()).Count(p => p.First == p.Second) / (double)test.Count;
-    Console.WriteLine($"test accuracy: {accuracy:0.0000}");
+    var logits = model.Eval().Forward(test.ToTensor().Flatten(1));
+    Console.WriteLine($"test accuracy: {head.Accuracy(logits, test.GetLabels()):0.0000}");
 }
 
 WhichHead.Show();

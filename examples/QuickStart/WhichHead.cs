@@ -10,7 +10,7 @@ internal static class WhichHead
         var softmax = new SoftmaxHead();
         var loss = softmax.Loss(logits, [0, 2]);           // class indices
         loss.Backward();                                    // logits.Grad = (softmax(z) − onehot) / 2
-        Console.WriteLine($"softmax: loss {loss.Item():0.0000}, predicted classes [{string.Join(", ", softmax.Predict(logits))}]");
+        Console.WriteLine($"softmax: loss {loss.Item():0.0000}, predicted classes [{string.Join(", ", softmax.Predict(logits).ToArray<float>())}]");
 
         // Sigmoid head: each example may have any number of C labels (multi-label).
         var tagLogits = Tensor.FromArray(new float[,] { { 2.0f, -1.0f, 0.5f }, { -2.0f, 1.5f, 3.0f } }).RequireGrad();

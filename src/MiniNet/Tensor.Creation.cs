@@ -121,10 +121,10 @@ public sealed partial class Tensor
     }
 
     /// <summary>Uniform on [0, 1), as <c>torch.rand</c>, from a generator seeded with <paramref name="seed"/>.</summary>
-    public static Tensor Rand(Shape shape, ulong seed, DType dtype = DType.Float32) => Uniform(shape, 0, 1, new Generator(seed), dtype);
+    public static Tensor Rand(Shape shape, Seed seed, DType dtype = DType.Float32) => Uniform(shape, 0, 1, new Generator(seed), dtype);
 
     /// <summary>Standard normal, as <c>torch.randn</c>, from a generator seeded with <paramref name="seed"/>.</summary>
-    public static Tensor Randn(Shape shape, ulong seed, DType dtype = DType.Float32) => Normal(shape, 0, 1, new Generator(seed), dtype);
+    public static Tensor Randn(Shape shape, Seed seed, DType dtype = DType.Float32) => Normal(shape, 0, 1, new Generator(seed), dtype);
 
     /// <summary>A copy with its own storage; it does not require grad and is not on the tape (see <see cref="Clone"/> for the recorded copy).</summary>
     internal Tensor Copy()

@@ -52,7 +52,7 @@ internal static class GradCheckDiagnosis
             }
         }
 
-        var random = new Generator(options.Seed ^ 0x5EED);
+        var random = new Generator(options.Seed.Value ^ 0x5EED);
         using var noGrad = Tape.NoGrad();
         for (int k = 0; k < entries.Count; k++)
         {

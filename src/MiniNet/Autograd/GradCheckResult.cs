@@ -44,7 +44,7 @@ public sealed record GradCheckOptions
     public bool FastMode { get; init; }
 
     /// <summary>Seed of the random vectors of fast mode and of the diagnosis.</summary>
-    public ulong Seed { get; init; }
+    public Seed Seed { get; init; }
 
     /// <summary>Also check that backward gives bit-identical gradients on a second run.</summary>
     public bool CheckDeterminism { get; init; } = true;

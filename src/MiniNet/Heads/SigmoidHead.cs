@@ -23,6 +23,7 @@ namespace MiniNet;
 /// var head = new SigmoidHead();
 /// var loss = head.Loss(model.Forward(x), labels01);   // labels01: [N, C] of 0/1
 /// var tags = head.Predict(logits, threshold: 0.5);     // [N, C] of 0/1
+/// double accuracy = head.Accuracy(logits, labels01);   // the share of the N·C labels predicted right
 /// </code>
 /// </example>
 public sealed class SigmoidHead
@@ -66,7 +67,7 @@ public sealed class SigmoidHead
         ArgumentNullException.ThrowIfNull(logits);
         CheckThreshold(threshold, nameof(threshold));
         var probabilities = Elementwise.Map(logits, new SigmoidOp());
-        return Elementwise.Map(probabilities, new BindRight<IsAboveOp>(new IsAboveOp(), threshold)); // the threshold rounded to the dtype
+        return Elementwise.Map(probabilities, new BindRight<GreaterThanOp>(new GreaterThanOp(), threshold)); // the threshold rounded to the dtype
     }
 
     /// <summary>
@@ -86,13 +87,59 @@ public sealed class SigmoidHead
                 nameof(thresholds));
         foreach (double threshold in thresholds) CheckThreshold(threshold, nameof(thresholds));
         var cutoffs = Tensor.FromArray(thresholds).To(logits.DType).Reshape(logits.Rank == 0 ? [] : [classes]);
-        return Elementwise.Broadcast("SigmoidHead.Predict", Elementwise.Map(logits, new SigmoidOp()), cutoffs, new IsAboveOp());
+        return Elementwise.Broadcast("SigmoidHead.Predict", Elementwise.Map(logits, new SigmoidOp()), cutoffs, new GreaterThanOp());
     }
 
-    private static void CheckThreshold(double threshold, string name)
+    /// <summary>
+    /// The fraction of outputs whose prediction (σ(z) &gt; <paramref name="threshold"/>) equals its 0/1 target, every label of
+    /// every example counted on its own, as PyTorch's <c>((logits.sigmoid() &gt; 0.5) == targets).float().mean()</c>: one minus
+    /// the Hamming loss (NaN for no outputs). <see cref="Reporting.MultiLabelMetrics"/> gives per-label and exact-match scores.
+    /// </summary>
+    /// <param name="logits">The logits, any shape.</param>
+    /// <param name="targets">0 or 1 for every logit: the logits' shape and dtype.</param>
+    /// <param name="threshold">The probability above which an output counts as "yes".</param>
+    /// <exception cref="ArgumentException">The targets' shape or dtype differs from the logits', or a target is neither 0 nor 1.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">The threshold is outside [0, 1] or NaN.</exception>
+    /// <exception cref="ArgumentNullException"><paramref name="logits"/> or <paramref name="targets"/> is null.</exception>
+    public double Accuracy(Tensor logits, Tensor targets, double threshold = 0.5)
+    {
+        const string Op = "SigmoidHead.Accuracy";
+        ArgumentNullException.ThrowIfNull(logits);
+        ArgumentNullException.ThrowIfNull(targets);
+        CheckThreshold(threshold, nameof(threshold), Op);
+        if (targets.Shape != logits.Shape || targets.DType != logits.DType)
+            throw new ArgumentException(
+                $"{Op}: targets {targets.Shape} {targets.DType} for logits {logits.Shape} {logits.DType}; give a 0/1 target per logit, of the logits' shape and dtype.",
+                nameof(targets));
+        var predicted = Predict(logits, threshold);
+        var (matches, hardTargets) = DTypeDispatch.Run<MatchCountKernel, (double, double)>(logits.DType, new MatchCountKernel(predicted, targets));
+        if (hardTargets != targets.ElementCount)
+        {
+            int at = 0;
+            while (targets.GetFlat(at) is 0.0 or 1.0) at++;
+            throw new ArgumentException(
+                $"{Op}: element {HeadText.Position(targets.Shape, at)} of the targets is {HeadText.Number(targets.GetFlat(at))}; accuracy compares 0/1 " +
+                "predictions with 0/1 targets (threshold soft labels first, for example targets.Gt(0.5)).", nameof(targets));
+        }
+        return targets.ElementCount == 0 ? double.NaN : matches / targets.ElementCount;
+    }
+
+    /// <summary>How many predictions equal their targets, and how many targets are 0 or 1: two vector passes, counted in double (exact).</summary>
+    private readonly struct MatchCountKernel(Tensor predicted, Tensor targets) : IDTypeKernel<(double Matches, double HardTargets)>
+    {
+        public (double Matches, double HardTargets) Run<T>() where T : unmanaged, IFloatingPointIeee754<T>
+        {
+            var values = targets.Span<T>();
+            double ones = Simd.MapSum(values, new EqualsOneOp());
+            double zeros = Simd.MapSum(values, new BindRight<EqualOp>(new EqualOp(), 0));
+            return (Simd.ZipSum(predicted.Span<T>(), values, new EqualOp()), ones + zeros);
+        }
+    }
+
+    private static void CheckThreshold(double threshold, string name, string op = "SigmoidHead.Predict")
     {
         if (!(threshold >= 0 && threshold <= 1))
             throw new ArgumentOutOfRangeException(name, threshold,
-                $"SigmoidHead.Predict: threshold {HeadText.Number(threshold)} is not a probability; expected a value in [0, 1].");
+                $"{op}: threshold {HeadText.Number(threshold)} is not a probability; expected a value in [0, 1].");
     }
 }

@@ -17,7 +17,8 @@ namespace MiniNet;
 /// <code>
 /// var head = new SoftmaxHead(labelSmoothing: 0.1);
 /// var loss = head.Loss(model.Forward(x), labels);   // labels: int[] of class indices, one per row
-/// int[] predicted = head.Predict(logits);            // the most probable class of each row
+/// var predicted = head.Predict(logits);              // the most probable class of each row, as a tensor
+/// double accuracy = head.Accuracy(logits, labels);   // the share of rows predicted right
 /// </code>
 /// </example>
 public sealed class SoftmaxHead
@@ -70,13 +71,46 @@ public sealed class SoftmaxHead
     }
 
     /// <summary>
-    /// The most probable class of each row (the argmax of its logits; the first on ties), in row-major order
-    /// of the logits' shape without the class axis.
+    /// The most probable class of each row (the argmax of its logits over the class axis; the first on ties), as PyTorch's
+    /// <c>logits.argmax(1)</c>: a tensor of the logits' shape without the class axis and of their dtype, holding whole
+    /// numbers 0 … C − 1 (MiniNet has no integer dtype). <see cref="Tensor.Eq(Tensor)"/> compares it with class indices held
+    /// in a tensor and <see cref="Tensor.Gather"/> takes it as an index; <see cref="Tensor.ArgMax"/> gives the same classes as
+    /// an <c>int[]</c>. Not differentiable.
     /// </summary>
     /// <exception cref="ArgumentException">The logits have no class axis, or a single class.</exception>
-    public int[] Predict(Tensor logits)
+    public Tensor Predict(Tensor logits)
     {
         SoftmaxHeadLinter.CheckLogits(logits, "SoftmaxHead.Predict");
-        return logits.ArgMax(SoftmaxHeadLinter.ClassAxis(logits));
+        int classAxis = SoftmaxHeadLinter.ClassAxis(logits);
+        int[] classes = logits.ArgMax(classAxis);
+        var predicted = Tensor.Empty(logits.Shape.Without(classAxis, "SoftmaxHead.Predict"), logits.DType);
+        for (int row = 0; row < classes.Length; row++) predicted.SetFlat(row, classes[row]);
+        return predicted;
+    }
+
+    /// <summary>
+    /// The fraction of rows whose most probable class is their target, as PyTorch's <c>(logits.argmax(1) == targets).float().mean()</c>;
+    /// rows whose target is <see cref="IgnoreIndex"/> are left out, as the loss leaves them out (NaN when no row is left).
+    /// </summary>
+    /// <param name="logits">[C], [N, C] or [N, C, d1, …], as for <see cref="Loss(Tensor, int[])"/>.</param>
+    /// <param name="targets">One class index per row, in row-major order of the logits' shape without the class axis.</param>
+    /// <exception cref="ArgumentException">The logits have no class axis or a single class, not one target per row, or a target outside the classes.</exception>
+    /// <exception cref="ArgumentNullException"><paramref name="logits"/> or <paramref name="targets"/> is null.</exception>
+    public double Accuracy(Tensor logits, int[] targets)
+    {
+        const string Op = "SoftmaxHead.Accuracy";
+        ArgumentNullException.ThrowIfNull(targets);
+        int classCount = SoftmaxHeadLinter.CheckLogits(logits, Op);
+        int classAxis = SoftmaxHeadLinter.ClassAxis(logits);
+        SoftmaxHeadLinter.CheckLabels(targets, logits.Shape.Without(classAxis, Op), classCount, IgnoreIndex, logits.Shape, Op);
+        int[] predicted = logits.ArgMax(classAxis);
+        int counted = 0, correct = 0;
+        for (int row = 0; row < targets.Length; row++)
+        {
+            if (targets[row] == IgnoreIndex) continue;
+            counted++;
+            if (predicted[row] == targets[row]) correct++;
+        }
+        return counted == 0 ? double.NaN : (double)correct / counted;
     }
 }

@@ -65,20 +65,20 @@ internal static class SoftmaxHeadLinter
     }
 
     /// <summary>Checks one label per row, each a class or <paramref name="ignoreIndex"/>.</summary>
-    public static void CheckLabels(int[] labels, Shape rowShape, int classes, int ignoreIndex, Shape logitsShape)
+    public static void CheckLabels(int[] labels, Shape rowShape, int classes, int ignoreIndex, Shape logitsShape, string op = Op)
     {
         ArgumentNullException.ThrowIfNull(labels);
         int rows = rowShape.ElementCount;
         if (labels.Length != rows)
             throw new ArgumentException(
-                $"{Op}: {labels.Length} labels for logits of shape {logitsShape}, which have {rows} row{(rows == 1 ? "" : "s")}; give one class index per row.",
+                $"{op}: {labels.Length} labels for logits of shape {logitsShape}, which have {rows} row{(rows == 1 ? "" : "s")}; give one class index per row.",
                 "targets");
         for (int r = 0; r < labels.Length; r++)
         {
             int label = labels[r];
             if ((uint)label < (uint)classes || label == ignoreIndex) continue;
             throw new ArgumentException(
-                $"{Op}: {HeadText.Row(rowShape, r)} has label {label}, but the logits have {classes} classes (labels 0 to {classes - 1}; " +
+                $"{op}: {HeadText.Row(rowShape, r)} has label {label}, but the logits have {classes} classes (labels 0 to {classes - 1}; " +
                 $"ignoreIndex {ignoreIndex} marks a row to skip).", "targets");
         }
     }

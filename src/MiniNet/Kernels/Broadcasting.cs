@@ -35,6 +35,42 @@ internal static class Broadcasting
     }
 
     /// <summary>
+    /// y = op(a, b, c) with a, b and c broadcast to y's shape. Within a run an operand that stays put is spread over
+    /// a scratch row first, so every run is one contiguous <see cref="Simd.Zip{T, TOp}(ReadOnlySpan{T}, ReadOnlySpan{T}, ReadOnlySpan{T}, Span{T}, TOp)"/>.
+    /// </summary>
+    public static void Ternary<T, TOp>(ReadOnlySpan<T> a, Shape aShape, ReadOnlySpan<T> b, Shape bShape, ReadOnlySpan<T> c, Shape cShape,
+        Span<T> y, Shape yShape, TOp op)
+        where T : unmanaged, IFloatingPointIeee754<T> where TOp : struct, ITernaryOp
+    {
+        if (aShape == yShape && bShape == yShape && cShape == yShape)
+        {
+            Simd.Zip(a, b, c, y, op);
+            return;
+        }
+        var layout = Layout.Of(yShape, aShape, bShape, cShape);
+        int inner = layout.InnerLength;
+        bool aSpread = layout.InnerStride(0) == 0, bSpread = layout.InnerStride(1) == 0, cSpread = layout.InnerStride(2) == 0;
+        var scratchArray = ArrayPool<T>.Shared.Rent(3 * inner);
+        var scratch = scratchArray.AsSpan(0, 3 * inner);
+        var offsets = new int[3];
+        for (int run = 0, start = 0; run < layout.RunCount; run++, start += inner)
+        {
+            layout.Offsets(run, offsets);
+            Simd.Zip(Row(a, offsets[0], aSpread, scratch[..inner]), Row(b, offsets[1], bSpread, scratch.Slice(inner, inner)),
+                Row(c, offsets[2], cSpread, scratch[(2 * inner)..]), y.Slice(start, inner), op);
+        }
+        ArrayPool<T>.Shared.Return(scratchArray);
+
+        // An operand's elements for one run: a slice of it, or its one element spread over the scratch row.
+        static ReadOnlySpan<T> Row(ReadOnlySpan<T> operand, int offset, bool spread, Span<T> scratchRow)
+        {
+            if (!spread) return operand.Slice(offset, scratchRow.Length);
+            scratchRow.Fill(operand[offset]);
+            return scratchRow;
+        }
+    }
+
+    /// <summary>
     /// dst += src summed over the dimensions that <paramref name="dstShape"/> broadcasts: the gradient of a
     /// broadcast operand is the output gradient summed back to the operand's own shape.
     /// </summary>

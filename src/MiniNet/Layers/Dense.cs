@@ -23,7 +23,7 @@ public sealed class Dense : Module
     /// <param name="weightInit">Fills the weight instead of the default.</param>
     /// <param name="biasInit">Fills the bias instead of the default.</param>
     /// <exception cref="ArgumentException">A size is not positive, the weight would hold more elements than an array can, or both a seed and a generator are given.</exception>
-    public Dense(int inFeatures, int outFeatures, bool bias = true, ulong? seed = null, Generator? generator = null,
+    public Dense(int inFeatures, int outFeatures, bool bias = true, Seed? seed = null, Generator? generator = null,
         DType dtype = DType.Float32, Initializer? weightInit = null, Initializer? biasInit = null)
     {
         if (inFeatures <= 0 || outFeatures <= 0)
@@ -32,7 +32,7 @@ public sealed class Dense : Module
             throw new ArgumentException("Dense: give a seed or a generator, not both.", nameof(seed));
         InFeatures = inFeatures;
         OutFeatures = outFeatures;
-        var random = generator ?? (seed is ulong s ? new Generator(s) : Generator.Default);
+        var random = generator ?? (seed is Seed s ? new Generator(s) : Generator.Default);
         double bound = 1 / Math.Sqrt(inFeatures);
 
         var weight = Tensor.Zeros(Shape.Checked([outFeatures, inFeatures], $"Dense({inFeatures}→{outFeatures})"), dtype);

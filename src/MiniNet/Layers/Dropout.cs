@@ -13,14 +13,14 @@ public sealed class Dropout : Module
     /// <param name="seed">Seed of the masks.</param>
     /// <param name="generator">A generator to draw the masks from instead of a seed.</param>
     /// <exception cref="ArgumentOutOfRangeException">p is outside [0, 1].</exception>
-    public Dropout(double p = 0.5, ulong? seed = null, Generator? generator = null)
+    public Dropout(double p = 0.5, Seed? seed = null, Generator? generator = null)
     {
         if (!(p >= 0 && p <= 1))
             throw new ArgumentOutOfRangeException(nameof(p), p, $"Dropout: p is {p}; expected the probability of zeroing an element, in [0, 1].");
         if (seed is not null && generator is not null)
             throw new ArgumentException("Dropout: give a seed or a generator, not both.", nameof(seed));
         P = p;
-        _generator = generator ?? (seed is ulong s ? new Generator(s) : Generator.Default);
+        _generator = generator ?? (seed is Seed s ? new Generator(s) : Generator.Default);
     }
 
     /// <summary>The probability of zeroing an element.</summary>

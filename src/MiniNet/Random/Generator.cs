@@ -15,11 +15,11 @@ public sealed class Generator
     private bool _hasSpareNormal;
 
     /// <summary>Creates a generator whose whole sequence is fixed by <paramref name="seed"/>.</summary>
-    public Generator(ulong seed)
+    public Generator(Seed seed)
     {
-        Seed = seed;
+        Seed = seed.Value;
         // SplitMix64 spreads any seed, including 0, over the 256-bit state (the seeding its authors recommend).
-        ulong x = seed;
+        ulong x = seed.Value;
         _s0 = SplitMix64(ref x);
         _s1 = SplitMix64(ref x);
         _s2 = SplitMix64(ref x);
@@ -34,7 +34,7 @@ public sealed class Generator
     public static Generator Default => t_default ??= new Generator(0);
 
     /// <summary>Restarts the calling thread's <see cref="Default"/> generator from <paramref name="seed"/>.</summary>
-    public static void ManualSeed(ulong seed) => t_default = new Generator(seed);
+    public static void ManualSeed(Seed seed) => t_default = new Generator(seed);
 
     /// <summary>The seed this generator started from.</summary>
     public ulong Seed { get; }

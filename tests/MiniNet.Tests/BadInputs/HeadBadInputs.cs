@@ -172,6 +172,23 @@ internal static class HeadBadInputs
         BadInput.Of<ArgumentOutOfRangeException>(Area, "SigmoidHead.Predict with a negative class threshold",
             () => new SigmoidHead().Predict(Logits(2, 3), [0.5, -0.1, 0.5]), "SigmoidHead.Predict", "threshold -0.1 is not a probability"),
 
+        BadInput.Of<ArgumentException>(Area, "SoftmaxHead.Accuracy with a target per class instead of per row",
+            () => new SoftmaxHead().Accuracy(Logits(2, 3), [0, 1, 2]), "SoftmaxHead.Accuracy", "3 labels for logits of shape [2, 3]", "one class index per row"),
+        BadInput.Of<ArgumentException>(Area, "SoftmaxHead.Accuracy with a target past the last class",
+            () => new SoftmaxHead().Accuracy(Logits(2, 3), [0, 3]), "SoftmaxHead.Accuracy", "row 1 has label 3", "labels 0 to 2"),
+        BadInput.Of<ArgumentException>(Area, "SoftmaxHead.Accuracy of a single class",
+            () => new SoftmaxHead().Accuracy(Logits(2, 1), [0, 0]), "SoftmaxHead.Accuracy", "[2, 1] have a single class"),
+        BadInput.Of<ArgumentNullException>(Area, "SoftmaxHead.Accuracy without targets", () => new SoftmaxHead().Accuracy(Logits(2, 3), null!), "targets"),
+        BadInput.Of<ArgumentException>(Area, "SigmoidHead.Accuracy with class indices for targets",
+            () => new SigmoidHead().Accuracy(Logits(2, 3), Vector(0, 2)), "SigmoidHead.Accuracy", "targets [2] Float32 for logits [2, 3] Float32", "a 0/1 target per logit"),
+        BadInput.Of<ArgumentException>(Area, "SigmoidHead.Accuracy with soft targets",
+            () => new SigmoidHead().Accuracy(Logits(1, 3), Rows(new float[,] { { 1, 0.7f, 0 } })), "SigmoidHead.Accuracy", "element [0, 1] of the targets is 0.7",
+            "targets.Gt(0.5)"),
+        BadInput.Of<ArgumentException>(Area, "SigmoidHead.Accuracy with float64 targets for float32 logits",
+            () => new SigmoidHead().Accuracy(Logits(2), Tensor.Zeros([2], DType.Float64)), "SigmoidHead.Accuracy", "targets [2] Float64 for logits [2] Float32"),
+        BadInput.Of<ArgumentOutOfRangeException>(Area, "SigmoidHead.Accuracy with a threshold above 1",
+            () => new SigmoidHead().Accuracy(Logits(2), Logits(2), threshold: 2), "SigmoidHead.Accuracy", "threshold 2 is not a probability"),
+
         // Mean squared error
         BadInput.Of<ArgumentException>(Area, "MeanSquaredError of shapes that differ",
             () => Losses.MeanSquaredError(Logits(2, 3), Logits(3)), "MeanSquaredError", "input is [2, 3] Float32 but the target [3] Float32", "must match"),

@@ -49,11 +49,61 @@ public class HeadInferenceTests
     [Fact]
     public void Softmax_head_predicts_the_most_probable_class_of_each_row_the_first_on_ties()
     {
-        var logits = Tensor.FromArray(new float[,] { { 0.1f, 2, -1 }, { 5, 5, 1 }, { -3, -2, -1 } });
-        Assert.Equal([1, 0, 2], new SoftmaxHead().Predict(logits));
-        // [N, C, d]: the class axis is 1; one prediction per (n, d).
-        var spatial = Tensor.FromArray(new float[] { 1, 0, 0, 2, /* n = 1 */ 0, 9, 3, 1 }, [2, 2, 2]);
-        Assert.Equal([0, 1, 1, 0], new SoftmaxHead().Predict(spatial));
+        var logits = Tensor.FromArray(new float[,] { { 0.1f, 2, -1 }, { 5, 5, 1 }, { -3, -2, -1 } }).RequireGrad();
+        var predicted = new SoftmaxHead().Predict(logits);
+        Assert.Equal([1f, 0, 2], predicted.ToArray<float>()); // a tensor of class indices, as logits.argmax(1)
+        Assert.Equal([3], predicted.Shape);
+        Assert.False(predicted.RequiresGrad);
+        // [N, C, d]: the class axis is 1; one prediction per (n, d), in the logits' dtype.
+        var spatial = Tensor.FromArray(new double[] { 1, 0, 0, 2, /* n = 1 */ 0, 9, 3, 1 }, [2, 2, 2]);
+        var perPosition = new SoftmaxHead().Predict(spatial);
+        Assert.Equal([0.0, 1, 1, 0], perPosition.ToArray<double>());
+        Assert.Equal([2, 2], perPosition.Shape);
+        // [C]: one example, a scalar prediction.
+        Assert.Equal(2, new SoftmaxHead().Predict(Tensor.FromArray(new float[] { 0, 1, 3 })).Item());
+    }
+
+    [Fact]
+    public void Both_heads_predict_a_tensor_that_Eq_compares_with_the_targets()
+    {
+        var softmax = new SoftmaxHead();
+        var logits = Tensor.FromArray(new float[,] { { 0.1f, 2, -1 }, { 5, 4, 1 }, { -3, -2, -1 } });
+        var classes = Tensor.FromArray(new float[] { 1, 1, 2 });
+        Assert.Equal([1f, 0, 1], softmax.Predict(logits).Eq(classes).ToArray<float>()); // (logits.argmax(1) == y)
+
+        var sigmoid = new SigmoidHead();
+        var tagLogits = Tensor.FromArray(new float[,] { { 2, -1 }, { -3, 0.5f } });
+        var tags = Tensor.FromArray(new float[,] { { 1, 1 }, { 0, 1 } });
+        Assert.Equal([1f, 0, 1, 1], sigmoid.Predict(tagLogits).Eq(tags).ToArray<float>()); // ((logits > 0) == y)
+    }
+
+    [Fact]
+    public void Softmax_head_accuracy_is_the_share_of_rows_whose_argmax_is_the_target()
+    {
+        // argmax per row: 1, 0, 2, 0
+        var logits = Tensor.FromArray(new float[,] { { 0.1f, 2, -1 }, { 5, 4, 1 }, { -3, -2, -1 }, { 1, 0, 0 } });
+        Assert.Equal(0.75, new SoftmaxHead().Accuracy(logits, [1, 0, 1, 0]));
+        Assert.Equal(0.0, new SoftmaxHead().Accuracy(logits, [0, 1, 0, 2]));
+        // Rows whose target is ignoreIndex count neither way: 2 right of the 3 left.
+        Assert.Equal(2.0 / 3, new SoftmaxHead(ignoreIndex: -1).Accuracy(logits, [1, -1, 0, 0]));
+        Assert.True(double.IsNaN(new SoftmaxHead(ignoreIndex: 7).Accuracy(logits, [7, 7, 7, 7])));
+        // [N, C, d]: one target per (n, d), as for the loss; argmax per position 0, 1, 1, 0.
+        var spatial = Tensor.FromArray(new double[] { 1, 0, 0, 2, /* n = 1 */ 0, 9, 3, 1 }, [2, 2, 2]);
+        Assert.Equal(0.5, new SoftmaxHead().Accuracy(spatial, [0, 0, 1, 1]));
+    }
+
+    [Fact]
+    public void Sigmoid_head_accuracy_is_the_share_of_labels_predicted_right()
+    {
+        // σ(z) > 0.5 ⇔ z > 0: predictions 1 0 1 / 0 1 0; targets agree on 4 of 6.
+        var logits = Tensor.FromArray(new double[,] { { 2, -1, 0.5 }, { -2, 1.5, 0 } });
+        var targets = Tensor.FromArray(new double[,] { { 1, 0, 0 }, { 0, 1, 1 } });
+        Assert.Equal(4.0 / 6, new SigmoidHead().Accuracy(logits, targets));
+        // At threshold 0.9 (z > 2.197…) nothing is predicted: right where the target is 0, 3 of 6.
+        Assert.Equal(3.0 / 6, new SigmoidHead().Accuracy(logits, targets, threshold: 0.9));
+        // One minus the Hamming loss that MultiLabelMetrics reports for the same predictions.
+        var metrics = MiniNet.Reporting.MultiLabelMetrics.FromScores(logits, targets, threshold: 0);
+        Assert.Equal(1 - metrics.HammingLoss, new SigmoidHead().Accuracy(logits, targets), 1e-15);
     }
 
     [Fact]
