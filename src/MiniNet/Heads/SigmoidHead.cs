@@ -25,7 +25,7 @@ namespace MiniNet;
 /// var tags = head.Predict(logits, threshold: 0.5);     // [N, C] of 0/1
 /// </code>
 /// </example>
-public sealed class SigmoidHead
+public sealed partial class SigmoidHead
 {
     /// <summary>Creates a head with the options of <see cref="Losses.SigmoidBinaryCrossEntropy"/>.</summary>
     /// <param name="weight">Optional weight of each element's loss, broadcast to the logits' shape.</param>

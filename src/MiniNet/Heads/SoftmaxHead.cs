@@ -20,7 +20,7 @@ namespace MiniNet;
 /// int[] predicted = head.Predict(logits);            // the most probable class of each row
 /// </code>
 /// </example>
-public sealed class SoftmaxHead
+public sealed partial class SoftmaxHead
 {
     /// <summary>Creates a head with the options of <see cref="Losses.SoftmaxCrossEntropy(Tensor, int[], Tensor?, int, double, Reduction)"/>.</summary>
     /// <param name="weight">Optional per-class weights, shape [C].</param>
