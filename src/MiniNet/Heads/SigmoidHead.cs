@@ -89,10 +89,10 @@ public sealed partial class SigmoidHead
         return Elementwise.Broadcast("SigmoidHead.Predict", Elementwise.Map(logits, new SigmoidOp()), cutoffs, new IsAboveOp());
     }
 
-    private static void CheckThreshold(double threshold, string name)
+    private static void CheckThreshold(double threshold, string name, string op = "SigmoidHead.Predict")
     {
         if (!(threshold >= 0 && threshold <= 1))
             throw new ArgumentOutOfRangeException(name, threshold,
-                $"SigmoidHead.Predict: threshold {HeadText.Number(threshold)} is not a probability; expected a value in [0, 1].");
+                $"{op}: threshold {HeadText.Number(threshold)} is not a probability; expected a value in [0, 1].");
     }
 }

@@ -23,14 +23,13 @@ internal static class CorrectCounts
     }
 
     /// <summary>
-    /// The rows of <paramref name="rowLength"/> outputs in which every decision σ(z) &gt; 1/2 (computed as the sigmoid
-    /// head's <c>Predict</c> computes it) agrees with its 0/1 target. Returns −1 − the position of the first target that
+    /// The rows of <paramref name="rowLength"/> outputs in which every decision σ(z) &gt; <paramref name="threshold"/>
+    /// (computed as the sigmoid head's <c>Predict</c> computes it) agrees with its 0/1 target. Returns −1 − the position of the first target that
     /// is neither 0 nor 1 instead, if there is one.
     /// </summary>
-    public static int ThresholdRowMatches<T>(ReadOnlySpan<T> logits, ReadOnlySpan<T> targets, int rowLength)
+    public static int ThresholdRowMatches<T>(ReadOnlySpan<T> logits, ReadOnlySpan<T> targets, int rowLength, T threshold)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
-        T half = T.CreateTruncating(0.5);
         int correct = 0;
         for (int start = 0; start < logits.Length; start += rowLength)
         {
@@ -39,7 +38,7 @@ internal static class CorrectCounts
             {
                 T target = targets[at];
                 if (target != T.Zero && target != T.One) return -1 - at;
-                bool predicted = new SigmoidOp().Invoke<T, T, Lanes1<T>>(logits[at]) > half;
+                bool predicted = new SigmoidOp().Invoke<T, T, Lanes1<T>>(logits[at]) > threshold;
                 rowCorrect &= predicted == (target == T.One);
             }
             if (rowCorrect) correct++;
