@@ -64,7 +64,7 @@ internal static class Training
             schedule?.Step();
             long step = Stopwatch.GetTimestamp();
             times.Add(forward - start, backward - forward, step - backward);
-            progress.Step(batch.Size, loss.Item(), CountCorrect(logits.ArgMax(1), batch.Labels));
+            progress.Step(batch.Size, loss.Item(), head.CountCorrect(logits, batch.Labels)); // from this step's logits: no second pass
         }
     }
 

@@ -46,7 +46,11 @@ internal static class HeadTrainer
     /// <param name="name">The head's name, for the progress lines.</param>
     /// <param name="loss">The loss of a batch: (logits, multi-hot targets) ↦ scalar.</param>
     /// <param name="rules">The decision rules to score after each epoch; the first one is shown on the progress line.</param>
-    public static TrainedHead Train(string name, Func<Tensor, Tensor, Tensor> loss, IReadOnlyList<DecisionRule> rules,
+    /// <param name="countCorrect">
+    /// (logits, multi-hot targets) ↦ the batch's images with every attribute right, for the progress line's accuracy
+    /// (from the step's own logits), or null for none.
+    /// </param>
+    public static TrainedHead Train(string name, Func<Tensor, Tensor, Tensor> loss, IReadOnlyList<DecisionRule> rules, Func<Tensor, Tensor, int>? countCorrect,
         LabeledDataset train, LabeledDataset test, bool[,] testTargets, TrainingSettings settings, ProgressBar progress)
     {
         var clock = Stopwatch.StartNew();
@@ -63,11 +67,13 @@ internal static class HeadTrainer
             progress.Start($"{name} epoch {epoch}/{settings.Epochs}", loader.BatchCount);
             foreach (var batch in loader)
             {
-                var batchLoss = loss(model.Forward(batch.Features), batch.MultiHot(attributes));
+                var (batchLogits, targets) = (model.Forward(batch.Features), batch.MultiHot(attributes));
+                var batchLoss = loss(batchLogits, targets);
                 optimizer.ZeroGrad();
                 batchLoss.Backward();
                 optimizer.Step();
-                progress.Step(batch.Size, batchLoss.Item());
+                if (countCorrect is null) progress.Step(batch.Size, batchLoss.Item());
+                else progress.Step(batch.Size, batchLoss.Item(), countCorrect(batchLogits, targets));
             }
             result.TrainLoss.Add(progress.Loss);
 

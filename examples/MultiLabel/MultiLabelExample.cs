@@ -73,7 +73,8 @@ public static class MultiLabelExample
         var sigmoidHead = new SigmoidHead();
         DecisionRule sigmoidRule = logits => DecisionRules.SigmoidAbove(logits, names.Count, options.Threshold);
         DecisionRule topTrueCount = logits => DecisionRules.TopTrueCount(logits, testTargets);
-        var sigmoid = HeadTrainer.Train(SigmoidName, sigmoidHead.Loss, [sigmoidRule, topTrueCount], train, test, testTargets, settings, progress);
+        var sigmoid = HeadTrainer.Train(SigmoidName, sigmoidHead.Loss, [sigmoidRule, topTrueCount],
+            (logits, targets) => sigmoidHead.CountCorrect(logits, targets, options.Threshold), train, test, testTargets, settings, progress);
         var sigmoidMetrics = new MultiLabelMetrics(sigmoidRule(sigmoid.TestLogits), testTargets, names);
         var sigmoidOracle = new MultiLabelMetrics(topTrueCount(sigmoid.TestLogits), testTargets, names);
         output.WriteLine($"trained in {Seconds(sigmoid.Elapsed)}; test set, attribute predicted when σ(z) > {Number(options.Threshold)}:");
@@ -90,7 +91,7 @@ public static class MultiLabelExample
         var softmaxHead = new SoftmaxHead();
         DecisionRule halfOfTop = logits => DecisionRules.SoftmaxAboveHalfOfTop(logits, names.Count);
         var softmax = HeadTrainer.Train(SoftmaxName, (logits, multiHot) => softmaxHead.Loss(logits, Renormalised(multiHot)),
-            [halfOfTop, topTrueCount], train, test, testTargets, settings, progress);
+            [halfOfTop, topTrueCount], countCorrect: null, train, test, testTargets, settings, progress);
         var softmaxMetrics = new MultiLabelMetrics(halfOfTop(softmax.TestLogits), testTargets, names);
         var softmaxOracle = new MultiLabelMetrics(topTrueCount(softmax.TestLogits), testTargets, names);
         double entropyFloor = MeanTargetEntropy(testTargets);

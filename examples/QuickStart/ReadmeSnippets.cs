@@ -1,5 +1,8 @@
 using MiniNet;
+using MiniNet.Data;
 using MiniNet.Layers;
+using MiniNet.Optim;
+using MiniNet.Reporting;
 
 /// <summary>The README's other code, kept here so that it compiles and runs (the tests call these).</summary>
 public static class ReadmeSnippets
@@ -11,6 +14,46 @@ public static class ReadmeSnippets
         var loss = (x.MatMul(w).Relu() + 1.0).Pow(2).Mean();
         loss.Backward();                                           // x.Grad, w.Grad: ∂loss/∂x, ∂loss/∂w
         return (x, w);
+    }
+
+    /// <summary>"Your own data": a computed source, then a TensorDataset of images trained with the progress bar's accuracy.</summary>
+    public static (float[] FirstBatch, double Accuracy) YourOwnData(TextWriter log)
+    {
+        var firstBatch = new DataLoader(new Squares(100), batchSize: 4).First().Targets.ToArray<float>();
+
+        var labels = Enumerable.Range(0, 256).Select(i => i % 10).ToArray();
+        var model = new Sequential(new Flatten(), new Dense(784, 10, seed: 3));
+        var head = new SoftmaxHead();
+        var optimizer = new Adam(model.Parameters(), lr: 1e-3);
+        var progress = new ProgressBar(log, isTerminal: false);
+
+        var images = new TensorDataset(Tensor.Randn([256, 1, 28, 28], seed: 1), labels, classCount: 10);  // [N, …] features, int labels
+        var loader = new DataLoader(images, batchSize: 32, shuffle: true, generator: new Generator(2));
+        progress.Start("epoch 1/1", loader.BatchCount);
+        foreach (var batch in loader)                                       // batch.Features: [32, 1, 28, 28]
+        {
+            var logits = model.Forward(batch.Features);
+            var loss = head.Loss(logits, batch.Labels);
+            optimizer.ZeroGrad();
+            loss.Backward();
+            optimizer.Step();
+            progress.Step(batch.Size, loss.Item(), head.CountCorrect(logits, batch.Labels));  // accuracy from these logits
+        }
+        progress.Finish();
+        return (firstBatch, progress.Accuracy);
+    }
+
+    private sealed class Squares(int count) : IDataset     // x ↦ x², computed when a batch asks for it
+    {
+        public int Count => count;
+        public Shape FeatureShape => [1];
+        public int ClassCount => 0;                             // float targets (Batch.Targets), not class labels
+        public Shape TargetShape => [1];
+
+        public void CopyBatch(ReadOnlySpan<int> indices, Span<float> features, Span<int> labels, Span<float> targets)
+        {
+            for (int k = 0; k < indices.Length; k++) (features[k], targets[k]) = (indices[k] / 100f, indices[k] * indices[k] / 1e4f);
+        }
     }
 
     public static GradCheckResult GradientCheck()

@@ -3,7 +3,7 @@ using System.Collections;
 namespace MiniNet.Data;
 
 /// <summary>
-/// Mini-batches over a <see cref="LabeledDataset"/>, as PyTorch's
+/// Mini-batches over an <see cref="IDataset"/> (a <see cref="LabeledDataset"/>, a <see cref="TensorDataset"/> or your own), as PyTorch's
 /// <c>DataLoader(dataset, batch_size, shuffle, drop_last, generator)</c>: each enumeration is one epoch
 /// that visits every sample once (all but the last partial batch with <c>dropLast</c>), in order, or in a
 /// fresh random order drawn from the generator when shuffling. A seed therefore fixes the order of
@@ -12,14 +12,17 @@ namespace MiniNet.Data;
 /// <remarks>
 /// <para><b>Buffers are reused.</b> The loader owns one <see cref="Batch"/> for full batches and one for
 /// the last, partial one, and refills them as the epoch goes: no allocation per sample or per batch.
-/// A batch is valid until the enumeration moves on; <see cref="Tensor.Clone"/> its tensor or copy its
-/// labels to keep them longer. Refilling bumps the tensor's version, so a graph that saved an old
-/// batch and is differentiated afterwards fails loudly instead of computing a wrong gradient.</para>
+/// A batch is valid until the enumeration moves on; <see cref="Tensor.Clone"/> its tensors or copy its
+/// labels to keep them longer. Refilling bumps the tensors' versions, so a graph that saved an old
+/// batch and is differentiated afterwards fails loudly instead of computing a wrong gradient. The dataset
+/// fills each batch with one <see cref="IDataset.CopyBatch"/> call.</para>
 /// <para>Starting a new epoch ends the previous one: its enumerator throws if used again.</para>
 /// </remarks>
 public sealed class DataLoader : IEnumerable<Batch>
 {
-    private readonly LabeledDataset _dataset;
+    private readonly IDataset _dataset;
+    private readonly Shape _featureShape, _targetShape; // read once: a dataset's layout does not change
+    private readonly int _classCount;
     private readonly Generator? _generator;
     private readonly int[] _order;
     private Batch? _fullBatch, _partialBatch;
@@ -31,10 +34,10 @@ public sealed class DataLoader : IEnumerable<Batch>
     /// <param name="shuffle">Draw a new random order for each epoch from <paramref name="generator"/>.</param>
     /// <param name="generator">The source of the shuffles; required with <paramref name="shuffle"/>, so runs are reproducible.</param>
     /// <param name="dropLast">Skip the last batch when it is smaller than <paramref name="batchSize"/>, as PyTorch's <c>drop_last</c>.</param>
-    /// <exception cref="ArgumentException">The dataset is empty, or shuffling was asked for without a generator.</exception>
+    /// <exception cref="ArgumentException">The dataset is empty or describes its samples inconsistently, or shuffling was asked for without a generator.</exception>
     /// <exception cref="ArgumentOutOfRangeException">The batch size is not positive.</exception>
     /// <exception cref="ArgumentNullException"><paramref name="dataset"/> is null.</exception>
-    public DataLoader(LabeledDataset dataset, int batchSize, bool shuffle = false, Generator? generator = null, bool dropLast = false)
+    public DataLoader(IDataset dataset, int batchSize, bool shuffle = false, Generator? generator = null, bool dropLast = false)
     {
         ArgumentNullException.ThrowIfNull(dataset);
         if (batchSize <= 0)
@@ -46,6 +49,13 @@ public sealed class DataLoader : IEnumerable<Batch>
                 nameof(dataset));
         if (shuffle && generator is null)
             throw new ArgumentException("DataLoader: shuffle needs a generator (new Generator(seed)) so that every run sees the same orders.", nameof(generator));
+        _classCount = dataset.ClassCount;
+        _featureShape = dataset.FeatureShape;
+        _targetShape = dataset.TargetShape;
+        if (_classCount < 0 || (_classCount > 0 && _targetShape.Rank != 0))
+            throw new ArgumentException(
+                $"DataLoader: {dataset.GetType().Name} has ClassCount {_classCount} and TargetShape {_targetShape}; expected ClassCount > 0 with TargetShape [] " +
+                "(one class label per sample) or ClassCount 0 (float targets of TargetShape).", nameof(dataset));
         _dataset = dataset;
         BatchSize = batchSize;
         Shuffle = shuffle;
@@ -55,7 +65,7 @@ public sealed class DataLoader : IEnumerable<Batch>
     }
 
     /// <summary>The samples being batched.</summary>
-    public LabeledDataset Dataset => _dataset;
+    public IDataset Dataset => _dataset;
 
     /// <summary>Samples per batch.</summary>
     public int BatchSize { get; }
@@ -89,8 +99,8 @@ public sealed class DataLoader : IEnumerable<Batch>
             if (epoch != _epoch)
                 throw new InvalidOperationException("DataLoader: a new epoch has started, and it reuses this epoch's batch buffers; finish one epoch before starting the next.");
             var batch = size == BatchSize
-                ? _fullBatch ??= new Batch(size, _dataset.FeatureCount, _dataset.ClassCount)
-                : _partialBatch ??= new Batch(size, _dataset.FeatureCount, _dataset.ClassCount);
+                ? _fullBatch ??= new Batch(size, _featureShape, _classCount, _targetShape)
+                : _partialBatch ??= new Batch(size, _featureShape, _classCount, _targetShape);
             batch.Fill(_dataset, _order.AsSpan(start, size));
             yield return batch;
         }

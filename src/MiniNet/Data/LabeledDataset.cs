@@ -7,14 +7,18 @@ namespace MiniNet.Data;
 /// <see cref="RandomSplit(int[], Generator)"/>. Batch it with a <see cref="DataLoader"/>.
 /// </summary>
 /// <remarks>
-/// A dataset never changes. Take, Subset and RandomSplit return views: new lists of sample positions
-/// over the same storage, which costs 4 bytes per sample instead of a copy of the features.
+/// <para>A dataset never changes. Take, Subset and RandomSplit return views: new lists of sample positions
+/// over the same storage, which costs 4 bytes per sample instead of a copy of the features.</para>
+/// <para>As an <see cref="IDataset"/> its samples are flat: a batch's features are [batch size, <see cref="FeatureCount"/>]
+/// (<see cref="SampleShape"/> only records the shape before flattening), and its labels are <see cref="Batch.Labels"/>.
+/// For features batched in their own shape ([batch size, 1, 28, 28]) or float targets, use a <see cref="TensorDataset"/>.</para>
 /// </remarks>
-public sealed class LabeledDataset
+public sealed class LabeledDataset : IDataset
 {
     private readonly float[] _features; // the storage: one row of FeatureCount per stored sample, shared by views
     private readonly int[] _labels;     // the label of each stored sample
     private readonly int[] _rows;       // the stored sample behind each of this dataset's samples, in order
+    private readonly Shape _rowShape;   // [FeatureCount]: how a batch holds one sample
 
     private LabeledDataset(float[] features, int[] labels, int[] rows, Shape sampleShape, int classCount)
     {
@@ -24,6 +28,7 @@ public sealed class LabeledDataset
         SampleShape = sampleShape;
         FeatureCount = sampleShape.ElementCount;
         ClassCount = classCount;
+        _rowShape = [FeatureCount];
     }
 
     /// <summary>The number of samples (PyTorch's <c>len(dataset)</c>).</summary>
@@ -37,6 +42,12 @@ public sealed class LabeledDataset
 
     /// <summary>The number of classes: every label is in [0, ClassCount).</summary>
     public int ClassCount { get; }
+
+    /// <summary>[<see cref="FeatureCount"/>]: a batch holds each sample as one flat row.</summary>
+    Shape IDataset.FeatureShape => _rowShape;
+
+    /// <summary><c>[]</c>: the samples have class labels, not float targets.</summary>
+    Shape IDataset.TargetShape => default;
 
     /// <summary>
     /// A dataset holding a copy of <paramref name="features"/> (<paramref name="labels"/>.Length rows of
@@ -289,12 +300,18 @@ public sealed class LabeledDataset
         return (mean, n > 1 ? Math.Sqrt(squares / (n - 1)) : double.NaN);
     }
 
-    /// <summary>Copies sample <paramref name="index"/>'s features into <paramref name="destination"/> and returns its label (no checks: for the loader).</summary>
-    internal int CopySample(int index, Span<float> destination)
+    /// <summary>Copies each indexed sample's features to a row of <paramref name="features"/> and its label to <paramref name="labels"/>.</summary>
+    /// <exception cref="ArgumentOutOfRangeException">An index is outside [0, <see cref="Count"/>).</exception>
+    /// <exception cref="ArgumentException">A span's length does not fit the indices (<paramref name="targets"/> must be empty).</exception>
+    void IDataset.CopyBatch(ReadOnlySpan<int> indices, Span<float> features, Span<int> labels, Span<float> targets)
     {
-        int row = _rows[index];
-        _features.AsSpan(row * FeatureCount, FeatureCount).CopyTo(destination);
-        return _labels[row];
+        BatchBuffers.Check(this, nameof(LabeledDataset), indices, features, labels, targets);
+        for (int k = 0; k < indices.Length; k++)
+        {
+            int row = _rows[indices[k]];
+            _features.AsSpan(row * FeatureCount, FeatureCount).CopyTo(features.Slice(k * FeatureCount, FeatureCount));
+            labels[k] = _labels[row];
+        }
     }
 
     private void CopyFeatures(int index, Span<float> destination) =>

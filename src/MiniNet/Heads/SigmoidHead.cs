@@ -26,7 +26,7 @@ namespace MiniNet;
 /// double accuracy = head.Accuracy(logits, labels01);   // the share of the N·C labels predicted right
 /// </code>
 /// </example>
-public sealed class SigmoidHead
+public sealed partial class SigmoidHead
 {
     /// <summary>Creates a head with the options of <see cref="Losses.SigmoidBinaryCrossEntropy"/>.</summary>
     /// <param name="weight">Optional weight of each element's loss, broadcast to the logits' shape.</param>

@@ -21,7 +21,7 @@ namespace MiniNet;
 /// double accuracy = head.Accuracy(logits, labels);   // the share of rows predicted right
 /// </code>
 /// </example>
-public sealed class SoftmaxHead
+public sealed partial class SoftmaxHead
 {
     /// <summary>Creates a head with the options of <see cref="Losses.SoftmaxCrossEntropy(Tensor, int[], Tensor?, int, double, Reduction)"/>.</summary>
     /// <param name="weight">Optional per-class weights, shape [C].</param>

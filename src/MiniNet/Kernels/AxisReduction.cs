@@ -86,20 +86,25 @@ internal static class AxisReduction
     {
         for (int o = 0; o < outer; o++)
         for (int i = 0; i < inner; i++)
+            dst[o * inner + i] = ArgMaxAt(src, o, length, inner, i);
+    }
+
+    /// <summary>As <see cref="ArgMax{T}"/>, for the one position [o, ·, i].</summary>
+    public static int ArgMaxAt<T>(ReadOnlySpan<T> src, int o, int length, int inner, int i)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        int best = 0;
+        T bestValue = src[o * length * inner + i];
+        for (int k = 1; k < length && !T.IsNaN(bestValue); k++)
         {
-            int best = 0;
-            T bestValue = src[o * length * inner + i];
-            for (int k = 1; k < length && !T.IsNaN(bestValue); k++)
+            T v = src[(o * length + k) * inner + i];
+            if (v > bestValue || T.IsNaN(v))
             {
-                T v = src[(o * length + k) * inner + i];
-                if (v > bestValue || T.IsNaN(v))
-                {
-                    best = k;
-                    bestValue = v;
-                }
+                best = k;
+                bestValue = v;
             }
-            dst[o * inner + i] = best;
         }
+        return best;
     }
 
     private static bool SameValue<T>(T a, T b) where T : IFloatingPointIeee754<T> => a == b || (T.IsNaN(a) && T.IsNaN(b));

@@ -20,8 +20,10 @@ namespace MiniNet.Reporting;
 ///     progress.Start($"epoch {epoch}/{epochs}", batchCount);
 ///     foreach (var batch in batches)
 ///     {
-///         … // forward, backward, step
-///         progress.Step(batch.Size, loss.Item(), correct);
+///         var logits = model.Forward(batch.Features);
+///         var loss = head.Loss(logits, batch.Labels);
+///         … // backward, step
+///         progress.Step(batch.Size, loss.Item(), head.CountCorrect(logits, batch.Labels)); // no second Predict
 ///     }
 ///     progress.Finish($"test acc {testAccuracy:0.0000}");
 /// }
@@ -118,7 +120,9 @@ public sealed class ProgressBar
 
     /// <summary>
     /// Counts one batch of <paramref name="samples"/> samples whose mean loss was <paramref name="loss"/> and of which
-    /// <paramref name="correct"/> were classified correctly; redraws if it is time to.
+    /// <paramref name="correct"/> were classified correctly; redraws if it is time to. The heads count
+    /// <paramref name="correct"/> from the logits the step already has: <see cref="SoftmaxHead.CountCorrect"/>,
+    /// <see cref="SigmoidHead.CountCorrect"/>.
     /// </summary>
     /// <exception cref="InvalidOperationException">No pass was started, every batch was already counted, or earlier batches gave no accuracy.</exception>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="samples"/> is not positive, or <paramref name="correct"/> is outside [0, samples].</exception>

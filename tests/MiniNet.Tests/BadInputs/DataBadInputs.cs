@@ -25,6 +25,27 @@ internal static class DataBadInputs
         first.MoveNext();
     }
 
+    /// <summary>Two images [2, 1, 2, 2] with float targets [2, 3].</summary>
+    private static TensorDataset TwoImages() => new(Tensor.Zeros([2, 1, 2, 2]), Tensor.Zeros([2, 3]));
+
+    /// <summary>A user's dataset that says what it likes about its samples and labels sample i as i.</summary>
+    private sealed class Declared(int classCount, Shape targetShape) : IDataset
+    {
+        public int Count => 4;
+        public Shape FeatureShape => [1];
+        public int ClassCount => classCount;
+        public Shape TargetShape => targetShape;
+
+        public void CopyBatch(ReadOnlySpan<int> indices, Span<float> features, Span<int> labels, Span<float> targets)
+        {
+            for (int k = 0; k < labels.Length; k++) labels[k] = indices[k];
+        }
+    }
+
+    /// <summary>Calls a built-in dataset's <see cref="IDataset.CopyBatch"/> with buffers for <paramref name="rows"/> samples.</summary>
+    private static void CopyBatch(IDataset dataset, int[] indices, int rows, int labelCount, int targetLength) =>
+        dataset.CopyBatch(indices, new float[rows * dataset.FeatureShape.ElementCount], new int[labelCount], new float[targetLength]);
+
     public static IEnumerable<BadInput> Rows() =>
     [
         BadInput.Of<InvalidDataException>(Area, "FromIdx of an empty file of images too large to hold",
@@ -109,6 +130,63 @@ internal static class DataBadInputs
         BadInput.Of<InvalidOperationException>(Area, "DataLoader epoch used after the next one started",
             OverlappingEpochs, "DataLoader", "a new epoch has started", "finish one epoch before starting the next"),
         BadInput.Of<ArgumentNullException>(Area, "DataLoader over null", () => new DataLoader(null!, batchSize: 1), "dataset"),
+
+        // TensorDataset
+        BadInput.Of<ArgumentException>(Area, "TensorDataset sample counts that differ",
+            () => new TensorDataset(Tensor.Zeros([3, 1, 2, 2]), Tensor.Zeros([2, 1])), "TensorDataset", "features [3, 1, 2, 2] hold 3 samples",
+            "targets [2, 1] hold 2", "axis 0 counts the samples"),
+        BadInput.Of<ArgumentException>(Area, "TensorDataset of float64 features",
+            () => new TensorDataset(Tensor.Zeros([2, 3], DType.Float64), Tensor.Zeros([2])), "TensorDataset", "features [2, 3] are Float64",
+            "features.To(DType.Float32)"),
+        BadInput.Of<ArgumentException>(Area, "TensorDataset of float64 targets",
+            () => new TensorDataset(Tensor.Zeros([2, 3]), Tensor.Zeros([2], DType.Float64)), "TensorDataset", "targets [2] are Float64"),
+        BadInput.Of<ArgumentException>(Area, "TensorDataset of scalar targets",
+            () => new TensorDataset(Tensor.Zeros([2, 3]), Tensor.Scalar(1)), "TensorDataset", "targets are a scalar", "[N, …]"),
+        BadInput.Of<ArgumentException>(Area, "TensorDataset of scalar features",
+            () => new TensorDataset(Tensor.Scalar(1), [0], classCount: 2), "TensorDataset", "features are a scalar"),
+        BadInput.Of<ArgumentException>(Area, "TensorDataset with a NaN pixel",
+            () => new TensorDataset(Tensor.FromArray([0f, 0, 0, 0, 0, 0, 0, float.NaN], [2, 1, 2, 2]), Tensor.Zeros([2])), "TensorDataset",
+            "features element 3 of sample 1 (shape [2, 1, 2, 2]) is NaN", "finite"),
+        BadInput.Of<ArgumentException>(Area, "TensorDataset with an infinite target",
+            () => new TensorDataset(Tensor.Zeros([2, 3]), Tensor.FromArray([1f, float.NegativeInfinity])), "TensorDataset",
+            "targets element 0 of sample 1 (shape [2]) is -Infinity"),
+        BadInput.Of<ArgumentException>(Area, "TensorDataset with fewer labels than samples",
+            () => new TensorDataset(Tensor.Zeros([3, 2]), [0, 1], classCount: 2), "TensorDataset", "features [3, 2] hold 3 samples but 2 labels were given"),
+        BadInput.Of<ArgumentException>(Area, "TensorDataset label past the last class",
+            () => new TensorDataset(Tensor.Zeros([2, 2]), [0, 2], classCount: 2), "TensorDataset", "label 2 at index 1 is outside 0–1 (2 classes)"),
+        BadInput.Of<ArgumentOutOfRangeException>(Area, "TensorDataset of no classes",
+            () => new TensorDataset(Tensor.Zeros([2, 2]), [0, 0], classCount: 0), "TensorDataset", "classCount is 0", "at least 1"),
+        BadInput.Of<ArgumentNullException>(Area, "TensorDataset of null targets", () => new TensorDataset(Tensor.Zeros([2, 2]), (Tensor)null!), "targets"),
+        BadInput.Of<ArgumentNullException>(Area, "TensorDataset of null labels", () => new TensorDataset(Tensor.Zeros([2, 2]), (int[])null!, 2), "labels"),
+
+        // IDataset.CopyBatch of the built-in datasets, and what a batch holds
+        BadInput.Of<ArgumentOutOfRangeException>(Area, "CopyBatch of an index past the end",
+            () => CopyBatch(TwoImages(), [1, 2], rows: 2, labelCount: 0, targetLength: 6), "TensorDataset.CopyBatch", "index 2 (position 1) is outside the 2 samples"),
+        BadInput.Of<ArgumentException>(Area, "CopyBatch into too few features",
+            () => ((IDataset)TwoImages()).CopyBatch([0, 1], new float[7], [], new float[6]), "TensorDataset.CopyBatch", "features holds 7 elements",
+            "expected 8 (2 rows of [1, 2, 2])"),
+        BadInput.Of<ArgumentException>(Area, "CopyBatch of float targets into labels",
+            () => CopyBatch(TwoImages(), [0], rows: 1, labelCount: 1, targetLength: 3), "TensorDataset.CopyBatch", "labels holds 1 elements",
+            "none: the samples have float targets"),
+        BadInput.Of<ArgumentException>(Area, "CopyBatch of class labels into targets",
+            () => CopyBatch(Two(), [0], rows: 1, labelCount: 1, targetLength: 1), "LabeledDataset.CopyBatch", "targets holds 1 elements",
+            "none: the samples have class labels"),
+        BadInput.Of<ArgumentOutOfRangeException>(Area, "CopyBatch of a negative index",
+            () => CopyBatch(Two(), [-1], rows: 1, labelCount: 1, targetLength: 0), "LabeledDataset.CopyBatch", "index -1 (position 0)"),
+        BadInput.Of<InvalidOperationException>(Area, "batch Labels of a dataset with float targets",
+            () => { _ = new DataLoader(TwoImages(), batchSize: 2).First().Labels; }, "Batch.Labels", "float targets of shape [2, 3]", "use Batch.Targets"),
+        BadInput.Of<InvalidOperationException>(Area, "batch Targets of a dataset with class labels",
+            () => { _ = new DataLoader(Two(), batchSize: 2).First().Targets; }, "Batch.Targets", "class labels (2 classes)", "use Batch.Labels", "Batch.OneHot()"),
+        BadInput.Of<InvalidOperationException>(Area, "batch OneHot of a dataset with float targets",
+            () => new DataLoader(TwoImages(), batchSize: 1).First().OneHot(), "Batch.Labels", "not class labels"),
+        BadInput.Of<ArgumentException>(Area, "DataLoader over class labels with a target shape",
+            () => new DataLoader(new Declared(4, [2]), batchSize: 2), "DataLoader", "Declared has ClassCount 4 and TargetShape [2]",
+            "ClassCount > 0 with TargetShape []"),
+        BadInput.Of<ArgumentException>(Area, "DataLoader over a negative class count",
+            () => new DataLoader(new Declared(-2, []), batchSize: 2), "DataLoader", "ClassCount -2"),
+        BadInput.Of<InvalidOperationException>(Area, "DataLoader batch with a label past the declared classes",
+            () => new DataLoader(new Declared(3, []), batchSize: 4).ToList(), "DataLoader", "Declared.CopyBatch gave sample 3 the label 3",
+            "outside 0–2 (3 classes)"),
 
         // Targets
         BadInput.Of<ArgumentException>(Area, "OneHot label past the last class",

@@ -15,6 +15,27 @@ internal static class HeadBadInputs
 
     public static IEnumerable<BadInput> Rows() =>
     [
+        // Counting right predictions from the logits (CountCorrect)
+        BadInput.Of<ArgumentException>(Area, "softmax CountCorrect with fewer labels than rows",
+            () => new SoftmaxHead().CountCorrect(Logits(3, 4), [0, 1]), "SoftmaxHead.CountCorrect", "2 labels for logits of shape [3, 4]", "3 rows"),
+        BadInput.Of<ArgumentException>(Area, "softmax CountCorrect label past the last class",
+            () => new SoftmaxHead().CountCorrect(Logits(2, 3), [0, 3]), "SoftmaxHead.CountCorrect", "row 1 has label 3", "3 classes", "ignoreIndex -100"),
+        BadInput.Of<ArgumentException>(Area, "softmax CountCorrect of a single class",
+            () => new SoftmaxHead().CountCorrect(Logits(2, 1), [0, 0]), "SoftmaxHead.CountCorrect", "[2, 1] have a single class"),
+        BadInput.Of<ArgumentNullException>(Area, "softmax CountCorrect of null labels", () => new SoftmaxHead().CountCorrect(Logits(2, 3), null!), "targets"),
+        BadInput.Of<ArgumentException>(Area, "sigmoid CountCorrect of targets of another shape",
+            () => new SigmoidHead().CountCorrect(Logits(2, 3), Logits(2)), "SigmoidHead.CountCorrect", "targets [2] (Float32) for logits [2, 3] (Float32)",
+            "same shape and dtype"),
+        BadInput.Of<ArgumentException>(Area, "sigmoid CountCorrect of targets of another dtype",
+            () => new SigmoidHead().CountCorrect(Logits(2, 3), Tensor.Zeros([2, 3], DType.Float64)), "SigmoidHead.CountCorrect", "targets [2, 3] (Float64)"),
+        BadInput.Of<ArgumentException>(Area, "sigmoid CountCorrect of a soft target",
+            () => new SigmoidHead().CountCorrect(Logits(2, 2), Rows(new float[,] { { 0, 1 }, { 0.9f, 0 } })), "SigmoidHead.CountCorrect",
+            "target [1, 0] is 0.9", "only against a 0 or 1 target"),
+        BadInput.Of<ArgumentException>(Area, "sigmoid CountCorrect of samples without outputs",
+            () => new SigmoidHead().CountCorrect(Logits(2, 0), Logits(2, 0)), "SigmoidHead.CountCorrect", "[2, 0] have no outputs per sample"),
+        BadInput.Of<ArgumentOutOfRangeException>(Area, "sigmoid CountCorrect NaN threshold",
+            () => new SigmoidHead().CountCorrect(Logits(2), Logits(2), threshold: double.NaN), "SigmoidHead.CountCorrect", "threshold NaN is not a probability"),
+
         // Softmax cross-entropy: logits
         BadInput.Of<ArgumentException>(Area, "softmax of scalar logits",
             () => Losses.SoftmaxCrossEntropy(Tensor.Scalar(0), [0]), "SoftmaxCrossEntropy", "logits are a scalar", "[N, C]"),

@@ -8,15 +8,16 @@ public class DataLoaderTests
     private static List<int[]> Epoch(DataLoader loader)
     {
         var batches = new List<int[]>();
+        var dataset = (LabeledDataset)loader.Dataset;
         foreach (var batch in loader)
         {
-            Assert.Equal([batch.Size, loader.Dataset.FeatureCount], batch.Features.Shape.ToArray());
+            Assert.Equal([batch.Size, dataset.FeatureCount], batch.Features.Shape.ToArray());
             var rows = batch.Features.ToArray<float>();
             for (int k = 0; k < batch.Size; k++)
             {
                 int index = batch.Indices[k];
-                Assert.Equal(loader.Dataset.GetFeatures(index).ToArray(), rows.AsSpan(k * 3, 3).ToArray());
-                Assert.Equal(loader.Dataset.GetLabel(index), batch.Labels[k]);
+                Assert.Equal(dataset.GetFeatures(index).ToArray(), rows.AsSpan(k * 3, 3).ToArray());
+                Assert.Equal(dataset.GetLabel(index), batch.Labels[k]);
             }
             batches.Add(batch.Indices.ToArray());
         }

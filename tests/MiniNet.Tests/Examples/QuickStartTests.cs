@@ -52,6 +52,36 @@ public class ReadmeSnippetTests
     }
 
     [Fact]
+    public void Your_own_data_snippet_batches_the_computed_squares_and_reports_the_accuracy_it_counted()
+    {
+        var log = new StringWriter();
+        var (firstBatch, accuracy) = ReadmeSnippets.YourOwnData(log);
+        Assert.Equal([0f, 1e-4f, 4e-4f, 9e-4f], firstBatch);
+        Assert.Equal(RecountedAccuracy(), accuracy);
+        Assert.Contains($" acc {accuracy.ToString("0.0000", CultureInfo.InvariantCulture)} ", log.ToString());
+    }
+
+    /// <summary>The snippet's training pass again, counting each batch's right answers with ArgMax instead of CountCorrect.</summary>
+    private static double RecountedAccuracy()
+    {
+        var labels = Enumerable.Range(0, 256).Select(i => i % 10).ToArray();
+        var model = new MiniNet.Layers.Sequential(new MiniNet.Layers.Flatten(), new MiniNet.Layers.Dense(784, 10, seed: 3));
+        var optimizer = new MiniNet.Optim.Adam(model.Parameters(), lr: 1e-3);
+        var images = new MiniNet.Data.TensorDataset(Tensor.Randn([256, 1, 28, 28], seed: 1), labels, classCount: 10);
+        int correct = 0;
+        foreach (var batch in new MiniNet.Data.DataLoader(images, batchSize: 32, shuffle: true, generator: new Generator(2)))
+        {
+            var logits = model.Forward(batch.Features);
+            var loss = Losses.SoftmaxCrossEntropy(logits, batch.Labels);
+            optimizer.ZeroGrad();
+            loss.Backward();
+            optimizer.Step();
+            correct += logits.ArgMax(1).Zip(batch.Labels).Count(pair => pair.First == pair.Second);
+        }
+        return correct / 256.0;
+    }
+
+    [Fact]
     public void Gradient_check_snippet_passes()
     {
         var result = ReadmeSnippets.GradientCheck();
