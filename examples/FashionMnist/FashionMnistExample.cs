@@ -186,9 +186,9 @@ public static class FashionMnistExample
     {
         string optimizer = options.Optimizer switch
         {
-            "sgd" => $"SGD (lr {Number(options.LearningRate)}, momentum {Number(options.Momentum)}",
-            "adam" => $"Adam (lr {Number(options.LearningRate)}",
-            _ => $"AdamW (lr {Number(options.LearningRate)}",
+            "sgd" => $"SGD (lr {Number(options.Lr)}, momentum {Number(options.Momentum)}",
+            "adam" => $"Adam (lr {Number(options.Lr)}",
+            _ => $"AdamW (lr {Number(options.Lr)}",
         };
         optimizer += options.WeightDecay > 0 ? $", weight decay {Number(options.WeightDecay)})" : ")";
         string schedule = options.Schedule == "cosine" ? "cosine decay to 0" : "constant learning rate";

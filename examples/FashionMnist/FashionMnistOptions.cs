@@ -57,7 +57,7 @@ internal sealed class FashionMnistOptions
     public int Epochs { get; private init; }
     public int BatchSize { get; private init; }
     public string Optimizer { get; private init; } = "";
-    public double LearningRate { get; private init; }
+    public double Lr { get; private init; }
     public double Momentum { get; private init; }
     public double WeightDecay { get; private init; }
     public double LabelSmoothing { get; private init; }
@@ -87,7 +87,7 @@ internal sealed class FashionMnistOptions
             Epochs = line.Int("epochs", 15, min: 1),
             BatchSize = line.Int("batch", 128, min: 1),
             Optimizer = optimizer,
-            LearningRate = line.Double("lr", optimizer == "sgd" ? 0.05 : 1e-3, min: 0),
+            Lr = line.Double("lr", optimizer == "sgd" ? 0.05 : 1e-3, min: 0),
             Momentum = line.Double("momentum", 0.9, min: 0),
             WeightDecay = line.Double("weight-decay", optimizer == "adamw" ? 0.05 : 0, min: 0),
             LabelSmoothing = line.Double("label-smoothing", 0.1, min: 0),
@@ -110,7 +110,7 @@ internal sealed class FashionMnistOptions
         if (!(Validation < 1)) throw Error($"--validation expects a fraction in [0, 1), got {Number(Validation)}");
         if (!(Dropout < 1)) throw Error($"--dropout expects a probability in [0, 1), got {Number(Dropout)}");
         if (!(LabelSmoothing <= 1)) throw Error($"--label-smoothing expects a value in [0, 1], got {Number(LabelSmoothing)}");
-        if (LearningRate == 0) throw Error("--lr must be positive: with 0 nothing would be learnt");
+        if (Lr == 0) throw Error("--lr must be positive: with 0 nothing would be learnt");
         if (Momentum >= 1) throw Error($"--momentum expects a value in [0, 1), got {Number(Momentum)}");
         if (Given("momentum") && Optimizer != "sgd")
             throw Error($"--momentum applies to --optimizer sgd only (adam and adamw keep moment averages of their own); the optimizer is {Optimizer}");

@@ -89,7 +89,7 @@ public class Adam : Optimizer
     private protected sealed override void Update(ParameterGroup group, int index, Tensor parameter, Tensor gradient)
     {
         var state = _states[index] ??= new AdamState(parameter, Amsgrad);
-        state.Advance(parameter, gradient, group.LearningRate, Beta1, Beta2, Eps,
+        state.Advance(parameter, gradient, group.Lr, Beta1, Beta2, Eps,
             l2Penalty: _decoupledWeightDecay ? 0 : group.WeightDecay,
             decoupledDecay: _decoupledWeightDecay ? group.WeightDecay : 0, Amsgrad, Maximize);
     }

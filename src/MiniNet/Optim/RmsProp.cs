@@ -84,7 +84,7 @@ public sealed class RmsProp : Optimizer
     {
         var state = _states[index] ??= new RmsPropState(parameter, Momentum != 0, Centered);
         state.Step++;
-        var op = new RmsPropUpdateOp(group.LearningRate, Alpha, Eps, group.WeightDecay, Momentum, Centered, Maximize);
+        var op = new RmsPropUpdateOp(group.Lr, Alpha, Eps, group.WeightDecay, Momentum, Centered, Maximize);
         RunUpdate(parameter, gradient, state.SquareAvg, state.MomentumBuffer, state.GradAvg, op);
     }
 

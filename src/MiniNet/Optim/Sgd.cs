@@ -89,7 +89,7 @@ public sealed class Sgd : Optimizer
                 firstStep = true;
             }
         }
-        var op = new SgdUpdateOp(group.LearningRate, group.WeightDecay, Momentum, Dampening, Nesterov, Maximize, firstStep);
+        var op = new SgdUpdateOp(group.Lr, group.WeightDecay, Momentum, Dampening, Nesterov, Maximize, firstStep);
         RunUpdate(parameter, gradient, buffer, null, null, op);
     }
 

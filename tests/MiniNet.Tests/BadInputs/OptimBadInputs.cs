@@ -91,17 +91,17 @@ internal static class OptimBadInputs
         BadInput.Of<ArgumentNullException>(Area, "group with a null parameter",
             () => new ParameterGroup([Parameter(), null!]), "ParameterGroup", "parameter 1 of 2 is null"),
         BadInput.Of<InvalidOperationException>(Area, "group learning rate read before it is known",
-            () => _ = new ParameterGroup([Parameter()]).LearningRate, "ParameterGroup", "LearningRate was not given", "passed to an optimiser"),
+            () => _ = new ParameterGroup([Parameter()]).Lr, "ParameterGroup", "Lr was not given", "passed to an optimiser"),
         BadInput.Of<ArgumentOutOfRangeException>(Area, "group learning rate set to infinity",
-            () => new ParameterGroup([Parameter()]).LearningRate = double.PositiveInfinity, "ParameterGroup", "LearningRate", "got Infinity"),
+            () => new ParameterGroup([Parameter()]).Lr = double.PositiveInfinity, "ParameterGroup", "Lr", "got Infinity"),
 
         // Optimiser state and settings
         BadInput.Of<ArgumentOutOfRangeException>(Area, "optimiser learning rate set to NaN",
-            () => Sgd().LearningRate = double.NaN, "Sgd", "LearningRate must be a finite number ≥ 0", "got NaN"),
+            () => Sgd().Lr = double.NaN, "Sgd", "Lr must be a finite number ≥ 0", "got NaN"),
         BadInput.Of<ArgumentOutOfRangeException>(Area, "optimiser weight decay set negative",
             () => Sgd().WeightDecay = -0.01, "Sgd", "WeightDecay", "got -0.01"),
         BadInput.Of<InvalidOperationException>(Area, "optimiser learning rate read when groups differ",
-            () => _ = TwoRates().LearningRate, "Sgd", "the 2 parameter groups have different values of LearningRate", "ParamGroups[i].LearningRate"),
+            () => _ = TwoRates().Lr, "Sgd", "the 2 parameter groups have different values of Lr", "ParamGroups[i].Lr"),
         BadInput.Of<ArgumentException>(Area, "state of a tensor the optimiser does not hold",
             () => new Adam(Parameters()).StateOf(Parameter()), "Adam", "tensor of shape [2] is not one of this optimiser's 1 parameters"),
         BadInput.Of<ArgumentNullException>(Area, "momentum buffer of null", () => Sgd().MomentumBuffer(null!), "parameter"),
@@ -141,7 +141,7 @@ internal static class OptimBadInputs
             () => { var optimizer = Sgd(); _ = new SequentialLr(optimizer, [new StepLr(optimizer, 1), null!], [2]); },
             "SequentialLr", "schedule 1 of 2 is null", "schedulers"),
         BadInput.Of<InvalidOperationException>(Area, "schedule's last learning rate read when groups differ",
-            () => _ = new StepLr(TwoRates(), 1).LastLearningRate, "StepLr", "the 2 parameter groups have different learning rates", "LastLearningRates[i]"),
+            () => _ = new StepLr(TwoRates(), 1).LastLr, "StepLr", "the 2 parameter groups have different learning rates", "LastLrs[i]"),
 
         // Gradient clipping
         BadInput.Of<ArgumentOutOfRangeException>(Area, "ClipGradNorm negative max norm",

@@ -27,6 +27,6 @@ public sealed class CosineAnnealingLr(Optimizer optimizer, int tMax, double etaM
     public double EtaMin { get; } = Require.NonNegative(etaMin, nameof(etaMin), nameof(CosineAnnealingLr));
 
     /// <inheritdoc/>
-    public override double LearningRateAt(int epoch, double baseLearningRate) =>
-        EtaMin + (baseLearningRate - EtaMin) * (1 + Trigonometry.CosPi((double)epoch / TMax)) / 2; // MiniNet's cos(πx): the same on every platform
+    public override double LrAt(int epoch, double baseLr) =>
+        EtaMin + (baseLr - EtaMin) * (1 + Trigonometry.CosPi((double)epoch / TMax)) / 2; // MiniNet's cos(πx): the same on every platform
 }

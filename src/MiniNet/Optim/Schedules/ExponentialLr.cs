@@ -11,6 +11,6 @@ public sealed class ExponentialLr(Optimizer optimizer, double gamma) : LrSchedul
     public double Gamma { get; } = Require.NonNegative(gamma, nameof(gamma), nameof(ExponentialLr));
 
     /// <inheritdoc/>
-    public override double LearningRateAt(int epoch, double baseLearningRate) =>
-        baseLearningRate * ElementaryFunctions.Pow(Gamma, epoch);
+    public override double LrAt(int epoch, double baseLr) =>
+        baseLr * ElementaryFunctions.Pow(Gamma, epoch);
 }

@@ -27,6 +27,6 @@ public sealed class LinearLr(Optimizer optimizer, double startFactor = 1.0 / 3, 
     public int TotalIters { get; } = Require.Positive(totalIters, nameof(totalIters), nameof(LinearLr));
 
     /// <inheritdoc/>
-    public override double LearningRateAt(int epoch, double baseLearningRate) =>
-        baseLearningRate * (StartFactor + (EndFactor - StartFactor) * Math.Min(TotalIters, epoch) / TotalIters);
+    public override double LrAt(int epoch, double baseLr) =>
+        baseLr * (StartFactor + (EndFactor - StartFactor) * Math.Min(TotalIters, epoch) / TotalIters);
 }

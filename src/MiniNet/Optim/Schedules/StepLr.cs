@@ -18,6 +18,6 @@ public sealed class StepLr(Optimizer optimizer, int stepSize, double gamma = 0.1
     public double Gamma { get; } = Require.NonNegative(gamma, nameof(gamma), nameof(StepLr));
 
     /// <inheritdoc/>
-    public override double LearningRateAt(int epoch, double baseLearningRate) =>
-        baseLearningRate * ElementaryFunctions.Pow(Gamma, epoch / StepSize);
+    public override double LrAt(int epoch, double baseLr) =>
+        baseLr * ElementaryFunctions.Pow(Gamma, epoch / StepSize);
 }
