@@ -13,7 +13,7 @@ namespace MiniNet.Optim;
 /// state (moments, momentum buffers) is allocated on the first step that sees the parameter's gradient;
 /// later steps allocate nothing per parameter.
 /// </remarks>
-public abstract class Optimizer
+public abstract partial class Optimizer
 {
     private readonly ParameterGroup[] _groups;
     private readonly Tensor[] _parameters;

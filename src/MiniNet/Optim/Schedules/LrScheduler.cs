@@ -19,7 +19,7 @@ namespace MiniNet.Optim;
 /// but a closed form cannot drift, and it overwrites a learning rate changed by hand between steps where
 /// PyTorch's recursive form would scale it. To run schedules one after another, use <see cref="SequentialLr"/>.</para>
 /// </remarks>
-public abstract class LrScheduler
+public abstract partial class LrScheduler
 {
     private readonly double[] _baseLrs;
     private readonly double[] _lastLrs;

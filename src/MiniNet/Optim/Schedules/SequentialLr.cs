@@ -35,6 +35,15 @@ public sealed class SequentialLr(Optimizer optimizer, IReadOnlyList<LrScheduler>
         return scheduler.LrAt(localEpoch, baseLr);
     }
 
+    private protected override void AddHyperparameters(OrderedDictionary<string, double> hyperparameters)
+    {
+        // its milestones and schedules are its state's own fields
+    }
+
+    private protected override IReadOnlyList<LrScheduler> Children => _schedulers;
+
+    private protected override IReadOnlyList<int> ChildMilestones => _milestones;
+
     private protected override void ApplyEpoch(int epoch)
     {
         base.ApplyEpoch(epoch);
