@@ -66,7 +66,7 @@ public abstract partial class LrScheduler
         if (state.Schedulers.Count != children.Count)
             problems.Add($"{where}_schedulers holds {state.Schedulers.Count} schedules in the state, and this schedule runs {children.Count}");
         else
-            for (int i = 0; i < children.Count; i++) children[i].CheckState(state.Schedulers[i], $"{where}_schedulers.{i}.", problems);
+            for (int i = 0; i < children.Count; i++) children[i].CheckState(state.Schedulers[i], $"{where}_schedulers.{i}: ", problems);
     }
 
     /// <summary>Restores a state that <see cref="CheckState"/> accepted, then sets the optimiser's learning rates to the last ones.</summary>
