@@ -13,7 +13,8 @@ namespace MiniNet.Optim;
 /// <c>step</c>, <c>square_avg</c> and, when centred, <c>grad_avg</c> (RMSprop). <c>step</c> is a scalar tensor, as in
 /// PyTorch (float64 here, so every count up to 2⁵³ is exact; PyTorch's float32 reads too). A parameter that has not
 /// taken a step has no entry.</para>
-/// <para>A snapshot: the tensors are copies, so later steps do not change it (PyTorch hands out its live tensors).</para>
+/// <para><see cref="Optimizer.StateDict"/> returns a snapshot: its tensors are copies, so later steps do not change it
+/// (PyTorch hands out its live tensors); <see cref="Optimizer.LoadStateDict"/> copies them in turn.</para>
 /// </remarks>
 public sealed class OptimizerState
 {
