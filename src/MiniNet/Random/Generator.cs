@@ -40,8 +40,8 @@ public sealed class Generator
     /// The calling thread's default generator, used where no seed or generator is given (for example by a layer's
     /// initialisation). Derived from the process-wide root seed (see <see cref="ManualSeed"/>): the first thread to ask
     /// gets the root itself (seed 0 unless set), so even unseeded programs are reproducible; the k-th gets
-    /// <c>root ^ mix(k)</c> (SplitMix64's finaliser), so no two threads share a sequence. The same object is returned
-    /// to a thread until <see cref="ManualSeed"/> restarts it, in place.
+    /// <c>root ^ mix(k)</c> (SplitMix64's finaliser), so no two threads share a sequence. A thread always gets the same
+    /// object; <see cref="ManualSeed"/> restarts it in place.
     /// </summary>
     public static Generator Default
     {
