@@ -3,6 +3,7 @@ using System.Globalization;
 using MiniNet.Data;
 using MiniNet.Layers;
 using MiniNet.Reporting;
+using MiniNet.Serialization;
 using FashionMnistSet = MiniNet.Data.FashionMnist; // the class, not this example's namespace
 
 namespace MiniNet.Examples.FashionMnist;
@@ -69,12 +70,14 @@ public static class FashionMnistExample
         output.WriteLine($"model: {architecture} MLP, ReLU{(options.Dropout > 0 ? $", dropout {Number(options.Dropout)}" : "")}, {Count(model.ParameterCount())} parameters");
         output.WriteLine($"training: {Describe(options)}, {Plural(options.Epochs, "epoch", "epochs")} of {Plural(loader.BatchCount, "batch", "batches")}");
 
+        int firstEpoch = StartCheckpoints(options, model, optimizer, schedule, [shuffles, dropoutMasks], output);
+
         string evaluatedName = validation is null ? "test" : "validation";
-        var history = new History(evaluatedName);
+        var history = new History(evaluatedName, firstEpoch);
         var progress = IsConsole(output) ? new ProgressBar() : new ProgressBar(output, isTerminal: false);
         var times = new StepTimes();
         TimeSpan trainingTime = TimeSpan.Zero, evaluationTime = TimeSpan.Zero;
-        for (int epoch = 1; epoch <= options.Epochs; epoch++)
+        for (int epoch = firstEpoch; epoch <= options.Epochs; epoch++)
         {
             long start = Stopwatch.GetTimestamp();
             Training.TrainEpoch(model, head, optimizer, schedule, loader, progress, $"epoch {epoch}/{options.Epochs}", times);
@@ -87,9 +90,13 @@ public static class FashionMnistExample
             evaluationTime += Stopwatch.GetElapsedTime(start);
             history.Add(onTrain, onEvaluated);
             output.WriteLine($"  train loss {onTrain.Loss:0.0000} acc {onTrain.Accuracy:0.0000} | {evaluatedName} loss {onEvaluated.Loss:0.0000} acc {onEvaluated.Accuracy:0.0000}");
+            if (options.CheckpointDirectory is not null)
+                Checkpoint.Save(new TrainingCheckpoints(options.CheckpointDirectory).PathOf(epoch), model, optimizer, schedule, epoch, shuffles, dropoutMasks);
         }
-        output.WriteLine($"training took {Seconds(trainingTime)} ({Seconds(trainingTime / options.Epochs)} per epoch; forward {Share(times.Forward, trainingTime)}, " +
-            $"backward {Share(times.Backward, trainingTime)}, optimiser {Share(times.Step, trainingTime)}, the rest batching); evaluation took {Seconds(evaluationTime)}");
+        int epochsRun = options.Epochs - firstEpoch + 1;
+        if (epochsRun > 0)
+            output.WriteLine($"training took {Seconds(trainingTime)} ({Seconds(trainingTime / epochsRun)} per epoch; forward {Share(times.Forward, trainingTime)}, " +
+                $"backward {Share(times.Backward, trainingTime)}, optimiser {Share(times.Step, trainingTime)}, the rest batching); evaluation took {Seconds(evaluationTime)}");
         output.WriteLine($"weights fingerprint: {WeightsFingerprint.Of(model)} (the same on every CPU for the same options and seed)");
 
         if (options.SavePath is not null)
@@ -98,10 +105,36 @@ public static class FashionMnistExample
             output.WriteLine($"saved the model to {Path.GetFullPath(options.SavePath)}");
         }
         Directory.CreateDirectory(options.PlotsDirectory);
-        string curves = Path.Combine(options.PlotsDirectory, "training.svg");
-        history.ToFigure($"{DataSetName(options)}, {architecture} MLP, {Count(train.Count)} training images").Save(curves);
-        output.WriteLine($"wrote {Path.GetFullPath(curves)} (loss and accuracy per epoch)");
-        ReportTest(validation is null ? history.Last : Training.Evaluate(model, test), test, options, output);
+        if (history.Last is not null) // a run resumed after its last epoch trains nothing and has no curves
+        {
+            string curves = Path.Combine(options.PlotsDirectory, "training.svg");
+            history.ToFigure($"{DataSetName(options)}, {architecture} MLP, {Count(train.Count)} training images").Save(curves);
+            output.WriteLine($"wrote {Path.GetFullPath(curves)} (loss and accuracy per epoch{(firstEpoch > 1 ? $", from epoch {firstEpoch}" : "")})");
+        }
+        ReportTest(validation is null && history.Last is { } evaluated ? evaluated : Training.Evaluate(model, test), test, options, output);
+    }
+
+    /// <summary>
+    /// With --checkpoint, says where the checkpoints go and, with --resume, restores the latest one into the freshly built
+    /// run; returns the first epoch left to train (1 for a fresh run).
+    /// </summary>
+    private static int StartCheckpoints(FashionMnistOptions options, Module model, Optim.Optimizer optimizer, Optim.LrScheduler? schedule,
+        Generator[] generators, TextWriter output)
+    {
+        if (options.CheckpointDirectory is not { } directory) return 1;
+        var checkpoints = new TrainingCheckpoints(directory);
+        int done = 0;
+        if (options.Resume)
+        {
+            var (path, epoch) = checkpoints.Latest(options);
+            if (epoch > options.Epochs)
+                throw new InvalidDataException($"--resume: the latest checkpoint, '{path}', is from epoch {epoch}, beyond --epochs {options.Epochs}.");
+            done = Checkpoint.Load(path, model, optimizer, schedule, generators);
+            output.WriteLine($"resumed from {Path.GetFullPath(path)}: {Plural(done, "epoch", "epochs")} of {options.Epochs} done");
+        }
+        else checkpoints.Start(options);
+        output.WriteLine($"checkpoints: {Path.Combine(Path.GetFullPath(directory), "epoch-N.safetensors")} after every epoch");
+        return done + 1;
     }
 
     /// <summary>Loads the images, holds out the validation share, and standardises every part with the training part's statistics.</summary>
@@ -186,9 +219,9 @@ public static class FashionMnistExample
     {
         string optimizer = options.Optimizer switch
         {
-            "sgd" => $"SGD (lr {Number(options.LearningRate)}, momentum {Number(options.Momentum)}",
-            "adam" => $"Adam (lr {Number(options.LearningRate)}",
-            _ => $"AdamW (lr {Number(options.LearningRate)}",
+            "sgd" => $"SGD (lr {Number(options.Lr)}, momentum {Number(options.Momentum)}",
+            "adam" => $"Adam (lr {Number(options.Lr)}",
+            _ => $"AdamW (lr {Number(options.Lr)}",
         };
         optimizer += options.WeightDecay > 0 ? $", weight decay {Number(options.WeightDecay)})" : ")";
         string schedule = options.Schedule == "cosine" ? "cosine decay to 0" : "constant learning rate";

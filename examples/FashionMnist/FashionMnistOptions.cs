@@ -41,6 +41,10 @@ internal sealed class FashionMnistOptions
 
         files
           --save FILE           save the trained parameters (safetensors)
+          --checkpoint DIR      after every epoch, write a checkpoint (model, optimiser, schedule,
+                                generators) to DIR/epoch-N.safetensors
+          --resume              continue from the latest checkpoint in the --checkpoint DIR, with
+                                the options it was made with (--epochs may grow with --schedule none)
           --load FILE           evaluate a saved model on the test images instead of training;
                                 build it with the --hidden sizes it was trained with
           --plots DIR           where the SVG figures go (default out/fashion)
@@ -57,7 +61,7 @@ internal sealed class FashionMnistOptions
     public int Epochs { get; private init; }
     public int BatchSize { get; private init; }
     public string Optimizer { get; private init; } = "";
-    public double LearningRate { get; private init; }
+    public double Lr { get; private init; }
     public double Momentum { get; private init; }
     public double WeightDecay { get; private init; }
     public double LabelSmoothing { get; private init; }
@@ -65,6 +69,8 @@ internal sealed class FashionMnistOptions
     public ulong Seed { get; private init; }
     public string? SavePath { get; private init; }
     public string? LoadPath { get; private init; }
+    public string? CheckpointDirectory { get; private init; }
+    public bool Resume { get; private init; }
     public string PlotsDirectory { get; private init; } = "";
     public bool Help { get; private init; }
 
@@ -87,7 +93,7 @@ internal sealed class FashionMnistOptions
             Epochs = line.Int("epochs", 15, min: 1),
             BatchSize = line.Int("batch", 128, min: 1),
             Optimizer = optimizer,
-            LearningRate = line.Double("lr", optimizer == "sgd" ? 0.05 : 1e-3, min: 0),
+            Lr = line.Double("lr", optimizer == "sgd" ? 0.05 : 1e-3, min: 0),
             Momentum = line.Double("momentum", 0.9, min: 0),
             WeightDecay = line.Double("weight-decay", optimizer == "adamw" ? 0.05 : 0, min: 0),
             LabelSmoothing = line.Double("label-smoothing", 0.1, min: 0),
@@ -95,6 +101,8 @@ internal sealed class FashionMnistOptions
             Seed = (ulong)line.Int("seed", 0, min: 0),
             SavePath = line.String("save"),
             LoadPath = line.String("load"),
+            CheckpointDirectory = line.String("checkpoint"),
+            Resume = line.Flag("resume"),
             PlotsDirectory = line.String("plots", Path.Combine("out", "fashion")),
         };
         options.Check(args);
@@ -110,24 +118,38 @@ internal sealed class FashionMnistOptions
         if (!(Validation < 1)) throw Error($"--validation expects a fraction in [0, 1), got {Number(Validation)}");
         if (!(Dropout < 1)) throw Error($"--dropout expects a probability in [0, 1), got {Number(Dropout)}");
         if (!(LabelSmoothing <= 1)) throw Error($"--label-smoothing expects a value in [0, 1], got {Number(LabelSmoothing)}");
-        if (LearningRate == 0) throw Error("--lr must be positive: with 0 nothing would be learnt");
+        if (Lr == 0) throw Error("--lr must be positive: with 0 nothing would be learnt");
         if (Momentum >= 1) throw Error($"--momentum expects a value in [0, 1), got {Number(Momentum)}");
         if (Given("momentum") && Optimizer != "sgd")
             throw Error($"--momentum applies to --optimizer sgd only (adam and adamw keep moment averages of their own); the optimizer is {Optimizer}");
         if (PlotsDirectory.Length == 0) throw Error("--plots expects a folder");
         if (SavePath is not null && LoadPath is not null)
             throw Error("--save and --load do not go together: --load evaluates a saved model and trains nothing");
+        if (Resume && CheckpointDirectory is null) throw Error("--resume continues from the checkpoints of --checkpoint DIR; give the folder");
+        if (CheckpointDirectory is { Length: 0 }) throw Error("--checkpoint expects a folder");
         if (LoadPath is not null)
         {
             // A saved model is only evaluated, so an option that shapes training would silently do nothing.
             string[] trainingOnly =
-                ["validation", "dropout", "epochs", "batch", "optimizer", "lr", "momentum", "weight-decay", "label-smoothing", "schedule", "seed", "normalize"];
+                ["validation", "dropout", "epochs", "batch", "optimizer", "lr", "momentum", "weight-decay", "label-smoothing", "schedule", "seed", "normalize",
+                 "checkpoint", "resume"];
             foreach (var name in trainingOnly)
                 if (Given(name))
                     throw Error($"--{name} shapes training, and --load trains nothing: drop --{name}" +
                         (name == "normalize" ? " (the normalisation the model was trained with comes from the file)" : ""));
         }
     }
+
+    /// <summary>
+    /// The options that shape the data and the training (all but <c>--epochs</c>, which a resumed run with a constant
+    /// rate may raise), one per line as on the command line: what a resumed run must repeat.
+    /// </summary>
+    public string Recipe() => string.Join('\n',
+        $"--data {DataDirectory ?? "(the shipped subset)"}", $"--limit {(Limit is int limit ? limit.ToString(CultureInfo.InvariantCulture) : "(all)")}",
+        $"--validation {Number(Validation)}", $"--digits {(Digits ? "yes" : "no")}", $"--normalize {(Normalize ? "on" : "off")}",
+        $"--hidden {string.Join(' ', Hidden)}", $"--dropout {Number(Dropout)}", $"--batch {BatchSize}", $"--optimizer {Optimizer}", $"--lr {Number(Lr)}",
+        $"--momentum {Number(Momentum)}", $"--weight-decay {Number(WeightDecay)}", $"--label-smoothing {Number(LabelSmoothing)}",
+        $"--schedule {Schedule}", $"--seed {Seed}") + "\n";
 
     private static ArgumentException Error(string problem) => new($"{problem}.\n\n{Usage}");
 

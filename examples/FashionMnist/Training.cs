@@ -32,9 +32,9 @@ internal static class Training
 
     public static Optimizer BuildOptimizer(FashionMnistOptions options, Module model) => options.Optimizer switch
     {
-        "sgd" => new Sgd(model.Parameters(), options.LearningRate, momentum: options.Momentum, weightDecay: options.WeightDecay),
-        "adam" => new Adam(model.Parameters(), options.LearningRate, weightDecay: options.WeightDecay),
-        _ => new AdamW(model.Parameters(), options.LearningRate, weightDecay: options.WeightDecay),
+        "sgd" => new Sgd(model.Parameters(), options.Lr, momentum: options.Momentum, weightDecay: options.WeightDecay),
+        "adam" => new Adam(model.Parameters(), options.Lr, weightDecay: options.WeightDecay),
+        _ => new AdamW(model.Parameters(), options.Lr, weightDecay: options.WeightDecay),
     };
 
     /// <summary>

@@ -7,7 +7,7 @@ using MiniNet.Reporting;
 namespace MiniNet.Examples.MultiLabel;
 
 /// <summary>The network and the training recipe, the same for both heads.</summary>
-internal sealed record TrainingSettings(int[] Hidden, int Epochs, int BatchSize, double LearningRate, ulong Seed);
+internal sealed record TrainingSettings(int[] Hidden, int Epochs, int BatchSize, double Lr, ulong Seed);
 
 /// <summary>A rule that turns the test logits [samples × attributes] into yes/no predictions.</summary>
 internal delegate bool[,] DecisionRule(ReadOnlySpan<float> logits);
@@ -57,7 +57,7 @@ internal static class HeadTrainer
         var attributes = ClothingAttributes.ForClasses();
         var random = new Generator(settings.Seed);
         var model = BuildModel(train.FeatureCount, settings.Hidden, ClothingAttributes.Count, random);
-        var optimizer = new Adam(model.Parameters(), lr: settings.LearningRate);
+        var optimizer = new Adam(model.Parameters(), lr: settings.Lr);
         var loader = new DataLoader(train, settings.BatchSize, shuffle: true, generator: random);
         var testMultiHot = Targets.MultiHot(test.GetLabels(), attributes);
         var result = new TrainedHead(name, model, rules.Count);

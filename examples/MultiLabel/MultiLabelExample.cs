@@ -53,7 +53,7 @@ public static class MultiLabelExample
 
     private static void Run(MultiLabelOptions options, LabeledDataset train, LabeledDataset test, TextWriter output)
     {
-        var settings = new TrainingSettings(options.Hidden, options.Epochs, options.BatchSize, options.LearningRate, options.Seed);
+        var settings = new TrainingSettings(options.Hidden, options.Epochs, options.BatchSize, options.Lr, options.Seed);
         var names = ClothingAttributes.Names;
         var attributes = ClothingAttributes.ForClasses();
         var testTargets = ToBooleans(Targets.MultiHot(test.GetLabels(), attributes));
@@ -61,7 +61,7 @@ public static class MultiLabelExample
 
         output.WriteLine("Multi-label Fashion-MNIST: each image gets its class's clothing attributes, several at once.");
         output.WriteLine($"data: {(options.ShippedData ? "the shipped subset" : options.DataDirectory)}: {train.Count} training and {test.Count} test images");
-        output.WriteLine($"model: {Describe(train.FeatureCount, settings.Hidden)}; Adam, lr {Number(settings.LearningRate)}, " +
+        output.WriteLine($"model: {Describe(train.FeatureCount, settings.Hidden)}; Adam, lr {Number(settings.Lr)}, " +
             $"batch {settings.BatchSize}, {settings.Epochs} epoch{(settings.Epochs == 1 ? "" : "s")}, seed {settings.Seed}");
         output.WriteLine();
         output.WriteLine("The attributes of each class (an image has the attributes of its class):");

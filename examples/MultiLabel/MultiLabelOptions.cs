@@ -2,7 +2,7 @@ namespace MiniNet.Examples.MultiLabel;
 
 /// <summary>The example's command line, read and checked: every value in range, the data folder present.</summary>
 internal sealed record MultiLabelOptions(
-    string DataDirectory, bool ShippedData, int Epochs, int[] Hidden, int BatchSize, double LearningRate, ulong Seed,
+    string DataDirectory, bool ShippedData, int Epochs, int[] Hidden, int BatchSize, double Lr, ulong Seed,
     int? Limit, double Threshold, string? PlotsDirectory)
 {
     public const string Usage = """

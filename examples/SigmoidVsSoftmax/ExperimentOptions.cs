@@ -2,7 +2,7 @@ namespace MiniNet.Examples.SigmoidVsSoftmax;
 
 /// <summary>The command-line options of the experiment, read and checked.</summary>
 internal sealed record ExperimentOptions(
-    string? DataDirectory, int Epochs, int[] Hidden, int BatchSize, double LearningRate, string Optimizer, ulong Seed, int? Limit, string? PlotsDirectory,
+    string? DataDirectory, int Epochs, int[] Hidden, int BatchSize, double Lr, string Optimizer, ulong Seed, int? Limit, string? PlotsDirectory,
     double SaturatedScale)
 {
     public const string Usage = """

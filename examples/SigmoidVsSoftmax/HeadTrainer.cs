@@ -39,8 +39,8 @@ internal sealed class HeadTrainer
         _options = options;
         _model = BuildModel(train.FeatureCount, options.Hidden, train.ClassCount, outputScale, options.Seed);
         _optimizer = options.Optimizer == "adam"
-            ? new Adam(_model.Parameters(), lr: options.LearningRate)
-            : new Sgd(_model.Parameters(), lr: options.LearningRate);
+            ? new Adam(_model.Parameters(), lr: options.Lr)
+            : new Sgd(_model.Parameters(), lr: options.Lr);
         // The last partial batch is dropped: with plain SGD, a step on a few leftover images at the learning rate
         // meant for a full batch jolts every model at once (on the shipped subset, 16 images ended each epoch).
         _loader = new DataLoader(train, options.BatchSize, shuffle: true, generator: new Generator(options.Seed + 1), dropLast: true);

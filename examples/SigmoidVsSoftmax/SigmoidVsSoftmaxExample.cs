@@ -73,7 +73,7 @@ public static class SigmoidVsSoftmaxExample
     {
         var clock = Stopwatch.StartNew();
         string network = $"{train.FeatureCount} → {string.Join(" → ", options.Hidden.Select(h => $"{h} (ReLU)"))} → {train.ClassCount}";
-        string optimizer = $"{(options.Optimizer == "adam" ? "Adam" : "plain SGD")} lr {Number(options.LearningRate)}";
+        string optimizer = $"{(options.Optimizer == "adam" ? "Adam" : "plain SGD")} lr {Number(options.Lr)}";
         output.WriteLine("Sigmoid vs softmax: one network, three output heads, two starting points");
         output.WriteLine($"data: {Display(dataDirectory)}{(options.DataDirectory is null ? " (the shipped subset)" : "")}, {train.Count} training and {test.Count} test images");
         output.WriteLine($"network: {network} logits; {optimizer}, batch {options.BatchSize}, {Epochs(options.Epochs)}, seed {options.Seed}");

@@ -314,6 +314,15 @@ public abstract class Module
         ArgumentNullException.ThrowIfNull(state);
         foreach (var (name, tensor) in state)
             if (tensor is null) throw new ArgumentNullException(nameof(state), $"LoadStateDict into {Describe()}: state['{name}'] is null.");
+        var problems = StateDictProblems(state);
+        if (problems.Count > 0)
+            throw new ArgumentException($"LoadStateDict into {Describe()}: {MessageText.List(problems, separator: "; ")}.", nameof(state));
+        CopyStateDict(state);
+    }
+
+    /// <summary>What keeps <paramref name="state"/> from loading (missing, unexpected and mis-shaped names), each as a clause; empty when it fits.</summary>
+    internal List<string> StateDictProblems(IReadOnlyDictionary<string, Tensor> state)
+    {
         var own = StateDict();
         var problems = new List<string>();
         foreach (var name in own.Keys.Where(n => !state.ContainsKey(n))) problems.Add($"missing {MessageText.Quote(name)}");
@@ -321,10 +330,14 @@ public abstract class Module
         foreach (var (name, parameter) in own)
             if (state.TryGetValue(name, out var value) && (value.Shape != parameter.Shape || value.DType != parameter.DType))
                 problems.Add($"{MessageText.Quote(name)} is {value.Shape} {value.DType} in the state but {parameter.Shape} {parameter.DType} in the model");
-        if (problems.Count > 0)
-            throw new ArgumentException($"LoadStateDict into {Describe()}: {MessageText.List(problems, separator: "; ")}.", nameof(state));
+        return problems;
+    }
+
+    /// <summary>Copies a state that <see cref="StateDictProblems"/> accepted into the parameters.</summary>
+    internal void CopyStateDict(IReadOnlyDictionary<string, Tensor> state)
+    {
         using (Tape.NoGrad())
-            foreach (var (name, parameter) in own) parameter.CopyFrom(state[name]);
+            foreach (var (name, parameter) in StateDict()) parameter.CopyFrom(state[name]);
     }
 
     /// <summary>

@@ -86,10 +86,27 @@ public class Adam : Optimizer
     /// <exception cref="ArgumentException">The tensor is not one of this optimiser's parameters.</exception>
     public AdamState? StateOf(Tensor parameter) => _states[IndexOf(parameter)];
 
+    private protected sealed override void AddOptions(OrderedDictionary<string, double> options)
+    {
+        options["beta1"] = Beta1;
+        options["beta2"] = Beta2;
+        options["eps"] = Eps;
+        options["amsgrad"] = Flag(Amsgrad);
+        options["maximize"] = Flag(Maximize);
+    }
+
+    private protected sealed override string[] StateNames => AdamState.Names(Amsgrad);
+
+    private protected sealed override Dictionary<string, Tensor>? ExportState(int index) =>
+        _states[index] is { } state ? state.Export(StepTensor(state.Step)) : null;
+
+    private protected sealed override void ImportState(int index, IReadOnlyDictionary<string, Tensor>? state) =>
+        _states[index] = state is null ? null : new AdamState(StepOf(state[StepName]), state);
+
     private protected sealed override void Update(ParameterGroup group, int index, Tensor parameter, Tensor gradient)
     {
         var state = _states[index] ??= new AdamState(parameter, Amsgrad);
-        state.Advance(parameter, gradient, group.LearningRate, Beta1, Beta2, Eps,
+        state.Advance(parameter, gradient, group.Lr, Beta1, Beta2, Eps,
             l2Penalty: _decoupledWeightDecay ? 0 : group.WeightDecay,
             decoupledDecay: _decoupledWeightDecay ? group.WeightDecay : 0, Amsgrad, Maximize);
     }

@@ -15,6 +15,27 @@ public sealed class AdamState
         if (amsgrad) MaxExpAvgSq = Tensor.Zeros(parameter.Shape, parameter.DType);
     }
 
+    /// <summary>A state restored from <paramref name="tensors"/> (checked: the names of <see cref="Names"/>, the parameter's shape and dtype), copied.</summary>
+    internal AdamState(int step, IReadOnlyDictionary<string, Tensor> tensors)
+    {
+        Step = step;
+        ExpAvg = tensors["exp_avg"].Copy();
+        ExpAvgSq = tensors["exp_avg_sq"].Copy();
+        if (tensors.TryGetValue("max_exp_avg_sq", out var max)) MaxExpAvgSq = max.Copy();
+    }
+
+    /// <summary>The names of the tensors of a state, as PyTorch's, with or without AMSGrad.</summary>
+    internal static string[] Names(bool amsgrad) =>
+        amsgrad ? ["step", "exp_avg", "exp_avg_sq", "max_exp_avg_sq"] : ["step", "exp_avg", "exp_avg_sq"];
+
+    /// <summary>The live tensors by PyTorch's names, with <paramref name="step"/> as the count.</summary>
+    internal Dictionary<string, Tensor> Export(Tensor step)
+    {
+        var tensors = new Dictionary<string, Tensor> { ["step"] = step, ["exp_avg"] = ExpAvg, ["exp_avg_sq"] = ExpAvgSq };
+        if (MaxExpAvgSq is not null) tensors["max_exp_avg_sq"] = MaxExpAvgSq;
+        return tensors;
+    }
+
     /// <summary>The number of steps this parameter has taken (it counts only steps where it had a gradient).</summary>
     public int Step { get; private set; }
 

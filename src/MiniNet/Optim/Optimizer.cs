@@ -13,7 +13,7 @@ namespace MiniNet.Optim;
 /// state (moments, momentum buffers) is allocated on the first step that sees the parameter's gradient;
 /// later steps allocate nothing per parameter.
 /// </remarks>
-public abstract class Optimizer
+public abstract partial class Optimizer
 {
     private readonly ParameterGroup[] _groups;
     private readonly Tensor[] _parameters;
@@ -48,18 +48,19 @@ public abstract class Optimizer
     public IReadOnlyList<Tensor> Parameters { get; }
 
     /// <summary>
-    /// The learning rate. Setting it sets every group's; reading it needs the groups to agree (read
-    /// <see cref="ParameterGroup.LearningRate"/> of each group otherwise).
+    /// The learning rate, spelt <c>lr</c> as everywhere in MiniNet and PyTorch (the constructors' <c>lr:</c>, a group's
+    /// <c>Lr</c>, a schedule's <c>BaseLrs</c> and <c>LastLr</c>, <c>StepLr</c>). Setting it sets every group's; reading it
+    /// needs the groups to agree (read <see cref="ParameterGroup.Lr"/> of each group otherwise).
     /// </summary>
     /// <exception cref="ArgumentOutOfRangeException">Set to a negative or non-finite value.</exception>
     /// <exception cref="InvalidOperationException">Read while the groups have different learning rates.</exception>
-    public double LearningRate
+    public double Lr
     {
-        get => Shared(nameof(LearningRate), static group => group.LearningRate);
+        get => Shared(nameof(Lr), static group => group.Lr);
         set
         {
-            Require.NonNegative(value, nameof(LearningRate), GetType().Name);
-            foreach (var group in _groups) group.LearningRate = value;
+            Require.NonNegative(value, nameof(Lr), GetType().Name);
+            foreach (var group in _groups) group.Lr = value;
         }
     }
 

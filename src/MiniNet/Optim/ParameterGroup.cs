@@ -16,7 +16,7 @@ namespace MiniNet.Optim;
 public sealed class ParameterGroup
 {
     private readonly Tensor[] _parameters;
-    private double? _learningRate;
+    private double? _lr;
     private double? _weightDecay;
 
     /// <summary>A group of <paramref name="parameters"/>, with its own learning rate and weight decay where given.</summary>
@@ -28,7 +28,7 @@ public sealed class ParameterGroup
     public ParameterGroup(IEnumerable<Tensor> parameters, double? lr = null, double? weightDecay = null)
         : this(parameters, nameof(ParameterGroup))
     {
-        if (lr is double learningRate) _learningRate = Require.NonNegative(learningRate, nameof(lr), nameof(ParameterGroup));
+        if (lr is double learningRate) _lr = Require.NonNegative(learningRate, nameof(lr), nameof(ParameterGroup));
         if (weightDecay is double decay) _weightDecay = Require.NonNegative(decay, nameof(weightDecay), nameof(ParameterGroup));
     }
 
@@ -53,10 +53,10 @@ public sealed class ParameterGroup
     /// <summary>The group's learning rate (PyTorch's <c>group['lr']</c>); learning-rate schedules set it at every step.</summary>
     /// <exception cref="ArgumentOutOfRangeException">Set to a negative or non-finite value.</exception>
     /// <exception cref="InvalidOperationException">Read before the group was given a value or passed to an optimiser.</exception>
-    public double LearningRate
+    public double Lr
     {
-        get => _learningRate ?? throw NotYetSet(nameof(LearningRate));
-        set => _learningRate = Require.NonNegative(value, nameof(LearningRate), nameof(ParameterGroup));
+        get => _lr ?? throw NotYetSet(nameof(Lr));
+        set => _lr = Require.NonNegative(value, nameof(Lr), nameof(ParameterGroup));
     }
 
     /// <summary>The group's weight decay (an L2 penalty for SGD, Adam and RMSprop; decoupled decay for AdamW).</summary>
@@ -69,14 +69,14 @@ public sealed class ParameterGroup
     }
 
     /// <summary>The learning rate when the first schedule was attached (PyTorch's <c>initial_lr</c>): every schedule's base.</summary>
-    internal double? InitialLearningRate { get; set; }
+    internal double? InitialLr { get; set; }
 
     internal Tensor[] ParameterArray => _parameters;
 
     /// <summary>Fills in the values the group was not given with its optimiser's (PyTorch's <c>setdefault</c>).</summary>
     internal void TakeDefaults(double learningRate, double weightDecay)
     {
-        _learningRate ??= learningRate;
+        _lr ??= learningRate;
         _weightDecay ??= weightDecay;
     }
 

@@ -84,9 +84,26 @@ public sealed class RmsProp : Optimizer
     {
         var state = _states[index] ??= new RmsPropState(parameter, Momentum != 0, Centered);
         state.Step++;
-        var op = new RmsPropUpdateOp(group.LearningRate, Alpha, Eps, group.WeightDecay, Momentum, Centered, Maximize);
+        var op = new RmsPropUpdateOp(group.Lr, Alpha, Eps, group.WeightDecay, Momentum, Centered, Maximize);
         RunUpdate(parameter, gradient, state.SquareAvg, state.MomentumBuffer, state.GradAvg, op);
     }
+
+    private protected override void AddOptions(OrderedDictionary<string, double> options)
+    {
+        options["alpha"] = Alpha;
+        options["eps"] = Eps;
+        options["momentum"] = Momentum;
+        options["centered"] = Flag(Centered);
+        options["maximize"] = Flag(Maximize);
+    }
+
+    private protected override string[] StateNames => RmsPropState.Names(Momentum != 0, Centered);
+
+    private protected override Dictionary<string, Tensor>? ExportState(int index) =>
+        _states[index] is { } state ? state.Export(StepTensor(state.Step)) : null;
+
+    private protected override void ImportState(int index, IReadOnlyDictionary<string, Tensor>? state) =>
+        _states[index] = state is null ? null : new RmsPropState(StepOf(state[StepName]), state);
 
     private static void CheckOptions(double alpha, double eps, double momentum)
     {
@@ -104,6 +121,33 @@ public sealed class RmsPropState
         SquareAvg = Tensor.Zeros(parameter.Shape, parameter.DType);
         if (momentum) MomentumBuffer = Tensor.Zeros(parameter.Shape, parameter.DType);
         if (centered) GradAvg = Tensor.Zeros(parameter.Shape, parameter.DType);
+    }
+
+    /// <summary>A state restored from <paramref name="tensors"/> (checked: the names of <see cref="Names"/>, the parameter's shape and dtype), copied.</summary>
+    internal RmsPropState(int step, IReadOnlyDictionary<string, Tensor> tensors)
+    {
+        Step = step;
+        SquareAvg = tensors["square_avg"].Copy();
+        if (tensors.TryGetValue("momentum_buffer", out var buffer)) MomentumBuffer = buffer.Copy();
+        if (tensors.TryGetValue("grad_avg", out var gradAvg)) GradAvg = gradAvg.Copy();
+    }
+
+    /// <summary>The names of the tensors of a state, as PyTorch's, for these options.</summary>
+    internal static string[] Names(bool momentum, bool centered) => (momentum, centered) switch
+    {
+        (false, false) => ["step", "square_avg"],
+        (true, false) => ["step", "square_avg", "momentum_buffer"],
+        (false, true) => ["step", "square_avg", "grad_avg"],
+        (true, true) => ["step", "square_avg", "momentum_buffer", "grad_avg"],
+    };
+
+    /// <summary>The live tensors by PyTorch's names, with <paramref name="step"/> as the count.</summary>
+    internal Dictionary<string, Tensor> Export(Tensor step)
+    {
+        var tensors = new Dictionary<string, Tensor> { ["step"] = step, ["square_avg"] = SquareAvg };
+        if (MomentumBuffer is not null) tensors["momentum_buffer"] = MomentumBuffer;
+        if (GradAvg is not null) tensors["grad_avg"] = GradAvg;
+        return tensors;
     }
 
     /// <summary>The number of steps this parameter has taken (it counts only steps where it had a gradient).</summary>

@@ -18,6 +18,7 @@ namespace MiniNet.Optim;
 /// </remarks>
 public sealed class Sgd : Optimizer
 {
+    private const string MomentumBufferName = "momentum_buffer";
     private readonly Tensor?[] _momentumBuffers;
 
     /// <summary>SGD over <paramref name="parameters"/> (leaves that require grad, each once).</summary>
@@ -89,9 +90,25 @@ public sealed class Sgd : Optimizer
                 firstStep = true;
             }
         }
-        var op = new SgdUpdateOp(group.LearningRate, group.WeightDecay, Momentum, Dampening, Nesterov, Maximize, firstStep);
+        var op = new SgdUpdateOp(group.Lr, group.WeightDecay, Momentum, Dampening, Nesterov, Maximize, firstStep);
         RunUpdate(parameter, gradient, buffer, null, null, op);
     }
+
+    private protected override void AddOptions(OrderedDictionary<string, double> options)
+    {
+        options["momentum"] = Momentum;
+        options["dampening"] = Dampening;
+        options["nesterov"] = Flag(Nesterov);
+        options["maximize"] = Flag(Maximize);
+    }
+
+    private protected override string[] StateNames => Momentum != 0 ? [MomentumBufferName] : [];
+
+    private protected override Dictionary<string, Tensor>? ExportState(int index) =>
+        _momentumBuffers[index] is { } buffer ? new() { [MomentumBufferName] = buffer } : null;
+
+    private protected override void ImportState(int index, IReadOnlyDictionary<string, Tensor>? state) =>
+        _momentumBuffers[index] = state?[MomentumBufferName].Copy();
 
     private static void CheckOptions(double momentum, double dampening, bool nesterov)
     {

@@ -2,6 +2,7 @@ using System.IO.Compression;
 using System.Text;
 using MiniNet.Data;
 using MiniNet.Layers;
+using MiniNet.Optim;
 using MiniNet.Serialization;
 using MiniNet.Tests.Data;
 
@@ -174,7 +175,75 @@ internal static class FileBadInputs
         BadInput.Of<ArgumentException>(Area, "Module.LoadStateDict of 5,000 other tensors",
             () => new Sequential(new Dense(4, 3, seed: 1)).LoadStateDict(Enumerable.Range(0, 5_000).ToDictionary(i => $"x{i}", _ => Tensor.Zeros([1]))),
             "LoadStateDict into Sequential()", "missing '0.weight'", "unexpected 'x0'", "and 4,992 more"),
+
+        // ---- checkpoints ----
+        BadInput.Of<ArgumentOutOfRangeException>(Area, "Checkpoint.Save of a negative epoch",
+            () => Checkpoint.Save(Path.Combine(Path.GetTempPath(), "never.safetensors"), Model(), Optimizer(), null, -1), "Checkpoint.Save: epoch is -1"),
+        BadInput.Of<ArgumentException>(Area, "Checkpoint.Save with another optimiser's schedule",
+            () => Checkpoint.Save(Path.Combine(Path.GetTempPath(), "never.safetensors"), Model(), Optimizer(), new StepLr(Optimizer(), 1), 1),
+            "Checkpoint.Save: the StepLr sets the learning rate of another optimiser", "(Parameter 'schedule')"),
+        BadInput.Of<ArgumentNullException>(Area, "Checkpoint.Save with a null generator",
+            () => Checkpoint.Save(Path.Combine(Path.GetTempPath(), "never.safetensors"), Model(), Optimizer(), null, 1, new Generator(1), null!),
+            "Checkpoint.Save: generator 1 of 2 is null", "generators"),
+        BadInput.Of<FileNotFoundException>(Area, "Checkpoint.Load of a missing file",
+            InDirectory(dir => Checkpoint.Load(Path.Combine(dir, "epoch-3.safetensors"), Model(), Optimizer(), null)), "epoch-3.safetensors"),
+        BadInput.Of<InvalidDataException>(Area, "Checkpoint.Load of a model saved with Module.Save", InDirectory(dir =>
+            {
+                string path = Path.Combine(dir, "model.safetensors");
+                var model = Model();
+                model.Save(path);
+                Checkpoint.Load(path, model, Optimizer(), null);
+            }),
+            "Checkpoint '", "model.safetensors': it is not a MiniNet checkpoint (its metadata has no 'mininet.checkpoint')", "loads with Module.Load"),
+        BadInput.Of<InvalidDataException>(Area, "Checkpoint.Load of a later format",
+            LoadCheckpoint(metadata => metadata["mininet.checkpoint"] = "2"), "it is a checkpoint of format '2', and this MiniNet reads format 1"),
+        BadInput.Of<InvalidDataException>(Area, "Checkpoint.Load of an epoch that is not a number",
+            LoadCheckpoint(metadata => metadata["epoch"] = "two"), "checkpoint.safetensors': its epoch is 'two', not a whole number ≥ 0"),
+        BadInput.Of<InvalidDataException>(Area, "Checkpoint.Load without the optimiser's metadata",
+            LoadCheckpoint(metadata => metadata.Remove("optimizer")), "checkpoint.safetensors': its metadata has no 'optimizer'"),
+        BadInput.Of<InvalidDataException>(Area, "Checkpoint.Load of broken JSON",
+            LoadCheckpoint(metadata => metadata["optimizer"] = "{\"kind\": \"Sgd\","), "checkpoint.safetensors': metadata 'optimizer' is not valid JSON"),
+        BadInput.Of<InvalidDataException>(Area, "Checkpoint.Load of a learning rate that is not a number",
+            LoadCheckpoint(metadata => metadata["optimizer"] = metadata["optimizer"].Replace("\"lr\":0.1", "\"lr\":\"fast\"", StringComparison.Ordinal)),
+            "metadata optimizer.param_groups.0.lr is \"fast\", not a finite number"),
+        BadInput.Of<InvalidDataException>(Area, "Checkpoint.Load of a generator state of three words",
+            LoadCheckpoint(metadata => metadata["generators"] = "[{\"seed\":1,\"state\":[1,2,3],\"spare_normal\":null}]"),
+            "metadata generators.0.state holds 3 numbers; a generator's state is 4 64-bit words"),
+        BadInput.Of<InvalidDataException>(Area, "Checkpoint.Load of a stray tensor",
+            LoadCheckpoint(tensors: tensors => tensors["extra"] = Tensor.Zeros([1])),
+            "does not fit what it is loaded into", "file: tensors that are neither model.* nor optimizer.state.{i}.*: 'extra'"),
+        BadInput.Of<InvalidDataException>(Area, "Checkpoint.Load without the schedule that was saved",
+            InDirectory(dir =>
+            {
+                string path = Path.Combine(dir, "checkpoint.safetensors");
+                var model = Model();
+                var optimizer = Optimizer(model);
+                Checkpoint.Save(path, model, optimizer, new StepLr(optimizer, 1), 1);
+                var other = Optimizer(model);
+                Checkpoint.Load(path, model, other, null);
+            }),
+            "checkpoint.safetensors' does not fit what it is loaded into:\n  schedule: the file holds a 'StepLr', and none was given"),
     ];
+
+    private static Sequential Model() => new(new Dense(2, 1, seed: 1));
+
+    private static Sgd Optimizer(Module? model = null) => new((model ?? Model()).Parameters(), lr: 0.1);
+
+    /// <summary>Saves a checkpoint of a one-layer model and SGD, rewrites it through <paramref name="metadata"/> and <paramref name="tensors"/>, and loads it.</summary>
+    private static Action LoadCheckpoint(Action<Dictionary<string, string>>? metadata = null, Action<Dictionary<string, Tensor>>? tensors = null) => InDirectory(dir =>
+    {
+        string path = Path.Combine(dir, "checkpoint.safetensors");
+        var model = Model();
+        var optimizer = Optimizer(model);
+        Checkpoint.Save(path, model, optimizer, null, 1);
+        var file = SafeTensors.Load(path);
+        var newMetadata = new Dictionary<string, string>(file.Metadata!);
+        var newTensors = new Dictionary<string, Tensor>(file.Tensors);
+        metadata?.Invoke(newMetadata);
+        tensors?.Invoke(newTensors);
+        SafeTensors.Save(path, newTensors, newMetadata);
+        Checkpoint.Load(path, model, optimizer, null);
+    });
 
     /// <summary>Reads <paramref name="content"/> as the IDX file <paramref name="fileName"/> in a fresh directory.</summary>
     private static Action ReadIdx(string fileName, byte[] content) => InDirectory(dir =>

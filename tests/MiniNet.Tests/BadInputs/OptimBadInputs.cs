@@ -25,6 +25,24 @@ internal static class OptimBadInputs
         return [parameter];
     }
 
+    /// <summary>A valid state of <c>new Adam(Parameters())</c> after one step, with <paramref name="change"/> applied to parameter 0's tensors or to the group's values.</summary>
+    private static OptimizerState AdamState(Action<Dictionary<string, Tensor>>? change = null, Action<Dictionary<string, double>>? changeGroup = null, int index = 0,
+        int[]? @params = null)
+    {
+        var tensors = new Dictionary<string, Tensor> { ["step"] = Tensor.Scalar(1, DType.Float64), ["exp_avg"] = Tensor.Zeros([2]), ["exp_avg_sq"] = Tensor.Zeros([2]) };
+        change?.Invoke(tensors);
+        var group = new Dictionary<string, double>
+        {
+            ["lr"] = 1e-3, ["weight_decay"] = 0, ["beta1"] = 0.9, ["beta2"] = 0.999, ["eps"] = 1e-8, ["amsgrad"] = 0, ["maximize"] = 0,
+        };
+        changeGroup?.Invoke(group);
+        return new OptimizerState("Adam", new Dictionary<int, IReadOnlyDictionary<string, Tensor>> { [index] = tensors }, [new ParamGroupState(@params ?? [0], group)]);
+    }
+
+    /// <summary>A warm-up, then step decay (or exponential decay), over <paramref name="optimizer"/>, switching at <paramref name="milestone"/>.</summary>
+    private static SequentialLr Sequence(Optimizer optimizer, int milestone = 2, bool exponential = false) =>
+        new(optimizer, [new LinearLr(optimizer, totalIters: 2), exponential ? new ExponentialLr(optimizer, 0.5) : new StepLr(optimizer, 1)], [milestone]);
+
     public static IEnumerable<BadInput> Rows() =>
     [
         // Hyperparameters of the optimisers
@@ -91,17 +109,17 @@ internal static class OptimBadInputs
         BadInput.Of<ArgumentNullException>(Area, "group with a null parameter",
             () => new ParameterGroup([Parameter(), null!]), "ParameterGroup", "parameter 1 of 2 is null"),
         BadInput.Of<InvalidOperationException>(Area, "group learning rate read before it is known",
-            () => _ = new ParameterGroup([Parameter()]).LearningRate, "ParameterGroup", "LearningRate was not given", "passed to an optimiser"),
+            () => _ = new ParameterGroup([Parameter()]).Lr, "ParameterGroup", "Lr was not given", "passed to an optimiser"),
         BadInput.Of<ArgumentOutOfRangeException>(Area, "group learning rate set to infinity",
-            () => new ParameterGroup([Parameter()]).LearningRate = double.PositiveInfinity, "ParameterGroup", "LearningRate", "got Infinity"),
+            () => new ParameterGroup([Parameter()]).Lr = double.PositiveInfinity, "ParameterGroup", "Lr", "got Infinity"),
 
         // Optimiser state and settings
         BadInput.Of<ArgumentOutOfRangeException>(Area, "optimiser learning rate set to NaN",
-            () => Sgd().LearningRate = double.NaN, "Sgd", "LearningRate must be a finite number ≥ 0", "got NaN"),
+            () => Sgd().Lr = double.NaN, "Sgd", "Lr must be a finite number ≥ 0", "got NaN"),
         BadInput.Of<ArgumentOutOfRangeException>(Area, "optimiser weight decay set negative",
             () => Sgd().WeightDecay = -0.01, "Sgd", "WeightDecay", "got -0.01"),
         BadInput.Of<InvalidOperationException>(Area, "optimiser learning rate read when groups differ",
-            () => _ = TwoRates().LearningRate, "Sgd", "the 2 parameter groups have different values of LearningRate", "ParamGroups[i].LearningRate"),
+            () => _ = TwoRates().Lr, "Sgd", "the 2 parameter groups have different values of Lr", "ParamGroups[i].Lr"),
         BadInput.Of<ArgumentException>(Area, "state of a tensor the optimiser does not hold",
             () => new Adam(Parameters()).StateOf(Parameter()), "Adam", "tensor of shape [2] is not one of this optimiser's 1 parameters"),
         BadInput.Of<ArgumentNullException>(Area, "momentum buffer of null", () => Sgd().MomentumBuffer(null!), "parameter"),
@@ -141,7 +159,76 @@ internal static class OptimBadInputs
             () => { var optimizer = Sgd(); _ = new SequentialLr(optimizer, [new StepLr(optimizer, 1), null!], [2]); },
             "SequentialLr", "schedule 1 of 2 is null", "schedulers"),
         BadInput.Of<InvalidOperationException>(Area, "schedule's last learning rate read when groups differ",
-            () => _ = new StepLr(TwoRates(), 1).LastLearningRate, "StepLr", "the 2 parameter groups have different learning rates", "LastLearningRates[i]"),
+            () => _ = new StepLr(TwoRates(), 1).LastLr, "StepLr", "the 2 parameter groups have different learning rates", "LastLrs[i]"),
+
+        // Saved states of optimisers
+        BadInput.Of<ArgumentNullException>(Area, "optimiser LoadStateDict of null", () => Sgd().LoadStateDict(null!), "state"),
+        BadInput.Of<ArgumentException>(Area, "optimiser LoadStateDict of another kind's state",
+            () => new Adam(Parameters()).LoadStateDict(Sgd().StateDict()), "Adam.LoadStateDict: the state does not fit this optimiser",
+            "it is the state of 'Sgd', and this optimiser is Adam"),
+        BadInput.Of<ArgumentException>(Area, "optimiser LoadStateDict with another number of groups",
+            () => TwoRates().LoadStateDict(Sgd().StateDict()), "Sgd.LoadStateDict", "it has 1 parameter groups, and this optimiser has 2"),
+        BadInput.Of<ArgumentException>(Area, "optimiser LoadStateDict with another momentum",
+            () => new Sgd(Parameters(), momentum: 0.5).LoadStateDict(new Sgd(Parameters(), momentum: 0.9).StateDict()), "Sgd.LoadStateDict",
+            "param_groups.0.momentum is 0.9 in the state, and 0.5 in this optimiser (build it with the saved value)"),
+        BadInput.Of<ArgumentException>(Area, "optimiser LoadStateDict with a buffer of another shape",
+            () => new Adam(Parameters()).LoadStateDict(AdamState(t => t["exp_avg"] = Tensor.Zeros([3]))), "Adam.LoadStateDict",
+            "state.0.exp_avg is [3] Float32, and parameter 0 is [2] Float32"),
+        BadInput.Of<ArgumentException>(Area, "optimiser LoadStateDict with a buffer of another dtype",
+            () => new Adam(Parameters()).LoadStateDict(AdamState(t => t["exp_avg_sq"] = Tensor.Zeros([2], DType.Float64))), "Adam.LoadStateDict",
+            "state.0.exp_avg_sq is [2] Float64, and parameter 0 is [2] Float32"),
+        BadInput.Of<ArgumentException>(Area, "optimiser LoadStateDict with a buffer missing",
+            () => new Adam(Parameters(), amsgrad: true).LoadStateDict(AdamState(changeGroup: g => g["amsgrad"] = 1)), "Adam.LoadStateDict",
+            "state.0.max_exp_avg_sq is missing"),
+        BadInput.Of<ArgumentException>(Area, "optimiser LoadStateDict with a buffer its options do not keep",
+            () => new Sgd(Parameters()).LoadStateDict(new OptimizerState("Sgd",
+                new Dictionary<int, IReadOnlyDictionary<string, Tensor>> { [0] = new Dictionary<string, Tensor> { ["momentum_buffer"] = Tensor.Zeros([2]) } },
+                Sgd().StateDict().ParamGroups)),
+            "Sgd.LoadStateDict", "state.0.momentum_buffer is not part of Sgd's state with these options (it keeps none)"),
+        BadInput.Of<ArgumentException>(Area, "optimiser LoadStateDict with a fractional step count",
+            () => new Adam(Parameters()).LoadStateDict(AdamState(t => t["step"] = Tensor.Scalar(1.5, DType.Float64))), "Adam.LoadStateDict",
+            "state.0.step is 1.5; a step count is a whole number from 0 to 2147483647"),
+        BadInput.Of<ArgumentException>(Area, "optimiser LoadStateDict with a step count that is not a scalar",
+            () => new Adam(Parameters()).LoadStateDict(AdamState(t => t["step"] = Tensor.Ones([1]))), "Adam.LoadStateDict",
+            "state.0.step has shape [1]; a step count is a scalar (shape [])"),
+        BadInput.Of<ArgumentException>(Area, "optimiser LoadStateDict with the state of a parameter it does not have",
+            () => new Adam(Parameters()).LoadStateDict(AdamState(index: 3)), "Adam.LoadStateDict", "state.3 belongs to no parameter: this optimiser has parameters 0 to 0"),
+        BadInput.Of<ArgumentException>(Area, "optimiser LoadStateDict with a group numbered differently",
+            () => new Adam(Parameters()).LoadStateDict(AdamState(@params: [1])), "Adam.LoadStateDict",
+            "param_groups.0.params is [1], and this optimiser's group 0 holds parameters 0 to 0"),
+        BadInput.Of<ArgumentException>(Area, "optimiser LoadStateDict with a negative learning rate",
+            () => new Adam(Parameters()).LoadStateDict(AdamState(changeGroup: g => g["lr"] = -1)), "Adam.LoadStateDict",
+            "param_groups.0.lr is -1; expected a finite number ≥ 0"),
+        BadInput.Of<ArgumentException>(Area, "optimiser LoadStateDict without a learning rate",
+            () => new Adam(Parameters()).LoadStateDict(AdamState(changeGroup: g => g.Remove("lr"))), "Adam.LoadStateDict", "param_groups.0.lr is missing"),
+        BadInput.Of<ArgumentException>(Area, "optimiser LoadStateDict with a hyper-parameter it does not have",
+            () => new Adam(Parameters()).LoadStateDict(AdamState(changeGroup: g => g["nesterov"] = 1)), "Adam.LoadStateDict",
+            "param_groups.0.nesterov is not a hyper-parameter of this optimiser", "beta1, beta2, eps, amsgrad, maximize"),
+        BadInput.Of<ArgumentException>(Area, "OptimizerState of an empty kind",
+            () => new OptimizerState("", new Dictionary<int, IReadOnlyDictionary<string, Tensor>>(), []), "kind"),
+
+        // Saved states of schedules
+        BadInput.Of<ArgumentNullException>(Area, "schedule LoadStateDict of null", () => new StepLr(Sgd(), 1).LoadStateDict(null!), "state"),
+        BadInput.Of<ArgumentException>(Area, "schedule LoadStateDict of another kind's state",
+            () => new ExponentialLr(Sgd(), 0.5).LoadStateDict(new StepLr(Sgd(), 1).StateDict()), "ExponentialLr.LoadStateDict: the state does not fit this schedule",
+            "it is the state of 'StepLr', and this schedule is ExponentialLr"),
+        BadInput.Of<ArgumentException>(Area, "schedule LoadStateDict with another gamma",
+            () => new StepLr(Sgd(), 1, gamma: 0.1).LoadStateDict(new StepLr(Sgd(), 1, gamma: 0.5).StateDict()), "StepLr.LoadStateDict",
+            "gamma is 0.5 in the state, and 0.1 in this schedule (build it with the saved value)"),
+        BadInput.Of<ArgumentException>(Area, "schedule LoadStateDict for another number of groups",
+            () => new StepLr(Sgd(), 1).LoadStateDict(new StepLr(TwoRates(), 1).StateDict()), "StepLr.LoadStateDict",
+            "base_lrs holds 2 learning rates, and the optimiser has 1 parameter groups", "_last_lr holds 2"),
+        BadInput.Of<ArgumentException>(Area, "SequentialLr LoadStateDict with other milestones",
+            () => Sequence(Sgd(), milestone: 3).LoadStateDict(Sequence(Sgd(), milestone: 2).StateDict()), "SequentialLr.LoadStateDict",
+            "_milestones is [2] in the state, and [3] in this schedule"),
+        BadInput.Of<ArgumentException>(Area, "SequentialLr LoadStateDict with another schedule inside",
+            () => Sequence(Sgd()).LoadStateDict(Sequence(Sgd(), exponential: true).StateDict()),
+            "SequentialLr.LoadStateDict", "_schedulers.1: it is the state of 'ExponentialLr', and this schedule is StepLr"),
+        BadInput.Of<ArgumentOutOfRangeException>(Area, "LrSchedulerState of a negative epoch",
+            () => new LrSchedulerState("StepLr", -1, [0.1], [0.1], new Dictionary<string, double>()), "LrSchedulerState", "lastEpoch is -1"),
+        BadInput.Of<ArgumentNullException>(Area, "LrSchedulerState with a null schedule",
+            () => new LrSchedulerState("SequentialLr", 0, [0.1], [0.1], new Dictionary<string, double>(), [2], [new StepLr(Sgd(), 1).StateDict(), null!]),
+            "LrSchedulerState", "schedule 1 of 2 is null", "schedulers"),
 
         // Gradient clipping
         BadInput.Of<ArgumentOutOfRangeException>(Area, "ClipGradNorm negative max norm",

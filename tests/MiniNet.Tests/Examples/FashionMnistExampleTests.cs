@@ -113,6 +113,52 @@ public partial class FashionMnistExampleTests
     }
 
     [Fact]
+    public void A_run_resumed_from_its_epoch_1_checkpoint_ends_as_the_run_that_never_stopped()
+    {
+        using var files = new TempDirectory();
+        string checkpoints = files.File("checkpoints");
+        string[] recipe = ["--limit", "600", "--epochs", "2", "--batch", "32", "--hidden", "64", "--dropout", "0.2", "--plots", files.Path];
+        var uninterrupted = Run(recipe);
+
+        var checkpointed = Run([.. recipe, "--checkpoint", checkpoints]);
+        Assert.Equal(0, checkpointed.ExitCode);
+        Assert.Equal(["epoch-1.safetensors", "epoch-2.safetensors", "recipe.txt"], Directory.GetFiles(checkpoints).Select(Path.GetFileName).Order());
+        File.Delete(Path.Combine(checkpoints, "epoch-2.safetensors")); // as if the run had died during epoch 2
+        var resumed = Run([.. recipe, "--checkpoint", checkpoints, "--resume"]);
+
+        Assert.Equal(0, resumed.ExitCode);
+        Assert.Contains($"resumed from {Path.Combine(checkpoints, "epoch-1.safetensors")}: 1 epoch of 2 done", resumed.Output);
+        Assert.DoesNotContain("epoch 1/2", resumed.Output);
+        Assert.Equal(LastLine(uninterrupted.Output), LastLine(resumed.Output));
+        Assert.Equal(Fingerprint(uninterrupted.Output), Fingerprint(resumed.Output)); // the same weights, bit for bit
+        Assert.Equal(Fingerprint(uninterrupted.Output), Fingerprint(checkpointed.Output));
+        Assert.True(File.Exists(Path.Combine(checkpoints, "epoch-2.safetensors")));
+    }
+
+    [Fact]
+    public void Resuming_with_other_options_is_refused_with_the_difference()
+    {
+        using var files = new TempDirectory();
+        string checkpoints = files.File("checkpoints");
+        string[] recipe = ["--limit", "600", "--epochs", "1", "--batch", "32", "--hidden", "16", "--plots", files.Path, "--checkpoint", checkpoints];
+        Assert.Equal(0, Run(recipe).ExitCode);
+
+        var otherRate = Run([.. recipe, "--resume", "--lr", "0.01"]);
+        Assert.Equal(1, otherRate.ExitCode);
+        Assert.Contains("--resume: the checkpoints in", otherRate.Errors);
+        Assert.Contains("were made with other options (--lr 0.001 then, --lr 0.01 now)", otherRate.Errors);
+
+        var longer = Run([.. recipe[..3], "2", .. recipe[4..], "--resume"]); // the cosine schedule's T_max grows with --epochs
+        Assert.Equal(1, longer.ExitCode);
+        Assert.Contains("epoch-1.safetensors' does not fit what it is loaded into:", longer.Errors);
+        Assert.Contains("schedule: T_max is 19 in the state, and 38 in this schedule", longer.Errors);
+
+        var empty = Run([.. recipe[..^1], files.File("empty"), "--resume"]);
+        Assert.Equal(1, empty.ExitCode);
+        Assert.Contains("the checkpoint folder", empty.Errors);
+    }
+
+    [Fact]
     public void Loading_into_other_hidden_sizes_fails_with_the_loaders_list_of_mismatches()
     {
         using var files = new TempDirectory();
@@ -144,6 +190,8 @@ public partial class FashionMnistExampleTests
     [InlineData("--label-smoothing 1.5", "--label-smoothing expects a value in [0, 1], got 1.5")]
     [InlineData("--load m.safetensors --epochs 3", "--epochs shapes training, and --load trains nothing")]
     [InlineData("--load m.safetensors --save n.safetensors", "--save and --load do not go together")]
+    [InlineData("--load m.safetensors --checkpoint dir", "--checkpoint shapes training, and --load trains nothing")]
+    [InlineData("--resume", "--resume continues from the checkpoints of --checkpoint DIR")]
     [InlineData("--limit 3", "--limit expects a whole number ≥ 5, got '3'")]
     [InlineData("--learning-rate 0.1", "unknown option --learning-rate")]
     [InlineData("--epochs 3 --epochs 4", "option --epochs is given twice")]
@@ -195,6 +243,8 @@ public partial class FashionMnistExampleTests
     }
 
     private static string LastLine(string output) => output.TrimEnd('\n').Split('\n')[^1];
+
+    private static string Fingerprint(string output) => output.Split('\n').Single(line => line.StartsWith("weights fingerprint: ", StringComparison.Ordinal));
 
     /// <summary>The value of the last line, which must be exactly <c>test accuracy: 0.XXXX</c>.</summary>
     private static double LastLineAccuracy(string output)

@@ -8,7 +8,7 @@ internal enum NullKind
     /// <summary>The argument is null.</summary>
     Argument,
 
-    /// <summary>The argument is a collection with a null element (a list [sample, null], or a dictionary whose value "b" is null).</summary>
+    /// <summary>The argument is a collection with a null element (a list [sample, null], or a dictionary whose value "b", or 1 when keyed by int, is null).</summary>
     Element,
 }
 

@@ -145,11 +145,13 @@ internal static class SampleArguments
         var arguments = type.GenericTypeArguments;
         if (PublicSurface.IsDictionary(type))
         {
-            if (arguments[0] != typeof(string)) { missing = PublicSurface.TypeName(type); return false; }
+            // Keys "a" and "b", or 0 and 1 for a dictionary keyed by position (an optimiser's state by parameter index).
+            if (arguments[0] != typeof(string) && arguments[0] != typeof(int)) { missing = PublicSurface.TypeName(type); return false; }
             if (!TryMake(arguments[1], depth + 1, out var sample, out missing)) return false;
             var dictionary = (System.Collections.IDictionary)Activator.CreateInstance(typeof(Dictionary<,>).MakeGenericType(arguments))!;
-            dictionary.Add("a", sample);
-            if (withNull) dictionary.Add("b", null);
+            bool byIndex = arguments[0] == typeof(int);
+            dictionary.Add(byIndex ? 0 : "a", sample);
+            if (withNull) dictionary.Add(byIndex ? 1 : "b", null);
             value = dictionary;
             return true;
         }

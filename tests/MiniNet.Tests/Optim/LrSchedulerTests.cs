@@ -76,16 +76,16 @@ public class LrSchedulerTests
 
     private static Sgd NewSgd(double lr = 0.1) => new([Tensor.Zeros([1]).RequireGrad()], lr: lr);
 
-    /// <summary>Checks LastLearningRate and the optimiser's learning rate after construction and after each Step().</summary>
+    /// <summary>Checks LastLr and the optimiser's learning rate after construction and after each Step().</summary>
     private static void AssertSequence(LrScheduler scheduler, double[] expected)
     {
         for (int epoch = 0; epoch < expected.Length; epoch++)
         {
             if (epoch > 0) scheduler.Step();
             Assert.Equal(epoch, scheduler.LastEpoch);
-            Assert.True(OptimTestKit.Close(scheduler.LastLearningRate, expected[epoch], Tolerance),
-                $"epoch {epoch}: PyTorch {expected[epoch]:R}, MiniNet {scheduler.LastLearningRate:R}");
-            Assert.Equal(scheduler.LastLearningRate, scheduler.Optimizer.LearningRate);
+            Assert.True(OptimTestKit.Close(scheduler.LastLr, expected[epoch], Tolerance),
+                $"epoch {epoch}: PyTorch {expected[epoch]:R}, MiniNet {scheduler.LastLr:R}");
+            Assert.Equal(scheduler.LastLr, scheduler.Optimizer.Lr);
         }
     }
 
@@ -129,7 +129,7 @@ public class LrSchedulerTests
         var warmup = new LinearLr(sgd, startFactor: 0.1, totalIters: 3);
         var cosine = new CosineAnnealingLr(sgd, tMax: 7);
         var schedule = new SequentialLr(sgd, [warmup, cosine], milestones: [3]);
-        Assert.Equal([0.1], cosine.BaseLearningRates); // the base rate is the optimiser's, not the warm-up's first value
+        Assert.Equal([0.1], cosine.BaseLrs); // the base rate is the optimiser's, not the warm-up's first value
         AssertSequence(schedule, PyTorchWarmupThenCosine);
         Assert.Equal(12 - 3, cosine.LastEpoch); // the running schedule counts its own epochs, as in PyTorch
     }
@@ -165,24 +165,24 @@ public class LrSchedulerTests
     {
         var sgd = new Sgd([new ParameterGroup([Tensor.Zeros([1]).RequireGrad()]), new ParameterGroup([Tensor.Zeros([1]).RequireGrad()], lr: 0.01)], lr: 0.1);
         var schedule = new CosineAnnealingLr(sgd, tMax: 4, etaMin: 0.001);
-        Assert.Equal([0.1, 0.01], schedule.BaseLearningRates);
+        Assert.Equal([0.1, 0.01], schedule.BaseLrs);
         for (int epoch = 0; epoch < PyTorchCosineTwoGroups.Length; epoch++)
         {
             if (epoch > 0) schedule.Step();
             for (int group = 0; group < 2; group++)
             {
-                Assert.True(OptimTestKit.Close(schedule.LastLearningRates[group], PyTorchCosineTwoGroups[epoch][group], Tolerance));
-                Assert.Equal(schedule.LastLearningRates[group], sgd.ParamGroups[group].LearningRate);
+                Assert.True(OptimTestKit.Close(schedule.LastLrs[group], PyTorchCosineTwoGroups[epoch][group], Tolerance));
+                Assert.Equal(schedule.LastLrs[group], sgd.ParamGroups[group].Lr);
             }
         }
-        Assert.Throws<InvalidOperationException>(() => schedule.LastLearningRate);
+        Assert.Throws<InvalidOperationException>(() => schedule.LastLr);
     }
 
     [Fact]
-    public void LearningRateAt_gives_the_closed_form_without_stepping()
+    public void LrAt_gives_the_closed_form_without_stepping()
     {
         var schedule = new CosineAnnealingLr(NewSgd(), tMax: 100, etaMin: 0.01);
-        Assert.Equal(0.01 + (1 - 0.01) * (1 + Math.Cos(Math.PI * 0.25)) / 2, schedule.LearningRateAt(25, baseLearningRate: 1), 1e-15);
+        Assert.Equal(0.01 + (1 - 0.01) * (1 + Math.Cos(Math.PI * 0.25)) / 2, schedule.LrAt(25, baseLr: 1), 1e-15);
         Assert.Equal(0, schedule.LastEpoch);
     }
 
@@ -191,9 +191,9 @@ public class LrSchedulerTests
     {
         var sgd = NewSgd();
         var schedule = new ExponentialLr(sgd, gamma: 0.5);
-        sgd.LearningRate = 7;
+        sgd.Lr = 7;
         schedule.Step();
-        Assert.Equal(0.05, sgd.LearningRate, 1e-15); // closed form from the base rate 0.1
+        Assert.Equal(0.05, sgd.Lr, 1e-15); // closed form from the base rate 0.1
     }
 
     public static TheoryData<string, Func<Optimizer, object>, string> BadArguments => new()
@@ -229,7 +229,7 @@ public class LrSchedulerTests
     {
         var sgd = NewSgd();
         Assert.Throws<ArgumentOutOfRangeException>(() => new LinearLr(sgd, startFactor: 2));
-        Assert.Equal(0.1, sgd.LearningRate);
-        Assert.Null(sgd.ParamGroups[0].InitialLearningRate);
+        Assert.Equal(0.1, sgd.Lr);
+        Assert.Null(sgd.ParamGroups[0].InitialLr);
     }
 }

@@ -195,13 +195,13 @@ public class OptimizerBehaviourTests
     {
         var theta = Parameter();
         var sgd = new Sgd([theta]);
-        Assert.Equal((1e-3, 0.0, 0.0, false, 0.0, false), (sgd.LearningRate, sgd.Momentum, sgd.Dampening, sgd.Nesterov, sgd.WeightDecay, sgd.Maximize));
+        Assert.Equal((1e-3, 0.0, 0.0, false, 0.0, false), (sgd.Lr, sgd.Momentum, sgd.Dampening, sgd.Nesterov, sgd.WeightDecay, sgd.Maximize));
         var adam = new Adam([theta]);
-        Assert.Equal((1e-3, 0.9, 0.999, 1e-8, 0.0, false, false), (adam.LearningRate, adam.Beta1, adam.Beta2, adam.Eps, adam.WeightDecay, adam.Amsgrad, adam.Maximize));
+        Assert.Equal((1e-3, 0.9, 0.999, 1e-8, 0.0, false, false), (adam.Lr, adam.Beta1, adam.Beta2, adam.Eps, adam.WeightDecay, adam.Amsgrad, adam.Maximize));
         var adamW = new AdamW([theta]);
-        Assert.Equal((1e-3, 0.9, 0.999, 1e-8, 1e-2, false, false), (adamW.LearningRate, adamW.Beta1, adamW.Beta2, adamW.Eps, adamW.WeightDecay, adamW.Amsgrad, adamW.Maximize));
+        Assert.Equal((1e-3, 0.9, 0.999, 1e-8, 1e-2, false, false), (adamW.Lr, adamW.Beta1, adamW.Beta2, adamW.Eps, adamW.WeightDecay, adamW.Amsgrad, adamW.Maximize));
         var rmsProp = new RmsProp([theta]);
-        Assert.Equal((1e-2, 0.99, 1e-8, 0.0, 0.0, false, false), (rmsProp.LearningRate, rmsProp.Alpha, rmsProp.Eps, rmsProp.WeightDecay, rmsProp.Momentum, rmsProp.Centered, rmsProp.Maximize));
+        Assert.Equal((1e-2, 0.99, 1e-8, 0.0, 0.0, false, false), (rmsProp.Lr, rmsProp.Alpha, rmsProp.Eps, rmsProp.WeightDecay, rmsProp.Momentum, rmsProp.Centered, rmsProp.Maximize));
     }
 
     [Fact]
@@ -249,15 +249,15 @@ public class OptimizerBehaviourTests
     }
 
     [Fact]
-    public void LearningRate_sets_every_group_and_reads_only_when_they_agree()
+    public void Lr_sets_every_group_and_reads_only_when_they_agree()
     {
         var (a, b) = (Parameter(), Parameter(3));
         var sgd = new Sgd([new ParameterGroup([a]), new ParameterGroup([b], lr: 0.5)], lr: 0.1);
-        var error = Assert.Throws<InvalidOperationException>(() => sgd.LearningRate);
-        Assert.Contains("different values of LearningRate", error.Message);
-        sgd.LearningRate = 0.25;
-        Assert.Equal(0.25, sgd.LearningRate);
-        Assert.All(sgd.ParamGroups, group => Assert.Equal(0.25, group.LearningRate));
+        var error = Assert.Throws<InvalidOperationException>(() => sgd.Lr);
+        Assert.Contains("different values of Lr", error.Message);
+        sgd.Lr = 0.25;
+        Assert.Equal(0.25, sgd.Lr);
+        Assert.All(sgd.ParamGroups, group => Assert.Equal(0.25, group.Lr));
         Assert.Equal([a, b], sgd.Parameters);
     }
 
@@ -266,9 +266,9 @@ public class OptimizerBehaviourTests
     {
         var group = new ParameterGroup([Parameter()]);
         Assert.Throws<ArgumentException>(() => new Sgd([group], lr: 0.1, nesterov: true));
-        Assert.Throws<InvalidOperationException>(() => group.LearningRate); // still unset
+        Assert.Throws<InvalidOperationException>(() => group.Lr); // still unset
         var sgd = new Sgd([group], lr: 0.5, momentum: 0.9, nesterov: true);
-        Assert.Equal(0.5, group.LearningRate);
+        Assert.Equal(0.5, group.Lr);
         Assert.Same(group, sgd.ParamGroups[0]);
     }
 
@@ -289,7 +289,7 @@ public class OptimizerBehaviourTests
         { "momentum", p => new RmsProp([p], momentum: -1), "RmsProp: momentum must be a finite number ≥ 0, got -1." },
         { "eps", p => new RmsProp([p], eps: -1), "RmsProp: eps must be a finite number ≥ 0, got -1." },
         { "lr", p => new ParameterGroup([p], lr: -1), "ParameterGroup: lr must be a finite number ≥ 0, got -1." },
-        { "LearningRate", p => new Adam([p]).LearningRate = -0.5, "Adam: LearningRate must be a finite number ≥ 0, got -0.5." },
+        { "Lr", p => new Adam([p]).Lr = -0.5, "Adam: Lr must be a finite number ≥ 0, got -0.5." },
         { "WeightDecay", p => new Sgd([p]).WeightDecay = double.NaN, "Sgd: WeightDecay must be a finite number ≥ 0, got NaN." },
     };
 

@@ -154,7 +154,7 @@ public class OptimizerMatchesPyTorchTests
         var (p, q) = (Theta(1), Theta(1));
         var adamW = new AdamW([new ParameterGroup([p]), new ParameterGroup([q], lr: 0.01, weightDecay: 0)], lr: 0.1, weightDecay: 0.5);
         RunBoth(adamW, p, q, AdamWGroupsP, AdamWGroupsQ);
-        Assert.Equal([0.1, 0.01], adamW.ParamGroups.Select(g => g.LearningRate));
+        Assert.Equal([0.1, 0.01], adamW.ParamGroups.Select(g => g.Lr));
         Assert.Equal([0.5, 0.0], adamW.ParamGroups.Select(g => g.WeightDecay));
     }
 

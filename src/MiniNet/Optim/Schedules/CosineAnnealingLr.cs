@@ -26,7 +26,13 @@ public sealed class CosineAnnealingLr(Optimizer optimizer, int tMax, double etaM
     /// <summary>The minimum learning rate (PyTorch's <c>eta_min</c>).</summary>
     public double EtaMin { get; } = Require.NonNegative(etaMin, nameof(etaMin), nameof(CosineAnnealingLr));
 
+    private protected override void AddHyperparameters(OrderedDictionary<string, double> hyperparameters)
+    {
+        hyperparameters["T_max"] = TMax;
+        hyperparameters["eta_min"] = EtaMin;
+    }
+
     /// <inheritdoc/>
-    public override double LearningRateAt(int epoch, double baseLearningRate) =>
-        EtaMin + (baseLearningRate - EtaMin) * (1 + Trigonometry.CosPi((double)epoch / TMax)) / 2; // MiniNet's cos(πx): the same on every platform
+    public override double LrAt(int epoch, double baseLr) =>
+        EtaMin + (baseLr - EtaMin) * (1 + Trigonometry.CosPi((double)epoch / TMax)) / 2; // MiniNet's cos(πx): the same on every platform
 }

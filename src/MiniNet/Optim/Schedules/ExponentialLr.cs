@@ -10,7 +10,9 @@ public sealed class ExponentialLr(Optimizer optimizer, double gamma) : LrSchedul
     /// <summary>The factor applied every epoch.</summary>
     public double Gamma { get; } = Require.NonNegative(gamma, nameof(gamma), nameof(ExponentialLr));
 
+    private protected override void AddHyperparameters(OrderedDictionary<string, double> hyperparameters) => hyperparameters["gamma"] = Gamma;
+
     /// <inheritdoc/>
-    public override double LearningRateAt(int epoch, double baseLearningRate) =>
-        baseLearningRate * ElementaryFunctions.Pow(Gamma, epoch);
+    public override double LrAt(int epoch, double baseLr) =>
+        baseLr * ElementaryFunctions.Pow(Gamma, epoch);
 }

@@ -26,7 +26,14 @@ public sealed class LinearLr(Optimizer optimizer, double startFactor = 1.0 / 3, 
     /// <summary>The number of epochs the change takes.</summary>
     public int TotalIters { get; } = Require.Positive(totalIters, nameof(totalIters), nameof(LinearLr));
 
+    private protected override void AddHyperparameters(OrderedDictionary<string, double> hyperparameters)
+    {
+        hyperparameters["start_factor"] = StartFactor;
+        hyperparameters["end_factor"] = EndFactor;
+        hyperparameters["total_iters"] = TotalIters;
+    }
+
     /// <inheritdoc/>
-    public override double LearningRateAt(int epoch, double baseLearningRate) =>
-        baseLearningRate * (StartFactor + (EndFactor - StartFactor) * Math.Min(TotalIters, epoch) / TotalIters);
+    public override double LrAt(int epoch, double baseLr) =>
+        baseLr * (StartFactor + (EndFactor - StartFactor) * Math.Min(TotalIters, epoch) / TotalIters);
 }

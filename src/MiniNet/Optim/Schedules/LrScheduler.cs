@@ -19,10 +19,10 @@ namespace MiniNet.Optim;
 /// but a closed form cannot drift, and it overwrites a learning rate changed by hand between steps where
 /// PyTorch's recursive form would scale it. To run schedules one after another, use <see cref="SequentialLr"/>.</para>
 /// </remarks>
-public abstract class LrScheduler
+public abstract partial class LrScheduler
 {
-    private readonly double[] _baseLearningRates;
-    private readonly double[] _lastLearningRates;
+    private readonly double[] _baseLrs;
+    private readonly double[] _lastLrs;
 
     /// <summary>
     /// Attaches to <paramref name="optimizer"/> and applies epoch 0. A subclass's hyper-parameters are
@@ -33,12 +33,12 @@ public abstract class LrScheduler
         ArgumentNullException.ThrowIfNull(optimizer);
         Optimizer = optimizer;
         var groups = optimizer.ParamGroups;
-        _baseLearningRates = new double[groups.Count];
-        _lastLearningRates = new double[groups.Count];
+        _baseLrs = new double[groups.Count];
+        _lastLrs = new double[groups.Count];
         for (int g = 0; g < groups.Count; g++)
-            _baseLearningRates[g] = groups[g].InitialLearningRate ??= groups[g].LearningRate;
-        BaseLearningRates = new ReadOnlyCollection<double>(_baseLearningRates);
-        LastLearningRates = new ReadOnlyCollection<double>(_lastLearningRates);
+            _baseLrs[g] = groups[g].InitialLr ??= groups[g].Lr;
+        BaseLrs = new ReadOnlyCollection<double>(_baseLrs);
+        LastLrs = new ReadOnlyCollection<double>(_lastLrs);
         ApplyEpoch(0);
     }
 
@@ -49,41 +49,41 @@ public abstract class LrScheduler
     public int LastEpoch { get; private set; }
 
     /// <summary>Each parameter group's base learning rate (PyTorch's <c>base_lrs</c>).</summary>
-    public IReadOnlyList<double> BaseLearningRates { get; }
+    public IReadOnlyList<double> BaseLrs { get; }
 
     /// <summary>Each parameter group's learning rate as this schedule last set it (PyTorch's <c>get_last_lr()</c>).</summary>
-    public IReadOnlyList<double> LastLearningRates { get; }
+    public IReadOnlyList<double> LastLrs { get; }
 
-    /// <summary>The learning rate this schedule last set, when all groups share it (see <see cref="LastLearningRates"/> otherwise).</summary>
+    /// <summary>The learning rate this schedule last set, when all groups share it (see <see cref="LastLrs"/> otherwise).</summary>
     /// <exception cref="InvalidOperationException">The optimiser's groups have different learning rates.</exception>
-    public double LastLearningRate
+    public double LastLr
     {
         get
         {
-            foreach (double lr in _lastLearningRates)
+            foreach (double lr in _lastLrs)
             {
-                if (lr != _lastLearningRates[0])
+                if (lr != _lastLrs[0])
                     throw new InvalidOperationException(
-                        $"{GetType().Name}: the {_lastLearningRates.Length} parameter groups have different learning rates; read LastLearningRates[i] instead.");
+                        $"{GetType().Name}: the {_lastLrs.Length} parameter groups have different learning rates; read LastLrs[i] instead.");
             }
-            return _lastLearningRates[0];
+            return _lastLrs[0];
         }
     }
 
     /// <summary>Advances one epoch (or iteration) and sets the optimiser's learning rates for it.</summary>
     public void Step() => ApplyEpoch(LastEpoch + 1);
 
-    /// <summary>The learning rate this schedule gives at <paramref name="epoch"/> to a group whose base learning rate is <paramref name="baseLearningRate"/>.</summary>
+    /// <summary>The learning rate this schedule gives at <paramref name="epoch"/> to a group whose base learning rate is <paramref name="baseLr"/>.</summary>
     /// <param name="epoch">The epoch (or iteration), from 0.</param>
-    /// <param name="baseLearningRate">The group's learning rate at epoch 0 before any schedule.</param>
-    public abstract double LearningRateAt(int epoch, double baseLearningRate);
+    /// <param name="baseLr">The group's learning rate at epoch 0 before any schedule.</param>
+    public abstract double LrAt(int epoch, double baseLr);
 
     /// <summary>Sets every group's learning rate for <paramref name="epoch"/> and records it.</summary>
     private protected virtual void ApplyEpoch(int epoch)
     {
         var groups = Optimizer.ParamGroups;
         for (int g = 0; g < groups.Count; g++)
-            groups[g].LearningRate = _lastLearningRates[g] = LearningRateAt(epoch, _baseLearningRates[g]);
+            groups[g].Lr = _lastLrs[g] = LrAt(epoch, _baseLrs[g]);
         LastEpoch = epoch;
     }
 
@@ -91,6 +91,6 @@ public abstract class LrScheduler
     internal void RecordEpoch(int epoch, IReadOnlyList<double> learningRates)
     {
         LastEpoch = epoch;
-        for (int g = 0; g < _lastLearningRates.Length; g++) _lastLearningRates[g] = learningRates[g];
+        for (int g = 0; g < _lastLrs.Length; g++) _lastLrs[g] = learningRates[g];
     }
 }

@@ -29,17 +29,26 @@ public sealed class SequentialLr(Optimizer optimizer, IReadOnlyList<LrScheduler>
     public IReadOnlyList<int> Milestones => _milestones;
 
     /// <inheritdoc/>
-    public override double LearningRateAt(int epoch, double baseLearningRate)
+    public override double LrAt(int epoch, double baseLr)
     {
         var (scheduler, localEpoch) = Active(epoch);
-        return scheduler.LearningRateAt(localEpoch, baseLearningRate);
+        return scheduler.LrAt(localEpoch, baseLr);
     }
+
+    private protected override void AddHyperparameters(OrderedDictionary<string, double> hyperparameters)
+    {
+        // its milestones and schedules are its state's own fields
+    }
+
+    private protected override IReadOnlyList<LrScheduler> Children => _schedulers;
+
+    private protected override IReadOnlyList<int> ChildMilestones => _milestones;
 
     private protected override void ApplyEpoch(int epoch)
     {
         base.ApplyEpoch(epoch);
         var (scheduler, localEpoch) = Active(epoch);
-        scheduler.RecordEpoch(localEpoch, LastLearningRates);
+        scheduler.RecordEpoch(localEpoch, LastLrs);
     }
 
     /// <summary>The schedule running at <paramref name="epoch"/> and its own epoch, counted from its milestone.</summary>

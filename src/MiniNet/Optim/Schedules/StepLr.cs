@@ -17,7 +17,13 @@ public sealed class StepLr(Optimizer optimizer, int stepSize, double gamma = 0.1
     /// <summary>The factor applied at each period.</summary>
     public double Gamma { get; } = Require.NonNegative(gamma, nameof(gamma), nameof(StepLr));
 
+    private protected override void AddHyperparameters(OrderedDictionary<string, double> hyperparameters)
+    {
+        hyperparameters["step_size"] = StepSize;
+        hyperparameters["gamma"] = Gamma;
+    }
+
     /// <inheritdoc/>
-    public override double LearningRateAt(int epoch, double baseLearningRate) =>
-        baseLearningRate * ElementaryFunctions.Pow(Gamma, epoch / StepSize);
+    public override double LrAt(int epoch, double baseLr) =>
+        baseLr * ElementaryFunctions.Pow(Gamma, epoch / StepSize);
 }
