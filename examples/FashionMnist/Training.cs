@@ -51,8 +51,10 @@ internal static class Training
     {
         model.Train();
         progress.Start(label, loader.BatchCount);
+        var arena = new StepArena(); // each step reuses the last one's tensors: the epoch's steps allocate nothing
         foreach (var batch in loader)
         {
+            using var step = arena.Step();
             long start = Stopwatch.GetTimestamp();
             var logits = model.Forward(batch.Features);
             var loss = head.Loss(logits, batch.Labels);
@@ -62,8 +64,8 @@ internal static class Training
             long backward = Stopwatch.GetTimestamp();
             optimizer.Step();
             schedule?.Step();
-            long step = Stopwatch.GetTimestamp();
-            times.Add(forward - start, backward - forward, step - backward);
+            long stepped = Stopwatch.GetTimestamp();
+            times.Add(forward - start, backward - forward, stepped - backward);
             progress.Step(batch.Size, loss.Item(), head.CountCorrect(logits, batch.Labels)); // from this step's logits: no second pass
         }
     }

@@ -36,6 +36,33 @@ public sealed partial class Tensor
     /// <summary>Gives the claim back, if <paramref name="pass"/> holds it.</summary>
     internal void ReleaseGradientClaim(long pass) => Interlocked.CompareExchange(ref _gradientClaim, 0, pass);
 
+    /// <summary>A new tensor whose storage a <see cref="StepArena"/> hands out step after step.</summary>
+    internal static Tensor ForArena(Shape shape, DType dtype) =>
+        new(Allocate(shape, dtype, clear: false), shape, new VersionCounter { IsArenaOwned = true });
+
+    /// <summary>The tape entry this tensor had in the arena's step before, for the op that computes it again to refill.</summary>
+    internal TapeEntry? RecycledEntry { get; private set; }
+
+    /// <summary>
+    /// Makes this arena tensor a fresh result again for the step that takes it: live, a leaf without gradient, its
+    /// former entry kept for reuse.
+    /// </summary>
+    internal void Reuse()
+    {
+        RecycledEntry = GradFn;
+        GradFn = null;
+        (_requiresGrad, _grad, _gradFromBackward, _spareGrad, PendingGrad, RetainsGrad, _gradientClaim) = (false, null, false, null, null, false, 0);
+        Version.RetiredAfterStep = 0;
+    }
+
+    /// <summary>The entry to refill for this result (taken: it is handed out once), or null.</summary>
+    internal TapeEntry? TakeRecycledEntry()
+    {
+        var entry = RecycledEntry;
+        RecycledEntry = null;
+        return entry;
+    }
+
     /// <summary>
     /// ZeroGrad's set-to-none: <see cref="Grad"/> becomes null, and a gradient the backward pass made is kept to
     /// hold the next backward pass's gradient, so that training allocates no gradient memory after the first step

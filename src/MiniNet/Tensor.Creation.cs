@@ -46,8 +46,34 @@ public sealed partial class Tensor
     /// <summary>A tensor of the given shape whose elements are all zero.</summary>
     public static Tensor Zeros(Shape shape, DType dtype = DType.Float32) => new(Allocate(shape, dtype, clear: true), shape);
 
-    /// <summary>A tensor whose elements are not initialised: for kernels that overwrite every element.</summary>
-    internal static Tensor Empty(Shape shape, DType dtype) => new(Allocate(shape, dtype, clear: false), shape);
+    /// <summary>
+    /// An op's result, whose elements are not initialised (its kernel overwrites every one): inside a
+    /// <see cref="StepArena"/> step, the tensor the same op made in the step before.
+    /// </summary>
+    internal static Tensor Empty(Shape shape, DType dtype) => StepArena.Take(shape, dtype) ?? Uninitialized(shape, dtype);
+
+    /// <summary>As <see cref="Empty(Shape, DType)"/> for dimensions an op computed on the stack: no shape is made when the arena has the tensor.</summary>
+    internal static Tensor Empty(ReadOnlySpan<int> dims, DType dtype, string op) =>
+        StepArena.Take(dims, dtype) ?? Uninitialized(Shape.Checked(dims.ToArray(), op), dtype);
+
+    /// <summary>A new tensor whose elements are not initialised, never from an arena: for what the user creates or loads.</summary>
+    internal static Tensor Uninitialized(Shape shape, DType dtype) => new(Allocate(shape, dtype, clear: false), shape);
+
+    /// <summary>An op's result with every element <paramref name="value"/> (from the arena inside a step).</summary>
+    internal static Tensor FullResult(Shape shape, double value, DType dtype)
+    {
+        var tensor = Empty(shape, dtype);
+        DTypeDispatch.Run(dtype, new FillKernel(tensor, value));
+        return tensor;
+    }
+
+    /// <summary>An op's one-element result holding <paramref name="value"/> (from the arena inside a step).</summary>
+    internal static Tensor ScalarResult(double value, DType dtype)
+    {
+        var tensor = Empty(default(Shape), dtype);
+        tensor.SetFlat(0, value);
+        return tensor;
+    }
 
     /// <summary>A tensor of the given shape whose elements are all one.</summary>
     public static Tensor Ones(Shape shape, DType dtype = DType.Float32) => Full(shape, 1.0, dtype);
@@ -55,7 +81,7 @@ public sealed partial class Tensor
     /// <summary>A tensor of the given shape whose elements all equal <paramref name="value"/> (rounded to the dtype).</summary>
     public static Tensor Full(Shape shape, double value, DType dtype = DType.Float32)
     {
-        var tensor = Empty(shape, dtype);
+        var tensor = Uninitialized(shape, dtype);
         DTypeDispatch.Run(dtype, new FillKernel(tensor, value));
         return tensor;
     }
@@ -88,7 +114,7 @@ public sealed partial class Tensor
             throw new ArgumentException(
                 $"Arange: start {start}, end {end} and step {step} give {span:R} values, more than the {Array.MaxLength:N0} an array can hold.", nameof(step));
         int count = span <= 0 ? 0 : (int)span;
-        var tensor = Empty([count], dtype);
+        var tensor = Uninitialized([count], dtype);
         DTypeDispatch.Run(dtype, new ArangeKernel(tensor, start, step));
         return tensor;
     }
@@ -103,7 +129,7 @@ public sealed partial class Tensor
         ArgumentNullException.ThrowIfNull(generator);
         if (!(low <= high) || !double.IsFinite(low) || !double.IsFinite(high))
             throw new ArgumentException($"Uniform: bounds [{low}, {high}) must be finite with low ≤ high.", nameof(low));
-        var tensor = Empty(shape, dtype);
+        var tensor = Uninitialized(shape, dtype);
         DTypeDispatch.Run(dtype, new UniformKernel(tensor, low, high, generator));
         return tensor;
     }
@@ -115,7 +141,7 @@ public sealed partial class Tensor
         ArgumentNullException.ThrowIfNull(generator);
         if (!(std >= 0) || !double.IsFinite(std) || !double.IsFinite(mean))
             throw new ArgumentException($"Normal: mean {mean} and standard deviation {std} must be finite, the deviation ≥ 0.", nameof(std));
-        var tensor = Empty(shape, dtype);
+        var tensor = Uninitialized(shape, dtype);
         DTypeDispatch.Run(dtype, new NormalKernel(tensor, mean, std, generator));
         return tensor;
     }
@@ -129,7 +155,7 @@ public sealed partial class Tensor
     /// <summary>A copy with its own storage; it does not require grad and is not on the tape (see <see cref="Clone"/> for the recorded copy).</summary>
     internal Tensor Copy()
     {
-        var storage = (Array)_storage.Clone();
+        var storage = (Array)StorageArray.Clone();
         return new Tensor(storage, Shape);
     }
 
@@ -137,7 +163,7 @@ public sealed partial class Tensor
     /// A new leaf sharing this tensor's storage (and its version counter) but cut from the tape: no
     /// gradient flows through it, as PyTorch's <c>detach()</c>.
     /// </summary>
-    public Tensor Detach() => new(_storage, Shape, Version);
+    public Tensor Detach() => new(StorageArray, Shape, Version);
 
     internal static Array Allocate(Shape shape, DType dtype, bool clear)
     {

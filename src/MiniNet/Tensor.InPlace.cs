@@ -26,7 +26,7 @@ public sealed partial class Tensor
         ArgumentNullException.ThrowIfNull(source);
         CheckSameLayout(source, nameof(CopyFrom));
         BeginInPlace(nameof(CopyFrom));
-        Array.Copy(source._storage, _storage, ElementCount);
+        Array.Copy(source.StorageArray, StorageArray, ElementCount);
         return this;
     }
 

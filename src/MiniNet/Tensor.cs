@@ -118,13 +118,23 @@ public sealed partial class Tensor
     internal Tensor? PendingGrad { get; set; }
 
     /// <summary>The elements, for kernels. <typeparamref name="T"/> must match <see cref="DType"/>.</summary>
-    internal Span<T> Span<T>() where T : unmanaged => ((T[])_storage).AsSpan();
+    internal Span<T> Span<T>() where T : unmanaged => ((T[])Elements).AsSpan();
 
     /// <summary>The storage array, for kernels. <typeparamref name="T"/> must match <see cref="DType"/>.</summary>
-    internal T[] Storage<T>() where T : unmanaged => (T[])_storage;
+    internal T[] Storage<T>() where T : unmanaged => (T[])Elements;
 
     /// <summary>The storage array, untyped (the gradient pool recycles it).</summary>
-    internal Array StorageArray => _storage;
+    internal Array StorageArray => Elements;
+
+    /// <summary>The storage, unless a <see cref="StepArena"/> step that made this tensor has ended (then its memory belongs to the next step).</summary>
+    private Array Elements
+    {
+        get
+        {
+            if (Version.RetiredAfterStep != 0) throw StepArena.Retired(this);
+            return _storage;
+        }
+    }
 
     /// <summary>A read-only view of the elements in row-major order, without copying.</summary>
     /// <exception cref="InvalidOperationException"><typeparamref name="T"/> is not this tensor's element type.</exception>
@@ -161,12 +171,12 @@ public sealed partial class Tensor
     }
 
     internal double GetFlat(int flatIndex) =>
-        _storage is float[] floats ? floats[flatIndex] : ((double[])_storage)[flatIndex];
+        Elements is float[] floats ? floats[flatIndex] : ((double[])_storage)[flatIndex];
 
     /// <summary>Stores <paramref name="value"/> (rounded to the dtype) at <paramref name="flatIndex"/>, without a version bump: for code that just made the tensor.</summary>
     internal void SetFlat(int flatIndex, double value)
     {
-        if (_storage is float[] floats) floats[flatIndex] = (float)value;
+        if (Elements is float[] floats) floats[flatIndex] = (float)value;
         else ((double[])_storage)[flatIndex] = value;
     }
 
@@ -202,4 +212,10 @@ internal sealed class VersionCounter
     public int Value { get; private set; }
 
     public void Bump() => Value++;
+
+    /// <summary>True for the storage of a tensor a <see cref="StepArena"/> hands out, step after step.</summary>
+    public bool IsArenaOwned { get; init; }
+
+    /// <summary>The arena step after which this storage was retired, or 0 while it is live.</summary>
+    public long RetiredAfterStep { get; set; }
 }

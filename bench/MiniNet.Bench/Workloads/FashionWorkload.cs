@@ -26,12 +26,13 @@ internal static class FashionWorkload
         var head = new SoftmaxHead();
         var loader = new DataLoader(train, BatchSize, shuffle: true, generator: generator);
 
+        var arena = new StepArena();
         var seconds = new double[Epochs];
         for (int epoch = 0; epoch < Epochs; epoch++)
         {
             long start = Stopwatch.GetTimestamp();
             foreach (var batch in loader)
-                MlpStepWorkload.Step(model, optim, head, batch.Features, batch.Labels);
+                MlpStepWorkload.Step(arena, model, optim, head, batch.Features, batch.Labels);
             seconds[epoch] = Stopwatch.GetElapsedTime(start).TotalSeconds;
         }
         Array.Sort(seconds);

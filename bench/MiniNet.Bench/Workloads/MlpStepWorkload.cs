@@ -24,12 +24,15 @@ internal sealed class MlpStepWorkload(int[] sizes, int batchSize, string optimiz
         var head = new SoftmaxHead();
 
         // The peer's repetition count: 200 steps per round up to batch 64, 50 above.
-        double seconds = Timing.MedianSeconds(() => Step(model, optim, head, input, labels), batchSize <= 64 ? 200 : 50);
+        var arena = new StepArena();
+        double seconds = Timing.MedianSeconds(() => Step(arena, model, optim, head, input, labels), batchSize <= 64 ? 200 : 50);
         return seconds * 1e6;
     }
 
-    public static void Step(Module model, Optimizer optim, SoftmaxHead head, Tensor input, int[] labels)
+    /// <summary>One training step, as a training loop writes it: in a step of <paramref name="arena"/>, so it allocates nothing.</summary>
+    public static void Step(StepArena arena, Module model, Optimizer optim, SoftmaxHead head, Tensor input, int[] labels)
     {
+        using var step = arena.Step();
         optim.ZeroGrad();
         head.Loss(model.Forward(input), labels).Backward();
         optim.Step();

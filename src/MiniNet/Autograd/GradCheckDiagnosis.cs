@@ -61,7 +61,7 @@ internal static class GradCheckDiagnosis
             var grads = new Gradients(isolated: true) { CurrentOp = entry.Name };
             try
             {
-                entry.Backward!(u, grads);
+                entry.RunBackward(u, grads);
             }
             catch (Exception e) when (e is InvalidOperationException or ArgumentException or IndexOutOfRangeException)
             {
@@ -101,7 +101,7 @@ internal static class GradCheckDiagnosis
         var grads = new Gradients(isolated: true) { CurrentOp = entry.Name };
         try
         {
-            entry.Backward!(gradOutput, grads);
+            entry.RunBackward(gradOutput, grads);
             return grads;
         }
         catch (Exception e) when (e is InvalidOperationException or ArgumentException or IndexOutOfRangeException)

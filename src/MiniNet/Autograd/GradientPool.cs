@@ -21,6 +21,11 @@ internal static class GradientPool
     /// <summary>A gradient buffer of <paramref name="shape"/> and <paramref name="dtype"/>: zeros when <paramref name="clear"/>, else uninitialised.</summary>
     public static Tensor Rent(Shape shape, DType dtype, bool clear)
     {
+        if (StepArena.Take(shape, dtype) is { } fromArena) // inside a step the arena keeps every gradient of the pass
+        {
+            if (clear) Array.Clear(fromArena.StorageArray);
+            return fromArena;
+        }
         int length = shape.ElementCount;
         var free = t_free;
         if (free is not null && length >= MinimumLength)
@@ -40,7 +45,7 @@ internal static class GradientPool
     /// <summary>Takes back the storage of a gradient that nothing will read again.</summary>
     public static void Return(Tensor gradient)
     {
-        if (gradient.ElementCount < MinimumLength) return;
+        if (gradient.ElementCount < MinimumLength || gradient.Version.IsArenaOwned) return; // the arena's stays the arena's
         var free = t_free ??= new List<Array>(Capacity);
         if (free.Count == Capacity) free.RemoveAt(0);
         free.Add(gradient.StorageArray);

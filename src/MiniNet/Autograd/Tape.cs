@@ -49,6 +49,19 @@ public static class Tape
         }
     }
 
+    /// <summary>The library's own <see cref="NoGrad"/>: a struct, so that an optimiser step or a backward pass allocates no scope.</summary>
+    internal static Pause PauseRecording()
+    {
+        t_noGradDepth++;
+        return new Pause();
+    }
+
+    /// <summary>Recording stays off until this is disposed, once (the library disposes it with <c>using</c>).</summary>
+    internal readonly struct Pause : IDisposable
+    {
+        public void Dispose() => t_noGradDepth--;
+    }
+
     internal static bool ShouldRecord(Tensor a) => t_noGradDepth == 0 && a.RequiresGrad;
 
     internal static bool ShouldRecord(Tensor a, Tensor b) => t_noGradDepth == 0 && (a.RequiresGrad || b.RequiresGrad);
@@ -63,16 +76,25 @@ public static class Tape
     /// <param name="saved">The tensors the rule reads; changing one in place before backward is an error.</param>
     /// <param name="backward">The backward rule.</param>
     /// <returns><paramref name="output"/>.</returns>
-    internal static Tensor Record(string name, Tensor output, Tensor[] inputs, Tensor[] saved, BackwardRule backward) =>
-        Record(name, output, inputs, saved, backward, isCustom: false);
+    internal static Tensor Record(string name, Tensor output, ReadOnlySpan<Tensor> inputs, ReadOnlySpan<Tensor> saved, BackwardRule backward) =>
+        Record(name, output, inputs, saved, backward, null, null, isCustom: false);
 
-    private static Tensor Record(string name, Tensor output, Tensor[] inputs, Tensor[] saved, BackwardRule backward, bool isCustom)
+    /// <summary>
+    /// As the other <c>Record</c>, for a rule that reads what it needs from its entry (<see cref="TapeEntry.Input"/>,
+    /// <see cref="TapeEntry.Output"/>, <paramref name="state"/>): a static function, so recording allocates nothing.
+    /// </summary>
+    internal static Tensor Record(string name, Tensor output, ReadOnlySpan<Tensor> inputs, ReadOnlySpan<Tensor> saved, OpRule rule, object? state = null) =>
+        Record(name, output, inputs, saved, null, rule, state, isCustom: false);
+
+    private static Tensor Record(string name, Tensor output, ReadOnlySpan<Tensor> inputs, ReadOnlySpan<Tensor> saved,
+        BackwardRule? closure, OpRule? rule, object? state, bool isCustom)
     {
         if (t_noGradDepth != 0) return output;
         bool any = false;
         foreach (var input in inputs) any |= input.RequiresGrad;
         if (!any) return output;
-        var entry = new TapeEntry(name, Interlocked.Increment(ref s_lastPosition), output, inputs, saved, backward) { IsCustom = isCustom };
+        var entry = output.TakeRecycledEntry() ?? new TapeEntry();
+        entry.Set(name, Interlocked.Increment(ref s_lastPosition), output, inputs, saved, closure, rule, state, isCustom);
         output.GradFn = entry;
         output.MarkRequiresGrad();
         t_observer?.Add(entry);
@@ -107,7 +129,7 @@ public static class Tape
             throw new InvalidOperationException($"Tape.Function \"{name}\": forward returned null; it must return the op's output tensor.");
         if (inputs.Contains(output) || !output.IsLeaf)
             output = output.Clone(); // the output must be a tensor of its own to carry the entry
-        return Record(name, output, inputs, [.. inputs, .. saved], backward, isCustom: true);
+        return Record(name, output, inputs, [.. inputs, .. saved], backward, null, null, isCustom: true);
     }
 
     private static void CheckElements(string name, Tensor[] tensors, string parameter, string what)
@@ -137,6 +159,7 @@ public static class Tape
     /// <summary>The backward pass: seed the root, then run each reachable entry's rule in reverse tape order.</summary>
     internal static void Backward(Tensor root, Tensor? gradient, bool retainGraph)
     {
+        if (root.Version.RetiredAfterStep != 0) throw StepArena.Retired(root); // its graph is the next step's to refill
         if (!root.RequiresGrad)
             throw new InvalidOperationException(
                 $"Backward: this tensor of shape {root.Shape} does not require grad, so there is nothing to differentiate: " +
@@ -152,11 +175,27 @@ public static class Tape
             return;
         }
 
-        var order = ReachableInReverseOrder(root);
-        ClaimGradients(order, pass);
-        var grads = new Gradients();
+        // The walk's lists and Gradients are this thread's, reused pass after pass (a rule that runs a backward pass of
+        // its own gets fresh ones).
+        var walk = t_walk is { InUse: false } reused ? reused : new Walk();
+        t_walk ??= walk;
+        walk.InUse = true;
+        List<TapeEntry> order;
+        try
+        {
+            order = ReachableInReverseOrder(root, walk);
+            ClaimGradients(order, pass);
+        }
+        catch
+        {
+            walk.Order.Clear();
+            walk.InUse = false;
+            throw;
+        }
+        var grads = walk.Grads;
+        grads.CurrentOp = "";
         root.PendingGrad = seed;
-        using var noGrad = NoGrad(); // rules compute with tensor ops; none of that is recorded
+        using var noGrad = PauseRecording(); // rules compute with tensor ops; none of that is recorded
         try
         {
             foreach (var entry in order)
@@ -173,7 +212,7 @@ public static class Tape
                 }
                 entry.CheckSavedVersions();
                 grads.CurrentOp = entry.Name;
-                entry.Backward!(gradOutput, grads);
+                entry.RunBackward(gradOutput, grads);
                 if (!entry.IsCustom) GradientPool.Return(gradOutput); // read by this rule only, and the rule is done
             }
         }
@@ -185,8 +224,21 @@ public static class Tape
                 ReleaseGradients(entry, pass);
                 if (!retainGraph) entry.Release();
             }
+            order.Clear();
+            walk.InUse = false;
         }
     }
+
+    /// <summary>What a backward pass works with: the entries in reverse tape order, the walk's stack, the gradients.</summary>
+    private sealed class Walk
+    {
+        public readonly List<TapeEntry> Order = [];
+        public readonly Stack<TapeEntry> Pending = new();
+        public readonly Gradients Grads = new();
+        public bool InUse;
+    }
+
+    [ThreadStatic] private static Walk? t_walk;
 
     /// <summary>
     /// Claims for backward pass <paramref name="pass"/> every tensor whose gradient it will write: each entry's
@@ -230,7 +282,7 @@ public static class Tape
                 throw new InvalidOperationException(
                     $"Backward: the tensor has shape {root.Shape} ({root.ElementCount} elements); Backward() without a gradient needs a " +
                     "single-element output, such as a loss. Reduce it first (Sum(), Mean()) or pass the output's gradient: Backward(gradient).");
-            return Tensor.Ones(root.Shape, root.DType);
+            return Tensor.FullResult(root.Shape, 1.0, root.DType);
         }
         if (gradient.Shape != root.Shape || gradient.DType != root.DType)
             throw new ArgumentException(
@@ -240,18 +292,19 @@ public static class Tape
     }
 
     /// <summary>Every entry the root depends on, latest first: a reverse walk of the tape restricted to this graph.</summary>
-    private static List<TapeEntry> ReachableInReverseOrder(Tensor root)
+    private static List<TapeEntry> ReachableInReverseOrder(Tensor root, Walk walk)
     {
         long stamp = Interlocked.Increment(ref s_lastBackward);
-        var order = new List<TapeEntry>();
-        var pending = new Stack<TapeEntry>();
+        var (order, pending) = (walk.Order, walk.Pending);
+        order.Clear();
+        pending.Clear();
         Visit(root.GradFn!);
         while (pending.Count > 0)
         {
             foreach (var input in pending.Pop().Inputs)
                 if (input.GradFn is { } producer) Visit(producer);
         }
-        order.Sort((x, y) => y.Position.CompareTo(x.Position));
+        order.Sort(static (x, y) => y.Position.CompareTo(x.Position));
         return order;
 
         void Visit(TapeEntry entry)

@@ -125,7 +125,7 @@ public sealed class IdxArray
     /// </summary>
     public Tensor ToTensor(DType dtype = DType.Float32)
     {
-        var tensor = Tensor.Empty(Shape, dtype);
+        var tensor = Tensor.Uninitialized(Shape, dtype);
         if (dtype == DType.Float32) ConvertTo(tensor.Span<float>());
         else ConvertTo(tensor.Span<double>());
         return tensor;

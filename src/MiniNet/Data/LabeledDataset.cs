@@ -173,7 +173,7 @@ public sealed class LabeledDataset : IDataset
     /// <summary>Every sample's features as one float32 tensor of shape [<see cref="Count"/>, <see cref="FeatureCount"/>] (a copy).</summary>
     public Tensor ToTensor()
     {
-        var tensor = Tensor.Empty([Count, FeatureCount], DType.Float32);
+        var tensor = Tensor.Uninitialized([Count, FeatureCount], DType.Float32);
         var destination = tensor.Span<float>();
         for (int i = 0; i < Count; i++) CopyFeatures(i, destination.Slice(i * FeatureCount, FeatureCount));
         return tensor;

@@ -117,7 +117,7 @@ public static partial class Losses
         if (weight is null) return null;
         bool perClass = true;
         for (int d = 0; d < weight.Rank - 1; d++) perClass &= weight.Shape[d] == 1;
-        using var noGrad = Tape.NoGrad();
+        using var noGrad = Tape.PauseRecording();
         if (perClass)
         {
             var row = weight.Reshape(weight.ElementCount);

@@ -25,10 +25,9 @@ public static partial class Losses
         ArgumentNullException.ThrowIfNull(targets);
         int classes = SoftmaxHeadLinter.CheckLogits(logits);
         SoftmaxHeadLinter.CheckOptions(logits, weight, labelSmoothing, reduction, classes);
-        var rowShape = RowShape(logits);
-        SoftmaxHeadLinter.CheckLabels(targets, rowShape, classes, ignoreIndex, logits.Shape);
-        return FusedSoftmaxCrossEntropy(ClassAxisLast(logits), rowShape,
-            new SoftmaxCrossEntropyRows(classes, (int[])targets.Clone(), null, weight, ignoreIndex, labelSmoothing), null, weight, reduction);
+        SoftmaxHeadLinter.CheckLabels(targets, logits, classes, ignoreIndex);
+        var rows = StepArena.Recycled<SoftmaxCrossEntropyRows>().Reset(classes, targets, null, weight, ignoreIndex, labelSmoothing, reduction);
+        return FusedSoftmaxCrossEntropy(ClassAxisLast(logits), rows, weight);
     }
 
     /// <summary>
@@ -64,9 +63,9 @@ public static partial class Losses
         if (targets.Shape == rowShape)
         {
             var labels = SoftmaxHeadLinter.LabelsOf(targets, logits.Shape);
-            SoftmaxHeadLinter.CheckLabels(labels, rowShape, classes, ignoreIndex, logits.Shape);
-            return FusedSoftmaxCrossEntropy(ClassAxisLast(logits), rowShape,
-                new SoftmaxCrossEntropyRows(classes, labels, null, weight, ignoreIndex, labelSmoothing), null, weight, reduction);
+            SoftmaxHeadLinter.CheckLabels(labels, logits, classes, ignoreIndex);
+            var rows = StepArena.Recycled<SoftmaxCrossEntropyRows>().Reset(classes, labels, null, weight, ignoreIndex, labelSmoothing, reduction);
+            return FusedSoftmaxCrossEntropy(ClassAxisLast(logits), rows, weight);
         }
         if (targets.Shape != logits.Shape)
             throw new ArgumentException(
@@ -74,8 +73,8 @@ public static partial class Losses
                 $"(expected {rowShape}) nor as probabilities (expected {logits.Shape}).", nameof(targets));
         var probabilities = ClassAxisLast(targets);
         SoftmaxHeadLinter.CheckProbabilities(probabilities, rowShape, ignoreIndex);
-        return FusedSoftmaxCrossEntropy(ClassAxisLast(logits), rowShape,
-            new SoftmaxCrossEntropyRows(classes, null, probabilities, weight, ignoreIndex, labelSmoothing), probabilities, weight, reduction);
+        var probabilityRows = StepArena.Recycled<SoftmaxCrossEntropyRows>().Reset(classes, null, probabilities, weight, ignoreIndex, labelSmoothing, reduction);
+        return FusedSoftmaxCrossEntropy(ClassAxisLast(logits), probabilityRows, weight);
     }
 
     /// <summary>The logits' shape without the class axis: one entry per row.</summary>
@@ -92,32 +91,46 @@ public static partial class Losses
     }
 
     /// <summary>The one tape entry: the forward over all rows, then the backward rule.</summary>
-    private static Tensor FusedSoftmaxCrossEntropy(Tensor logits, Shape rowShape, SoftmaxCrossEntropyRows rows, Tensor? probabilities,
-        Tensor? weight, Reduction reduction)
+    private static Tensor FusedSoftmaxCrossEntropy(Tensor logits, SoftmaxCrossEntropyRows rows, Tensor? weight)
     {
-        var rowLosses = Tensor.Empty(reduction == Reduction.None ? rowShape : [0], logits.DType);
+        var reduction = rows.Reduction;
+        // The logits come with the class axis last: a row's loss goes where its logits were, without that axis.
+        var rowLosses = reduction == Reduction.None ? Tensor.Empty(logits.Shape.Without(logits.Rank - 1, "SoftmaxCrossEntropy"), logits.DType) : null;
         double total = rows.Forward(logits, rowLosses);
         var loss = reduction switch
         {
-            Reduction.None => rowLosses,
-            Reduction.Mean => Tensor.Scalar(total / rows.Normaliser, logits.DType),
-            _ => Tensor.Scalar(total, logits.DType),
+            Reduction.None => rowLosses!,
+            Reduction.Mean => Tensor.ScalarResult(total / rows.Normaliser, logits.DType),
+            _ => Tensor.ScalarResult(total, logits.DType),
         };
 
-        Tensor[] inputs = probabilities is { RequiresGrad: true } ? [logits, probabilities] : [logits];
-        Tensor[] saved = [logits, .. Present(probabilities, weight)];
-        return Tape.Record("SoftmaxCrossEntropy", loss, inputs, saved, (g, grads) =>
-        {
-            // Each row's gradient is scaled by the incoming gradient: its own (None) or the loss's, over the normaliser (Mean).
-            double scale = reduction == Reduction.None ? 1 : g.GetFlat(0) / (reduction == Reduction.Mean ? rows.Normaliser : 1);
-            bool accumulateLogits = false, accumulateTargets = false;
-            var dLogits = grads.Needs(logits) ? grads.BufferToWrite(logits, out accumulateLogits) : null;
-            var dTargets = probabilities is not null && grads.Needs(probabilities) ? grads.BufferToWrite(probabilities, out accumulateTargets) : null;
-            var buffers = new SoftmaxCrossEntropyRows.GradientBuffers(dLogits, accumulateLogits, dTargets, accumulateTargets);
-            rows.Backward(logits, scale, reduction == Reduction.None ? g : null, buffers);
-        });
+        var probabilities = rows.Probabilities;
+        ReadOnlySpan<Tensor> inputs = probabilities is { RequiresGrad: true } ? [logits, probabilities] : [logits];
+        return Tape.Record("SoftmaxCrossEntropy", loss, inputs, probabilities is null && weight is null ? [logits] : [logits, .. Present(probabilities, weight)],
+            SoftmaxCrossEntropyBackward, rows);
     }
 
-    /// <summary>The tensors that are not null.</summary>
-    private static Tensor[] Present(params Tensor?[] tensors) => [.. tensors.Where(t => t is not null).Select(t => t!)];
+    /// <summary>dz (+)= s·(p − y) per row (with weights and smoothing as the forward had them), dt for probability targets.</summary>
+    private static void SoftmaxCrossEntropyBackward(TapeEntry op, Tensor g, Gradients grads)
+    {
+        var rows = (SoftmaxCrossEntropyRows)op.State!;
+        var (logits, probabilities, reduction) = (op.Input(0), rows.Probabilities, rows.Reduction);
+        // Each row's gradient is scaled by the incoming gradient: its own (None) or the loss's, over the normaliser (Mean).
+        double scale = reduction == Reduction.None ? 1 : g.GetFlat(0) / (reduction == Reduction.Mean ? rows.Normaliser : 1);
+        bool accumulateLogits = false, accumulateTargets = false;
+        var dLogits = grads.Needs(logits) ? grads.BufferToWrite(logits, out accumulateLogits) : null;
+        var dTargets = probabilities is not null && grads.Needs(probabilities) ? grads.BufferToWrite(probabilities, out accumulateTargets) : null;
+        var buffers = new SoftmaxCrossEntropyRows.GradientBuffers(dLogits, accumulateLogits, dTargets, accumulateTargets);
+        rows.Backward(logits, scale, reduction == Reduction.None ? g : null, buffers);
+    }
+
+    /// <summary>The tensors that are not null (for the saved list of an op with optional inputs).</summary>
+    private static Tensor[] Present(Tensor? first, Tensor? second) =>
+        (first, second) switch
+        {
+            (null, null) => [],
+            (null, { } only) => [only],
+            ({ } only, null) => [only],
+            ({ } both, { } and) => [both, and],
+        };
 }

@@ -16,11 +16,44 @@ namespace MiniNet;
 /// Saved for backward: per row, the maximum and log Σ e^(z − max) — the softmax is recomputed from them in
 /// the pass that writes the gradient, which costs one exp per logit and saves storing C probabilities a row.
 /// </summary>
-internal sealed class SoftmaxCrossEntropyRows(int classes, int[]? labels, Tensor? probabilities, Tensor? weight, int ignoreIndex, double labelSmoothing)
-    : IRowRange
+/// <remarks>
+/// One object serves one op: <see cref="Reset"/> fills it, reusing its arrays when the row count stays the same (a
+/// <see cref="StepArena"/> hands the same object to the same op step after step).
+/// </remarks>
+internal sealed class SoftmaxCrossEntropyRows : IRowRange
 {
+    private int classes, ignoreIndex;
+    private int[]? labels;
+    private Tensor? probabilities, weight;
+    private double labelSmoothing;
+    private int[] _labelBuffer = [];
     private double[] _max = [];
     private double[] _logSum = [];
+
+    /// <summary>
+    /// Sets up the op: the class count, a copy of the labels (the caller may change its array before backward) or the
+    /// probability rows, the per-class weight, the ignored label, the smoothing, and the reduction the rule applies.
+    /// </summary>
+    public SoftmaxCrossEntropyRows Reset(int classes, int[]? labels, Tensor? probabilities, Tensor? weight, int ignoreIndex, double labelSmoothing,
+        Reduction reduction)
+    {
+        (this.classes, this.probabilities, this.weight, this.ignoreIndex, this.labelSmoothing, Reduction) =
+            (classes, probabilities, weight, ignoreIndex, labelSmoothing, reduction);
+        if (labels is null) this.labels = null;
+        else
+        {
+            if (_labelBuffer.Length != labels.Length) _labelBuffer = new int[labels.Length];
+            labels.CopyTo(_labelBuffer, 0);
+            this.labels = _labelBuffer;
+        }
+        return this;
+    }
+
+    /// <summary>The reduction the op's result has: the backward rule scales the rows by it.</summary>
+    public Reduction Reduction { get; private set; }
+
+    /// <summary>The probability targets, when the targets are rows of probabilities (they may take a gradient).</summary>
+    public Tensor? Probabilities => probabilities;
 
     // What one pass works on, set by Forward or Backward for the rows it hands out (to other threads too), then cleared.
     private bool _backward;
@@ -33,13 +66,13 @@ internal sealed class SoftmaxCrossEntropyRows(int classes, int[]? labels, Tensor
     public double Normaliser { get; private set; }
 
     /// <summary>
-    /// Computes every row's loss; returns their sum and writes each to <paramref name="rowLosses"/> unless it is empty. Rows
+    /// Computes every row's loss; returns their sum and writes each to <paramref name="rowLosses"/> when given. Rows
     /// may be computed on several threads; the sums are taken afterwards in row order, so the bits never change.
     /// </summary>
-    public double Forward(Tensor logits, Tensor rowLosses)
+    public double Forward(Tensor logits, Tensor? rowLosses)
     {
         int rows = classes == 0 ? 0 : (int)(logits.ElementCount / classes);
-        (_max, _logSum, _loss, _countedWeight) = (new double[rows], new double[rows], new double[rows], new double[rows]);
+        if (_max.Length != rows) (_max, _logSum, _loss, _countedWeight) = (new double[rows], new double[rows], new double[rows], new double[rows]);
         (_backward, _logits, _rowLosses) = (false, logits, rowLosses);
         RowJob.Run(this, rows, (long)rows * classes);
         (_logits, _rowLosses) = (null, null);
@@ -80,7 +113,7 @@ internal sealed class SoftmaxCrossEntropyRows(int classes, int[]? labels, Tensor
     private void ForwardRows<T>(int start, int end) where T : unmanaged, IFloatingPointIeee754<T>
     {
         ReadOnlySpan<T> logits = _logits!.Span<T>();
-        Span<T> rowLosses = _rowLosses!.Span<T>();
+        Span<T> rowLosses = _rowLosses is null ? default : _rowLosses.Span<T>();
         ReadOnlySpan<T> weights = weight is null ? default : weight.Span<T>();
         Span<T> scratch = probabilities is null ? default : new T[classes];
         double epsilon = labelSmoothing;

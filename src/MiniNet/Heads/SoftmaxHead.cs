@@ -102,7 +102,7 @@ public sealed partial class SoftmaxHead
         ArgumentNullException.ThrowIfNull(targets);
         int classCount = SoftmaxHeadLinter.CheckLogits(logits, Op);
         int classAxis = SoftmaxHeadLinter.ClassAxis(logits);
-        SoftmaxHeadLinter.CheckLabels(targets, logits.Shape.Without(classAxis, Op), classCount, IgnoreIndex, logits.Shape, Op);
+        SoftmaxHeadLinter.CheckLabels(targets, logits, classCount, IgnoreIndex, Op);
         int[] predicted = logits.ArgMax(classAxis);
         int counted = 0, correct = 0;
         for (int row = 0; row < targets.Length; row++)

@@ -65,23 +65,26 @@ internal static class SoftmaxHeadLinter
     }
 
     /// <summary>Checks one label per row, each a class or <paramref name="ignoreIndex"/>.</summary>
-    public static void CheckLabels(int[] labels, Shape rowShape, int classes, int ignoreIndex, Shape logitsShape, string op = Op)
+    public static void CheckLabels(int[] labels, Tensor logits, int classes, int ignoreIndex, string op = Op)
     {
         ArgumentNullException.ThrowIfNull(labels);
-        int rows = rowShape.ElementCount;
+        int rows = classes == 0 ? RowShape(logits).ElementCount : logits.ElementCount / classes; // no shape made on the way that passes
         if (labels.Length != rows)
             throw new ArgumentException(
-                $"{op}: {labels.Length} labels for logits of shape {logitsShape}, which have {rows} row{(rows == 1 ? "" : "s")}; give one class index per row.",
+                $"{op}: {labels.Length} labels for logits of shape {logits.Shape}, which have {rows} row{(rows == 1 ? "" : "s")}; give one class index per row.",
                 "targets");
         for (int r = 0; r < labels.Length; r++)
         {
             int label = labels[r];
             if ((uint)label < (uint)classes || label == ignoreIndex) continue;
             throw new ArgumentException(
-                $"{op}: {HeadText.Row(rowShape, r)} has label {label}, but the logits have {classes} classes (labels 0 to {classes - 1}; " +
+                $"{op}: {HeadText.Row(RowShape(logits), r)} has label {label}, but the logits have {classes} classes (labels 0 to {classes - 1}; " +
                 $"ignoreIndex {ignoreIndex} marks a row to skip).", "targets");
         }
     }
+
+    /// <summary>The logits' shape without the class axis: one entry per row.</summary>
+    public static Shape RowShape(Tensor logits) => logits.Shape.Without(ClassAxis(logits), Op);
 
     /// <summary>Reads class indices held in a tensor: each must be a whole number.</summary>
     public static int[] LabelsOf(Tensor targets, Shape logitsShape)

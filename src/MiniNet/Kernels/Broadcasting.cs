@@ -82,10 +82,15 @@ internal static class Broadcasting
             Simd.Zip(dst, src, dst, new AddOp());
             return;
         }
-        var layout = Layout.Of(srcShape, dstShape);
-        int inner = layout.InnerLength;
-        bool contiguous = layout.InnerStride(0) == 1;
-        var offsets = new int[1];
+        // A bias's gradient (dst a vector of 2 or more, src's last dimension): every run is all of dst, at offset 0, so the
+        // same sums need no layout — a training step's bias gradients allocate nothing.
+        bool suffix = dstShape.Rank == 1 && srcShape.Rank >= 1 && dst.Length > 0 && srcShape.Dims[^1] == dst.Length;
+        foreach (int d in dstShape.Dims) suffix &= d > 1;
+        var layout = suffix ? null : Layout.Of(srcShape, dstShape);
+        int inner = suffix ? dst.Length : layout!.InnerLength;
+        int runCount = suffix ? src.Length / dst.Length : layout!.RunCount;
+        bool contiguous = suffix || layout!.InnerStride(0) == 1;
+        Span<int> offsets = stackalloc int[1];
         // One dst element may collect thousands of runs (a bias's gradient over a batch). Runs are added in T
         // within blocks of BlockRuns and the blocks in double, as Simd.Sum does along a row, so the error is not
         // one rounding per run; dst itself is rounded once, at the end. The two scratch rows are rented: a bias
@@ -97,9 +102,9 @@ internal static class Broadcasting
         total.Clear();
         partial.Clear();
         int touchedFrom = int.MaxValue, touchedTo = 0;
-        for (int run = 0, start = 0; run < layout.RunCount; run++, start += inner)
+        for (int run = 0, start = 0; run < runCount; run++, start += inner)
         {
-            layout.Offsets(run, offsets);
+            if (!suffix) layout!.Offsets(run, offsets);
             var srcRun = src.Slice(start, inner);
             if (!contiguous)
             {
@@ -110,7 +115,7 @@ internal static class Broadcasting
             Simd.Zip(partialRun, srcRun, partialRun, new AddOp());
             touchedFrom = Math.Min(touchedFrom, offsets[0]);
             touchedTo = Math.Max(touchedTo, offsets[0] + inner);
-            if ((run + 1) % BlockRuns != 0 && run != layout.RunCount - 1) continue;
+            if ((run + 1) % BlockRuns != 0 && run != runCount - 1) continue;
             for (int i = touchedFrom; i < touchedTo; i++) total[i] += double.CreateTruncating(partial[i]);
             partial[touchedFrom..touchedTo].Clear();
             (touchedFrom, touchedTo) = (int.MaxValue, 0);

@@ -10,12 +10,10 @@ namespace MiniNet.Kernels;
 /// blocked path each thread packs the operand the parts share into a buffer of its own when it takes its first part:
 /// a buffer packed by one core and read by the other had to be taken back from the other core's cache, line by
 /// line, before it could be packed again — 45 µs instead of 7 µs for a 256×256 B, while the helper could only wait.
-/// The job object is reused (a one-slot pool), so a warm product allocates nothing.
+/// The job object is reused (<see cref="IdleJobs{TJob}"/>), so a warm product allocates nothing.
 /// </summary>
 internal sealed class GemmJob<T> : PartsJob where T : unmanaged, IFloatingPointIeee754<T>
 {
-    private static GemmJob<T>? s_spare;
-
     private GemmPlan _plan;
     private ReadOnlyMemory<T> _a, _b;
     private Memory<T> _c;
@@ -26,7 +24,7 @@ internal sealed class GemmJob<T> : PartsJob where T : unmanaged, IFloatingPointI
     public static void Run(GemmPlan plan, ReadOnlyMemory<T> a, bool transposeA, ReadOnlyMemory<T> b, bool transposeB, Memory<T> c,
         int m, int k, int n, bool accumulate, int chunkStart, int chunk)
     {
-        var job = Interlocked.Exchange(ref s_spare, null) ?? new GemmJob<T>();
+        var job = IdleJobs<GemmJob<T>>.Take();
         (job._plan, job._a, job._b, job._c) = (plan, a, b, c);
         (job._transposeA, job._transposeB, job._accumulate, job._m, job._k, job._n) = (transposeA, transposeB, accumulate, m, k, n);
         (job._chunkStart, job._chunk) = (chunkStart, chunk);
@@ -63,7 +61,7 @@ internal sealed class GemmJob<T> : PartsJob where T : unmanaged, IFloatingPointI
     protected override void Idle()
     {
         (_a, _b, _c) = (default, default, default); // hold no tensor's storage while idle
-        Volatile.Write(ref s_spare, this);
+        IdleJobs<GemmJob<T>>.Return(this);
     }
 }
 
@@ -79,6 +77,9 @@ internal static class GemmWorkers
 {
     /// <summary>How long an idle helper polls for work before it sleeps, and a caller for the last parts before it blocks.</summary>
     internal const double PollMicroseconds = 100;
+
+    // Work items waiting for a helper: beyond this the helpers are stalled, and more would only grow the queue.
+    private const int MaxBacklog = 16;
 
     private static readonly ConcurrentQueue<(IThreadPoolWorkItem Item, long PostedAt)> s_work = new();
     private static readonly SemaphoreSlim s_wake = new(0);
@@ -107,21 +108,30 @@ internal static class GemmWorkers
     /// <summary>
     /// Waits, after taking parts itself, until the parts other threads started are done (<paramref name="partsLeft"/> is
     /// 0; a helper that never started finds none left). They usually end within microseconds: poll for them as the
-    /// helpers poll for work, then block on <paramref name="done"/> — waking a blocked thread costs tens of microseconds
+    /// helpers poll for work, then block on <paramref name="gate"/> — waking a blocked thread costs tens of microseconds
     /// (a fifth of a 160×160×160 product).
     /// </summary>
-    public static void WaitForParts(ref int partsLeft, ManualResetEventSlim done)
+    public static void WaitForParts(ref int partsLeft, object gate)
     {
         long waitStart = Stopwatch.GetTimestamp();
         while (Volatile.Read(ref partsLeft) != 0 && Stopwatch.GetElapsedTime(waitStart).TotalMicroseconds < PollMicroseconds)
             Thread.SpinWait(20);
-        if (Volatile.Read(ref partsLeft) != 0) done.Wait();
+        if (Volatile.Read(ref partsLeft) == 0) return;
+        // The last part's thread pulses under the gate after its count reached 0, so a wait begun before that is woken
+        // and one begun after sees 0 (a monitor, unlike an event object, allocates nothing when it first blocks).
+        lock (gate)
+            while (Volatile.Read(ref partsLeft) != 0) Monitor.Wait(gate);
     }
 
-    /// <summary>Hands <paramref name="item"/> to <paramref name="count"/> helpers (each runs it once).</summary>
+    /// <summary>
+    /// Hands <paramref name="item"/> to <paramref name="count"/> helpers (each runs it once) — unless the helpers have
+    /// fallen far behind (another process has their cores): then the caller computes every part itself, and the queue
+    /// never outgrows its first segment, so posting never allocates.
+    /// </summary>
     public static void Post(IThreadPoolWorkItem item, int count)
     {
         if (Volatile.Read(ref s_threads) < count) Start(count);
+        if (s_work.Count + count > MaxBacklog) return;
         long now = Stopwatch.GetTimestamp();
         for (int i = 0; i < count; i++) s_work.Enqueue((item, now));
         int sleeping = Volatile.Read(ref s_sleeping);

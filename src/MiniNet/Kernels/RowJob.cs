@@ -10,7 +10,7 @@ internal interface IRowRange
 /// <summary>
 /// Rows split across threads (<see cref="PartsJob"/>: ranges of rows taken by the caller and the GEMM's helpers). Each
 /// row is computed the same way on whichever thread takes it, and whatever the rows add up to is added afterwards by
-/// the caller, in row order — so the bits never depend on the thread count. The job object is reused (a one-slot pool).
+/// the caller, in row order — so the bits never depend on the thread count. The job object is reused (<see cref="IdleJobs{TJob}"/>).
 /// </summary>
 internal sealed class RowJob : PartsJob
 {
@@ -19,7 +19,6 @@ internal sealed class RowJob : PartsJob
     private const long ParallelMinElements = 1 << 17;
     private const int PartsPerWorker = 4;
 
-    private static RowJob? s_spare;
     [ThreadStatic] private static long t_splitRuns;
 
     /// <summary>How many calls from this thread have been split across threads so far (tests check that the split path ran).</summary>
@@ -44,7 +43,7 @@ internal sealed class RowJob : PartsJob
         t_splitRuns++;
         int parts = Math.Min(rows, workers * PartsPerWorker), step = (rows + parts - 1) / parts;
         parts = (rows + step - 1) / step;
-        var job = Interlocked.Exchange(ref s_spare, null) ?? new RowJob();
+        var job = IdleJobs<RowJob>.Take();
         (job._body, job._rows, job._step) = (body, rows, step);
         job.RunParts(parts, Math.Min(workers, parts) - 1);
     }
@@ -62,6 +61,6 @@ internal sealed class RowJob : PartsJob
     protected override void Idle()
     {
         _body = null; // hold nothing while idle
-        Volatile.Write(ref s_spare, this);
+        IdleJobs<RowJob>.Return(this);
     }
 }

@@ -13,24 +13,24 @@ public sealed partial class Tensor
     public Tensor Tanh()
     {
         var y = Elementwise.Map(this, new TanhOp());
-        return Tape.Record("Tanh", y, [this], saved: [y], (g, grads) =>
-            grads.AddInto(this, g, y, new TanhBackwardOp())); // dx += g·(1 − y²)
+        return Tape.Record("Tanh", y, [this], saved: [y], static (op, g, grads) =>
+            grads.AddInto(op.Input(0), g, op.Output, new TanhBackwardOp())); // dx += g·(1 − y²)
     }
 
     /// <summary>The logistic sigmoid σ(x) = 1 / (1 + e^−x) elementwise.</summary>
     public Tensor Sigmoid()
     {
         var y = Elementwise.Map(this, new SigmoidOp());
-        return Tape.Record("Sigmoid", y, [this], saved: [y], (g, grads) =>
-            grads.AddInto(this, g, y, new SigmoidBackwardOp())); // dx += g·y·(1 − y)
+        return Tape.Record("Sigmoid", y, [this], saved: [y], static (op, g, grads) =>
+            grads.AddInto(op.Input(0), g, op.Output, new SigmoidBackwardOp())); // dx += g·y·(1 − y)
     }
 
     /// <summary>max(x, 0) elementwise.</summary>
     public Tensor Relu()
     {
         var y = Elementwise.Map(this, new ReluOp());
-        return Tape.Record("Relu", y, [this], saved: [y], (g, grads) =>
-            grads.AddInto(this, g, y, new ReluBackwardOp())); // dx += g where y > 0
+        return Tape.Record("Relu", y, [this], saved: [y], static (op, g, grads) =>
+            grads.AddInto(op.Input(0), g, op.Output, new ReluBackwardOp())); // dx += g where y > 0
     }
 
     /// <summary>

@@ -28,28 +28,41 @@ public sealed partial class Tensor
         Elementwise.CheckSameDType("Linear", input, weight);
         if (bias is not null) Elementwise.CheckSameDType("Linear", input, bias);
 
-        var outDims = input.Shape.ToArray();
+        Span<int> outDims = stackalloc int[input.Rank];
+        input.Shape.Dims.CopyTo(outDims);
         outDims[^1] = outFeatures;
-        var y = Empty(Shape.Checked(outDims, "Linear"), input.DType);
-        // The rows of x (all but the last dimension) from a count that holds them, never from their own product,
-        // which can pass 2³¹ when every tensor involved is empty.
-        int rows = inFeatures > 0 ? input.ElementCount / inFeatures : outFeatures > 0 ? y.ElementCount / outFeatures : 0;
+        var y = Empty(outDims, input.DType, "Linear");
+        int rows = RowsOf(input, weight, y);
         // Start from the bias broadcast over the rows, then accumulate x·Wᵀ into it.
         if (bias is null) Array.Clear(y.StorageArray);
         else for (int r = 0; r < rows; r++) CopyBlock(bias, 0, y, r * outFeatures, outFeatures);
         Multiply(input, 0, false, weight, 0, true, y, 0, rows, inFeatures, outFeatures, accumulate: true);
 
-        Tensor[] inputs = bias is null ? [input, weight] : [input, weight, bias];
-        return Tape.Record("Linear", y, inputs, saved: [input, weight], (g, grads) =>
-        {
-            // A GEMM writes every element: into a gradient nothing has reached yet it stores, saving the zeros.
-            bool accumulate;
-            if (grads.Needs(input)) // dx += G·W        ([rows, out]·[out, in])
-                Multiply(g, 0, false, weight, 0, false, grads.BufferToWrite(input, out accumulate), 0, rows, outFeatures, inFeatures, accumulate);
-            if (grads.Needs(weight)) // dW += Gᵀ·x      ([out, rows]·[rows, in])
-                Multiply(g, 0, true, input, 0, false, grads.BufferToWrite(weight, out accumulate), 0, outFeatures, rows, inFeatures, accumulate);
-            if (bias is not null && grads.Needs(bias)) // db += Σ_rows G
-                grads.Accumulate(bias, g);
-        });
+        return Tape.Record("Linear", y, bias is null ? [input, weight] : [input, weight, bias], saved: [input, weight], LinearBackward);
+    }
+
+    /// <summary>dx += G·W, dW += Gᵀ·x, db += Σ_rows G: three GEMM-shaped products (the inputs are x, W and b).</summary>
+    private static void LinearBackward(TapeEntry op, Tensor g, Gradients grads)
+    {
+        var (input, weight) = (op.Input(0), op.Input(1));
+        int outFeatures = weight.Shape[0], inFeatures = weight.Shape[1], rows = RowsOf(input, weight, g);
+        // A GEMM writes every element: into a gradient nothing has reached yet it stores, saving the zeros.
+        bool accumulate;
+        if (grads.Needs(input)) // dx += G·W        ([rows, out]·[out, in])
+            Multiply(g, 0, false, weight, 0, false, grads.BufferToWrite(input, out accumulate), 0, rows, outFeatures, inFeatures, accumulate);
+        if (grads.Needs(weight)) // dW += Gᵀ·x      ([out, rows]·[rows, in])
+            Multiply(g, 0, true, input, 0, false, grads.BufferToWrite(weight, out accumulate), 0, outFeatures, rows, inFeatures, accumulate);
+        if (op.Inputs.Length == 3 && grads.Needs(op.Input(2))) // db += Σ_rows G
+            grads.Accumulate(op.Input(2), g);
+    }
+
+    /// <summary>
+    /// The rows of x (all but the last dimension) from a count that holds them, never from their own product, which can
+    /// pass 2³¹ when every tensor involved is empty; <paramref name="result"/> is y or its gradient.
+    /// </summary>
+    private static int RowsOf(Tensor input, Tensor weight, Tensor result)
+    {
+        int outFeatures = weight.Shape[0], inFeatures = weight.Shape[1];
+        return inFeatures > 0 ? input.ElementCount / inFeatures : outFeatures > 0 ? result.ElementCount / outFeatures : 0;
     }
 }

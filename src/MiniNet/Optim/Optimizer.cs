@@ -87,7 +87,7 @@ public abstract partial class Optimizer
     /// </summary>
     public void Step()
     {
-        using var noGrad = Tape.NoGrad();
+        using var noGrad = Tape.PauseRecording();
         int index = 0;
         foreach (var group in _groups)
         {
@@ -118,7 +118,7 @@ public abstract partial class Optimizer
     /// </remarks>
     public void ZeroGrad(bool setToNone = true)
     {
-        using var noGrad = Tape.NoGrad();
+        using var noGrad = Tape.PauseRecording();
         foreach (var parameter in _parameters)
         {
             if (setToNone) parameter.ReleaseGrad();

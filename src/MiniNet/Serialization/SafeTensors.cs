@@ -150,7 +150,7 @@ public static class SafeTensors
         var tensors = new OrderedDictionary<string, Tensor>(ordered.Count, StringComparer.Ordinal);
         for (int i = 0; i < ordered.Count; i++)
         {
-            var tensor = Tensor.Empty(shapes[i], ordered[i].DType == "F64" ? DType.Float64 : DType.Float32);
+            var tensor = Tensor.Uninitialized(shapes[i], ordered[i].DType == "F64" ? DType.Float64 : DType.Float32);
             ReadData(file, tensor);
             tensors.Add(ordered[i].Name, tensor);
         }
