@@ -28,12 +28,8 @@ internal static class GemmPacking
         ref T dst = ref MemoryMarshal.GetReference(packed);
         if (transposed)
         {
-            // A is k×m: one step of k holds a row of every panel. Fill one panel at a time, so the writes run along
-            // the buffer: a step across all the panels wrote to places depth·panelRows apart, one cache set, and
-            // packed a 512×256 A at 3 GB/s. The rows read for one panel stay in L1 for the next.
-            for (int panel = 0; panel < rows; panel += panelRows)
-                CopyPanel(ref Unsafe.Add(ref src, (nint)depthStart * m + rowStart + panel), m, Math.Min(panelRows, rows - panel),
-                    panelRows, depth, ref Unsafe.Add(ref dst, (nint)panel * depth));
+            // A is k×m: one step of k holds a row of every panel.
+            CopyPanels(ref Unsafe.Add(ref src, (nint)depthStart * m + rowStart), m, rows, panelRows, depth, ref dst);
             return;
         }
         // A is m×k: each row runs along k, so a panel is the transpose of a panelRows×depth block.
@@ -59,10 +55,8 @@ internal static class GemmPacking
         ref T dst = ref MemoryMarshal.GetReference(packed);
         if (!transposed)
         {
-            // B is k×n: one step of k holds a row of every panel; fill one panel at a time (see PackA).
-            for (int panel = 0; panel < columns; panel += panelColumns)
-                CopyPanel(ref Unsafe.Add(ref src, (nint)depthStart * n + columnStart + panel), n, Math.Min(panelColumns, columns - panel),
-                    panelColumns, depth, ref Unsafe.Add(ref dst, (nint)panel * depth));
+            // B is k×n: one step of k holds a row of every panel.
+            CopyPanels(ref Unsafe.Add(ref src, (nint)depthStart * n + columnStart), n, columns, panelColumns, depth, ref dst);
             return;
         }
         // B is n×k: each of its rows runs along k, so a panel is the transpose of a panelColumns×depth block.
@@ -74,16 +68,34 @@ internal static class GemmPacking
         }
     }
 
-    /// <summary>dst[p·width + j] = src[p·stride + j] for j &lt; valid (zeros for valid ≤ j &lt; width), p &lt; depth: one panel, step by step.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void CopyPanel<T>(ref T src, int stride, int valid, int width, int depth, ref T dst)
+    /// <summary>
+    /// The panels of <paramref name="width"/> of a depth×<paramref name="extent"/> block whose steps of k lie along
+    /// memory (row stride <paramref name="stride"/>): panel q holds dst[q·width·depth + p·width + j] = src[p·stride + q·width + j]
+    /// (zeros past the extent).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void CopyPanels<T>(ref T src, int stride, int extent, int width, int depth, ref T dst)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
-        for (int p = 0; p < depth; p++)
+        // A strip of steps at a time across every panel: the strip's source rows are read along memory, which the
+        // prefetchers follow, and each panel gets strip·width values in a row. One panel at a time over all of k read
+        // one line per row (a page apart for a 1024-wide B) and packed a 1024×1024 B at about 2 GB/s.
+        const int strip = 8;
+        for (int p0 = 0; p0 < depth; p0 += strip)
         {
-            ref T to = ref Unsafe.Add(ref dst, (nint)p * width);
-            Copy(ref Unsafe.Add(ref src, (nint)p * stride), ref to, valid);
-            for (int j = valid; j < width; j++) Unsafe.Add(ref to, j) = T.Zero;
+            int pEnd = Math.Min(depth, p0 + strip);
+            for (int panel = 0; panel < extent; panel += width)
+            {
+                int valid = Math.Min(width, extent - panel);
+                ref T from = ref Unsafe.Add(ref src, panel);
+                ref T to = ref Unsafe.Add(ref dst, (nint)panel * depth);
+                for (int p = p0; p < pEnd; p++)
+                {
+                    ref T row = ref Unsafe.Add(ref to, (nint)p * width);
+                    Copy(ref Unsafe.Add(ref from, (nint)p * stride), ref row, valid);
+                    for (int j = valid; j < width; j++) Unsafe.Add(ref row, j) = T.Zero;
+                }
+            }
         }
     }
 

@@ -39,8 +39,7 @@ internal sealed class GemmJob<T> : PartsJob where T : unmanaged, IFloatingPointI
         while (TryTakePart(out int part))
         {
             var problem = Problem();
-            int extent = _plan.SplitRows ? _m : _n;
-            int start = part * _plan.Step, end = Math.Min(extent, start + _plan.Step);
+            var (start, end) = _plan.Part(part);
             if (_plan.Path == GemmPath.Blocked)
             {
                 if (shared is null)

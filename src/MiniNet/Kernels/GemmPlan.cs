@@ -23,10 +23,10 @@ internal enum GemmPath
 }
 
 /// <summary>
-/// How one product is computed: its path, how C is cut into parts (rows or columns, <see cref="Step"/> at a time),
-/// and how many threads take those parts.
+/// How one product is computed: its path, how C is cut into parts (rows or columns: <see cref="Part"/>), and how
+/// many threads take those parts.
 /// </summary>
-internal readonly record struct GemmPlan(GemmPath Path, bool SplitRows, int Parts, int Step, int Workers)
+internal readonly record struct GemmPlan(GemmPath Path, bool SplitRows, int Parts, int Extent, int Align, int Workers)
 {
     // Below about this much work (2·m·n·k flops) a product runs on one thread: handing part of it to a helper costs
     // what it saves. Splitting costs little when the helper is asleep (the caller posts the parts, takes them all and
@@ -70,12 +70,22 @@ internal readonly record struct GemmPlan(GemmPath Path, bool SplitRows, int Part
         // Every part is a rectangle of C computed start to finish by one thread, k in order: the bits of the
         // result cannot depend on the number of parts or on which thread takes which.
         long flops = 2L * m * n * k;
-        if (workers <= 1 || flops < (path == GemmPath.Blocked ? BlockedParallelMinFlops : ThinParallelMinFlops)) return new GemmPlan(path, splitRows, 1, extent, 1);
+        if (workers <= 1 || flops < (path == GemmPath.Blocked ? BlockedParallelMinFlops : ThinParallelMinFlops)) return new GemmPlan(path, splitRows, 1, extent, extent, 1);
         int align = path == GemmPath.Blocked ? (splitRows ? KernelRows<T>() : KernelColumns<T>()) : 16;
-        long wanted = Math.Clamp(flops / PartMinFlops, workers, (long)workers * PartsPerWorker);
-        int step = GemmBlocked.RoundUp((int)((extent + wanted - 1) / wanted), align);
-        int parts = (extent + step - 1) / step;
-        return new GemmPlan(path, splitRows, parts, step, Math.Min(workers, parts));
+        // Parts of whole micro-panels, as equal as they can be and as many for every thread: 256 rows in 6-row parts
+        // of 36 left a last part of 4, and one thread 144 rows against 112 for the other.
+        long wanted = Math.Clamp(flops / PartMinFlops, workers, (long)workers * PartsPerWorker) / workers * workers;
+        int units = (extent + align - 1) / align;
+        int parts = (int)Math.Min(wanted, units);
+        return new GemmPlan(path, splitRows, parts, extent, align, Math.Min(workers, parts));
+    }
+
+    /// <summary>The range [Start, End) of rows (or columns) of C that part <paramref name="part"/> computes: whole multiples of Align, the last one clipped to the extent.</summary>
+    public (int Start, int End) Part(int part)
+    {
+        int units = (Extent + Align - 1) / Align;
+        int start = (int)((long)part * units / Parts) * Align, end = (int)((long)(part + 1) * units / Parts) * Align;
+        return (start, Math.Min(end, Extent));
     }
 
     /// <summary>MR of the micro-kernel <see cref="GemmBlocked"/> picks for this hardware.</summary>

@@ -179,6 +179,33 @@ public class GemmTests
     }
 
     [Theory]
+    [InlineData(256, 256, 256, 2)]
+    [InlineData(1024, 1024, 1024, 2)]
+    [InlineData(128, 128, 128, 2)]
+    [InlineData(500, 300, 70, 3)]
+    [InlineData(64, 784, 256, 2)]
+    [InlineData(1, 1500, 800, 2)]
+    public void Parts_tile_C_in_whole_micro_panels_as_evenly_as_possible(int m, int k, int n, int workers)
+    {
+        var plan = GemmPlan.For<float>(false, false, m, k, n, workers);
+        Assert.True(plan.Parts > 1, "the shape should be split across threads");
+        Assert.Equal(0, plan.Parts % workers); // as many parts for every thread
+        int extent = plan.SplitRows ? m : n;
+        int units = (extent + plan.Align - 1) / plan.Align;
+        int expected = 0;
+        for (int part = 0; part < plan.Parts; part++)
+        {
+            var (start, end) = plan.Part(part);
+            Assert.Equal(expected, start); // contiguous, in order, from 0
+            Assert.Equal(0, start % plan.Align);
+            int size = (end - start + plan.Align - 1) / plan.Align; // in micro-panels
+            Assert.True(size == units / plan.Parts || size == units / plan.Parts + 1, $"part {part}: {size} micro-panels of {units} in {plan.Parts} parts");
+            expected = end;
+        }
+        Assert.Equal(extent, expected);
+    }
+
+    [Theory]
     [InlineData(true, false, true)]
     [InlineData(false, true, false)]
     public void Blocked_product_in_chunks_and_parts_equals_the_product_in_one_piece(bool splitRows, bool transposeA, bool transposeB)
