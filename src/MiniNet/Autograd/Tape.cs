@@ -86,15 +86,20 @@ public static class Tape
     internal static Tensor Record(string name, Tensor output, ReadOnlySpan<Tensor> inputs, ReadOnlySpan<Tensor> saved, OpRule rule, object? state = null) =>
         Record(name, output, inputs, saved, null, rule, state, isCustom: false);
 
+    /// <summary>As the static-rule <c>Record</c>, for a rule that also reads one or two numbers (<see cref="TapeEntry.Argument0"/>, <see cref="TapeEntry.Argument1"/>).</summary>
+    internal static Tensor Record(string name, Tensor output, ReadOnlySpan<Tensor> inputs, ReadOnlySpan<Tensor> saved, OpRule rule,
+        double argument0, double argument1 = 0) =>
+        Record(name, output, inputs, saved, null, rule, null, isCustom: false, argument0, argument1);
+
     private static Tensor Record(string name, Tensor output, ReadOnlySpan<Tensor> inputs, ReadOnlySpan<Tensor> saved,
-        BackwardRule? closure, OpRule? rule, object? state, bool isCustom)
+        BackwardRule? closure, OpRule? rule, object? state, bool isCustom, double argument0 = 0, double argument1 = 0)
     {
         if (t_noGradDepth != 0) return output;
         bool any = false;
         foreach (var input in inputs) any |= input.RequiresGrad;
         if (!any) return output;
         var entry = output.TakeRecycledEntry() ?? new TapeEntry();
-        entry.Set(name, Interlocked.Increment(ref s_lastPosition), output, inputs, saved, closure, rule, state, isCustom);
+        entry.Set(name, Interlocked.Increment(ref s_lastPosition), output, inputs, saved, closure, rule, state, isCustom, argument0, argument1);
         output.GradFn = entry;
         output.MarkRequiresGrad();
         t_observer?.Add(entry);

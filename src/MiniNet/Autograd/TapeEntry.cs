@@ -35,8 +35,9 @@ internal sealed class TapeEntry
 
     /// <summary>Records an op: its inputs, the tensors its rule reads (with their versions now) and its rule, one of the two kinds.</summary>
     public void Set(string name, long position, Tensor output, ReadOnlySpan<Tensor> inputs, ReadOnlySpan<Tensor> saved,
-        BackwardRule? closure, OpRule? rule, object? state, bool isCustom)
+        BackwardRule? closure, OpRule? rule, object? state, bool isCustom, double argument0 = 0, double argument1 = 0)
     {
+        (Argument0, Argument1) = (argument0, argument1);
         Name = name;
         Position = position;
         Output = output;
@@ -63,8 +64,14 @@ internal sealed class TapeEntry
     /// <summary>Input <paramref name="index"/>, in the order the op gave them.</summary>
     public Tensor Input(int index) => _inputs[index];
 
-    /// <summary>What an <see cref="OpRule"/> needs besides the tensors (a head's per-row statistics, a scalar argument).</summary>
+    /// <summary>What an <see cref="OpRule"/> needs besides the tensors and its numbers (a head's per-row statistics).</summary>
     public object? State { get; private set; }
+
+    /// <summary>The op's first number argument for its rule (a slope, a scalar operand, a bound), 0 when it has none.</summary>
+    public double Argument0 { get; private set; }
+
+    /// <summary>The op's second number argument for its rule (a threshold, an upper bound), 0 when it has none.</summary>
+    public double Argument1 { get; private set; }
 
     /// <summary>
     /// True for a user's op (<see cref="Tape.Function"/>), whose rule might keep the gradient it is given; the

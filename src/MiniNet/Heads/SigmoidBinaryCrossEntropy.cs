@@ -37,43 +37,64 @@ public static partial class Losses
         var weightTerm = WeightTerm(weight, logits, classes);
         var posWeightTerm = WeightTerm(posWeight, logits, classes);
 
-        var elementLosses = Tensor.Empty(reduction == Reduction.None ? logits.Shape : [0], logits.DType);
+        var elementLosses = reduction == Reduction.None ? Tensor.Empty(logits.Shape, logits.DType) : null;
         double total = DTypeDispatch.Run<BceForwardKernel, double>(logits.DType, new BceForwardKernel(logits, targets, weightTerm, posWeightTerm, classes, elementLosses));
         var loss = reduction switch
         {
-            Reduction.None => elementLosses,
-            Reduction.Mean => Tensor.Scalar(total / logits.ElementCount, logits.DType),
-            _ => Tensor.Scalar(total, logits.DType),
+            Reduction.None => elementLosses!,
+            Reduction.Mean => Tensor.ScalarResult(total / logits.ElementCount, logits.DType),
+            _ => Tensor.ScalarResult(total, logits.DType),
         };
 
-        return Tape.Record("SigmoidBinaryCrossEntropy", loss, [logits, targets], [logits, targets, .. Present(weight, posWeight)], (g, grads) =>
-        {
-            // Every element's gradient is scaled by the incoming gradient: its own (None) or the loss's, over N (Mean).
-            double scale = reduction == Reduction.None ? 1 : g.GetFlat(0) / (reduction == Reduction.Mean ? logits.ElementCount : 1);
-            var gradOutput = reduction == Reduction.None ? g : null;
-            if (grads.Needs(logits)) Backward(logits, forTargets: false);
-            if (grads.Needs(targets)) Backward(targets, forTargets: true);
-
-            void Backward(Tensor input, bool forTargets)
-            {
-                var gradient = grads.BufferToWrite(input, out bool accumulate);
-                DTypeDispatch.Run(logits.DType, new BceBackwardKernel(logits, targets, weightTerm, posWeightTerm, classes, gradOutput, scale, gradient, forTargets, accumulate));
-            }
-        });
+        var terms = StepArena.Recycled<BceTerms>().Set(weightTerm, posWeightTerm, classes, reduction);
+        return Tape.Record("SigmoidBinaryCrossEntropy", loss, [logits, targets],
+            weight is null && posWeight is null ? [logits, targets] : [logits, targets, .. Present(weight, posWeight)], SigmoidBceBackward, terms);
     }
 
-    /// <summary>Writes the element losses to <paramref name="elementLosses"/> (reduction None), or returns their sum when it is empty.</summary>
-    private readonly struct BceForwardKernel(Tensor logits, Tensor targets, Tensor? weight, Tensor? posWeight, int classes, Tensor elementLosses) : IDTypeKernel<double>
+    /// <summary>What the sigmoid head's rule needs besides its inputs: the weights as the kernels take them, and the reduction.</summary>
+    private sealed class BceTerms
+    {
+        public Tensor? Weight, PosWeight;
+        public int Classes;
+        public Reduction Reduction;
+
+        public BceTerms Set(Tensor? weight, Tensor? posWeight, int classes, Reduction reduction)
+        {
+            (Weight, PosWeight, Classes, Reduction) = (weight, posWeight, classes, reduction);
+            return this;
+        }
+    }
+
+    /// <summary>dz (+)= s·w·[(pw·y + 1 − y)·σ(z) − pw·y], and dy for soft targets that take a gradient.</summary>
+    private static void SigmoidBceBackward(TapeEntry op, Tensor g, Gradients grads)
+    {
+        var terms = (BceTerms)op.State!;
+        var (logits, targets, reduction) = (op.Input(0), op.Input(1), terms.Reduction);
+        // Every element's gradient is scaled by the incoming gradient: its own (None) or the loss's, over N (Mean).
+        double scale = reduction == Reduction.None ? 1 : g.GetFlat(0) / (reduction == Reduction.Mean ? logits.ElementCount : 1);
+        var gradOutput = reduction == Reduction.None ? g : null;
+        if (grads.Needs(logits)) Backward(logits, forTargets: false);
+        if (grads.Needs(targets)) Backward(targets, forTargets: true);
+
+        void Backward(Tensor input, bool forTargets)
+        {
+            var gradient = grads.BufferToWrite(input, out bool accumulate);
+            DTypeDispatch.Run(logits.DType, new BceBackwardKernel(logits, targets, terms.Weight, terms.PosWeight, terms.Classes, gradOutput, scale, gradient, forTargets, accumulate));
+        }
+    }
+
+    /// <summary>Writes the element losses to <paramref name="elementLosses"/> (reduction None), or returns their sum when it is null.</summary>
+    private readonly struct BceForwardKernel(Tensor logits, Tensor targets, Tensor? weight, Tensor? posWeight, int classes, Tensor? elementLosses) : IDTypeKernel<double>
     {
         public double Run<T>() where T : unmanaged, IFloatingPointIeee754<T> => BceForward<T>(logits, targets, weight, posWeight, classes, elementLosses);
     }
 
-    private static double BceForward<T>(Tensor logits, Tensor targets, Tensor? weight, Tensor? posWeight, int classes, Tensor elementLosses)
+    private static double BceForward<T>(Tensor logits, Tensor targets, Tensor? weight, Tensor? posWeight, int classes, Tensor? elementLosses)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         ReadOnlySpan<T> z = logits.Span<T>(), y = targets.Span<T>();
-        Span<T> losses = elementLosses.Span<T>();
-        bool sum = losses.IsEmpty;
+        Span<T> losses = elementLosses is null ? default : elementLosses.Span<T>();
+        bool sum = elementLosses is null;
         if (weight is null && posWeight is null)
         {
             if (sum) return BinaryCrossEntropy.LossSum(z, y);

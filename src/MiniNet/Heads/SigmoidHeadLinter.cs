@@ -21,8 +21,9 @@ internal static class SigmoidHeadLinter
         CheckDType(logits, targets, nameof(targets));
         if (targets.Shape != logits.Shape) throw ShapeMismatch(logits, targets);
         DTypeDispatch.Run(targets.DType, new CheckValuesKernel(targets));
-        CheckWeight(logits, weight, nameof(weight), "a weight per element, or one that broadcasts to it (for example one per class)");
-        CheckWeight(logits, posWeight, nameof(posWeight), $"usually one per class, [{(logits.Rank == 0 ? 1 : logits.Shape[-1])}], along the last axis");
+        if (weight is not null) CheckWeight(logits, weight, nameof(weight), "a weight per element, or one that broadcasts to it (for example one per class)");
+        // The message is built only when there is a weight to check: a training step without one allocates nothing here.
+        if (posWeight is not null) CheckWeight(logits, posWeight, nameof(posWeight), $"usually one per class, [{(logits.Rank == 0 ? 1 : logits.Shape[-1])}], along the last axis");
     }
 
     private static void CheckDType(Tensor logits, Tensor other, string name)

@@ -46,8 +46,8 @@ public sealed partial class Tensor
             throw new ArgumentOutOfRangeException(nameof(negativeSlope), negativeSlope,
                 $"LeakyRelu: negativeSlope {negativeSlope:G7} is beyond Float32's range (±3.4e38) and would round to infinity; use a smaller slope or a Float64 tensor.");
         var y = Elementwise.Map(this, new LeakyReluOp(negativeSlope));
-        return Tape.Record("LeakyRelu", y, [this], saved: [this], (g, grads) =>
-            grads.AddInto(this, g, this, new LeakyReluBackwardOp(negativeSlope))); // dx += g·(x > 0 ? 1 : slope)
+        return Tape.Record("LeakyRelu", y, [this], saved: [this], static (op, g, grads) =>
+            grads.AddInto(op.Input(0), g, op.Input(0), new LeakyReluBackwardOp(op.Argument0)), negativeSlope); // dx += g·(x > 0 ? 1 : slope)
     }
 
     /// <summary>
@@ -59,8 +59,8 @@ public sealed partial class Tensor
     {
         CheckSoftplus(beta, threshold, nameof(Softplus));
         var y = Elementwise.Map(this, new SoftplusOp(beta, threshold));
-        return Tape.Record("Softplus", y, [this], saved: [this], (g, grads) =>
-            grads.AddInto(this, g, this, new SoftplusBackwardOp(beta, threshold))); // dx += g·σ(βx), or g above the threshold
+        return Tape.Record("Softplus", y, [this], saved: [this], static (op, g, grads) =>
+            grads.AddInto(op.Input(0), g, op.Input(0), new SoftplusBackwardOp(op.Argument0, op.Argument1)), beta, threshold); // dx += g·σ(βx), or g above the threshold
     }
 
     /// <summary>
@@ -97,7 +97,7 @@ public sealed partial class Tensor
             throw new ArgumentException($"Clamp: bounds must not be NaN (min {min}, max {max}).", nameof(min));
         double lo = min ?? double.NegativeInfinity, hi = max ?? double.PositiveInfinity;
         var y = Elementwise.Map(this, new ClampOp(lo, hi));
-        return Tape.Record("Clamp", y, [this], saved: [this], (g, grads) =>
-            grads.AddInto(this, g, this, new ClampBackwardOp(lo, hi))); // dx += g where min ≤ x ≤ max
+        return Tape.Record("Clamp", y, [this], saved: [this], static (op, g, grads) =>
+            grads.AddInto(op.Input(0), g, op.Input(0), new ClampBackwardOp(op.Argument0, op.Argument1)), lo, hi); // dx += g where min ≤ x ≤ max
     }
 }

@@ -16,10 +16,10 @@ public sealed partial class Tensor
         ArgumentNullException.ThrowIfNull(a);
         ArgumentNullException.ThrowIfNull(b);
         var sum = Elementwise.Broadcast("Add", a, b, new AddOp());
-        return Tape.Record("Add", sum, [a, b], saved: [], (g, grads) =>
+        return Tape.Record("Add", sum, [a, b], saved: [], static (op, g, grads) =>
         {
-            grads.Accumulate(a, g); // ∂(a+b)/∂a = 1
-            grads.Accumulate(b, g); // ∂(a+b)/∂b = 1
+            grads.Accumulate(op.Input(0), g); // ∂(a+b)/∂a = 1
+            grads.Accumulate(op.Input(1), g); // ∂(a+b)/∂b = 1
         });
     }
 
@@ -29,8 +29,9 @@ public sealed partial class Tensor
         ArgumentNullException.ThrowIfNull(a);
         ArgumentNullException.ThrowIfNull(b);
         var difference = Elementwise.Broadcast("Sub", a, b, new SubtractOp());
-        return Tape.Record("Sub", difference, [a, b], saved: [], (g, grads) =>
+        return Tape.Record("Sub", difference, [a, b], saved: [], static (op, g, grads) =>
         {
+            var (a, b) = (op.Input(0), op.Input(1));
             grads.Accumulate(a, g);                       // ∂(a−b)/∂a = 1
             if (grads.Needs(b)) grads.Accumulate(b, -g);  // ∂(a−b)/∂b = −1
         });
@@ -42,8 +43,9 @@ public sealed partial class Tensor
         ArgumentNullException.ThrowIfNull(a);
         ArgumentNullException.ThrowIfNull(b);
         var product = Elementwise.Broadcast("Mul", a, b, new MultiplyOp());
-        return Tape.Record("Mul", product, [a, b], saved: [a, b], (g, grads) =>
+        return Tape.Record("Mul", product, [a, b], saved: [a, b], static (op, g, grads) =>
         {
+            var (a, b) = (op.Input(0), op.Input(1));
             if (grads.Needs(a)) grads.Accumulate(a, g * b); // ∂(ab)/∂a = b
             if (grads.Needs(b)) grads.Accumulate(b, g * a); // ∂(ab)/∂b = a
         });
@@ -55,8 +57,9 @@ public sealed partial class Tensor
         ArgumentNullException.ThrowIfNull(a);
         ArgumentNullException.ThrowIfNull(b);
         var quotient = Elementwise.Broadcast("Div", a, b, new DivideOp());
-        return Tape.Record("Div", quotient, [a, b], saved: [a, b], (g, grads) =>
+        return Tape.Record("Div", quotient, [a, b], saved: [a, b], static (op, g, grads) =>
         {
+            var (a, b) = (op.Input(0), op.Input(1));
             if (grads.Needs(a)) grads.Accumulate(a, g / b);            // ∂(a/b)/∂a = 1/b
             if (grads.Needs(b)) grads.Accumulate(b, -(g * a) / (b * b)); // ∂(a/b)/∂b = −a/b²
         });
@@ -67,8 +70,8 @@ public sealed partial class Tensor
     {
         ArgumentNullException.ThrowIfNull(x);
         var negated = Elementwise.Map(x, new NegateOp());
-        return Tape.Record("Neg", negated, [x], saved: [], (g, grads) =>
-            grads.AddInto(x, g, new NegateOp())); // dx += −g
+        return Tape.Record("Neg", negated, [x], saved: [], static (op, g, grads) =>
+            grads.AddInto(op.Input(0), g, new NegateOp())); // dx += −g
     }
 
     /// <summary>x + s.</summary>
@@ -94,8 +97,8 @@ public sealed partial class Tensor
     {
         ArgumentNullException.ThrowIfNull(x);
         var quotient = MapScalar(x, s, new DivideOp());
-        return Tape.Record("Div", quotient, [x], saved: [], (g, grads) =>
-            grads.AddInto(x, g, new BindRight<DivideOp>(new DivideOp(), s))); // dx += g / s
+        return Tape.Record("Div", quotient, [x], saved: [], static (op, g, grads) =>
+            grads.AddInto(op.Input(0), g, new BindRight<DivideOp>(new DivideOp(), op.Argument0)), s); // dx += g / s
     }
 
     /// <summary>s / x.</summary>
@@ -114,15 +117,15 @@ public sealed partial class Tensor
     {
         ArgumentNullException.ThrowIfNull(x);
         var sum = MapScalar(x, s, new AddOp());
-        return Tape.Record(name, sum, [x], saved: [], (g, grads) => grads.Accumulate(x, g)); // ∂(x+s)/∂x = 1
+        return Tape.Record(name, sum, [x], saved: [], static (op, g, grads) => grads.Accumulate(op.Input(0), g)); // ∂(x+s)/∂x = 1
     }
 
     private static Tensor MulScalar(Tensor x, double s, string name)
     {
         ArgumentNullException.ThrowIfNull(x);
         var product = MapScalar(x, s, new MultiplyOp());
-        return Tape.Record(name, product, [x], saved: [], (g, grads) =>
-            grads.AddInto(x, g, new BindRight<MultiplyOp>(new MultiplyOp(), s))); // dx += g·s
+        return Tape.Record(name, product, [x], saved: [], static (op, g, grads) =>
+            grads.AddInto(op.Input(0), g, new BindRight<MultiplyOp>(new MultiplyOp(), op.Argument0)), s); // dx += g·s
     }
 
     /// <summary>y = op(x, s), with s rounded to x's dtype first, so float32 math sees the float32 value of s.</summary>

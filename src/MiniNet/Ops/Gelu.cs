@@ -15,7 +15,8 @@ public sealed partial class Tensor
     public Tensor Gelu(bool tanhApproximation = false)
     {
         var y = Elementwise.Map(this, new GeluOp(tanhApproximation));
-        return Tape.Record("Gelu", y, [this], saved: [this], (g, grads) =>
-            grads.AddInto(this, g, this, new GeluBackwardOp(tanhApproximation))); // dx += g·(Φ(x) + x·φ(x)), or the tanh form's derivative
+        return Tape.Record("Gelu", y, [this], saved: [this], static (op, g, grads) =>
+            grads.AddInto(op.Input(0), g, op.Input(0), new GeluBackwardOp(tanhApproximation: op.Argument0 != 0)), // dx += g·(Φ(x) + x·φ(x)), or the tanh form's derivative
+            tanhApproximation ? 1 : 0);
     }
 }

@@ -12,32 +12,32 @@ public sealed partial class Tensor
     public Tensor Exp()
     {
         var y = Elementwise.Map(this, new ExpOp());
-        return Tape.Record("Exp", y, [this], saved: [y], (g, grads) =>
-            grads.AddInto(this, g, y, new MultiplyOp())); // dx += g·eˣ = g·y
+        return Tape.Record("Exp", y, [this], saved: [y], static (op, g, grads) =>
+            grads.AddInto(op.Input(0), g, op.Output, new MultiplyOp())); // dx += g·eˣ = g·y
     }
 
     /// <summary>The natural logarithm elementwise (−∞ at 0, NaN below, as in PyTorch).</summary>
     public Tensor Log()
     {
         var y = Elementwise.Map(this, new LogOp());
-        return Tape.Record("Log", y, [this], saved: [this], (g, grads) =>
-            grads.AddInto(this, g, this, new DivideOp())); // dx += g / x
+        return Tape.Record("Log", y, [this], saved: [this], static (op, g, grads) =>
+            grads.AddInto(op.Input(0), g, op.Input(0), new DivideOp())); // dx += g / x
     }
 
     /// <summary>√x elementwise.</summary>
     public Tensor Sqrt()
     {
         var y = Elementwise.Map(this, new SqrtOp());
-        return Tape.Record("Sqrt", y, [this], saved: [y], (g, grads) =>
-            grads.AddInto(this, g, y, new SqrtBackwardOp())); // dx += g / (2√x)
+        return Tape.Record("Sqrt", y, [this], saved: [y], static (op, g, grads) =>
+            grads.AddInto(op.Input(0), g, op.Output, new SqrtBackwardOp())); // dx += g / (2√x)
     }
 
     /// <summary>|x| elementwise.</summary>
     public Tensor Abs()
     {
         var y = Elementwise.Map(this, new AbsOp());
-        return Tape.Record("Abs", y, [this], saved: [this], (g, grads) =>
-            grads.AddInto(this, g, this, new AbsBackwardOp())); // dx += g·sign(x), 0 at x = 0 (as PyTorch)
+        return Tape.Record("Abs", y, [this], saved: [this], static (op, g, grads) =>
+            grads.AddInto(op.Input(0), g, op.Input(0), new AbsBackwardOp())); // dx += g·sign(x), 0 at x = 0 (as PyTorch)
     }
 
     /// <summary>x raised to a constant power elementwise.</summary>

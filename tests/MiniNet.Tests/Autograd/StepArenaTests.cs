@@ -61,6 +61,68 @@ public class StepArenaTests
     }
 
     [Fact]
+    public void A_steady_multi_label_step_with_the_sigmoid_head_allocates_nothing()
+    {
+        var model = new Sequential(new Dense(20, 16, seed: 1), new Tanh(), new Dense(16, 5, seed: 2)); // logits: the head applies σ
+        var optimizer = new AdamW(model.Parameters(), lr: 1e-3);
+        var head = new SigmoidHead();
+        var (input, targets) = (Tensor.Randn([8, 20], seed: 3), Tensor.Rand([8, 5], seed: 4).Gt(0.5));
+        var arena = new StepArena();
+        long bytes = 0;
+        for (int step = 0; step < 16; step++)
+        {
+            long before = GC.GetAllocatedBytesForCurrentThread();
+            using (arena.Step())
+            {
+                optimizer.ZeroGrad();
+                head.Loss(model.Forward(input), targets).Backward();
+                optimizer.Step();
+            }
+            if (step >= 6) bytes += GC.GetAllocatedBytesForCurrentThread() - before;
+        }
+        Assert.Equal(0, bytes);
+    }
+
+    /// <summary>The other activations, a residual sum, a product of tensors and number operands: their rules are static too.</summary>
+    private sealed class Mixed : Module
+    {
+        private readonly Dense fc1 = new(20, 16, seed: 1), fc2 = new(16, 16, seed: 2), fc3 = new(16, 5, seed: 3);
+        private readonly LeakyReLU leaky = new(0.1);
+        private readonly GELU gelu = new();
+        private readonly Softplus softplus = new();
+
+        public override Tensor Forward(Tensor x)
+        {
+            var h = leaky.Forward(fc1.Forward(x));
+            h = h + gelu.Forward(fc2.Forward(h)) * softplus.Forward(h);
+            return fc3.Forward((h * 0.5 - 1.0) / 2.0).Clamp(-50, 50);
+        }
+    }
+
+    [Fact]
+    public void A_steady_step_through_other_activations_residuals_and_number_operands_allocates_nothing()
+    {
+        var model = new Mixed();
+        var optimizer = new Sgd(model.Parameters(), lr: 1e-3, momentum: 0.9);
+        var head = new SoftmaxHead();
+        var (input, labels) = (Tensor.Randn([8, 20], seed: 3), Labels(8, 5));
+        var arena = new StepArena();
+        long bytes = 0;
+        for (int step = 0; step < 16; step++)
+        {
+            long before = GC.GetAllocatedBytesForCurrentThread();
+            using (arena.Step())
+            {
+                optimizer.ZeroGrad();
+                (head.Loss(model.Forward(input), labels) * 2.0).Backward();
+                optimizer.Step();
+            }
+            if (step >= 6) bytes += GC.GetAllocatedBytesForCurrentThread() - before;
+        }
+        Assert.Equal(0, bytes);
+    }
+
+    [Fact]
     public void Training_in_an_arena_gives_the_same_bits_as_without_and_last_batches_of_another_size_work()
     {
         float[] Train(bool withArena)
