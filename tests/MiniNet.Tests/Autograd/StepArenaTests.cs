@@ -21,6 +21,22 @@ public class StepArenaTests
 
     private static int[] Labels(int count, int classes) => [.. Enumerable.Range(0, count).Select(i => i * 7 % classes)];
 
+    /// <summary>
+    /// Runs <paramref name="step"/> in steps of <paramref name="arena"/>: the first <paramref name="warmUp"/> fill the arena,
+    /// the gradient buffers and the optimiser state, and compile; returns the bytes the next <paramref name="counted"/> allocated.
+    /// </summary>
+    private static long BytesOfSteadySteps(StepArena arena, Action step, int warmUp = 6, int counted = 10)
+    {
+        long bytes = 0;
+        for (int i = 0; i < warmUp + counted; i++)
+        {
+            long before = GC.GetAllocatedBytesForCurrentThread();
+            using (arena.Step()) step();
+            if (i >= warmUp) bytes += GC.GetAllocatedBytesForCurrentThread() - before;
+        }
+        return bytes;
+    }
+
     public static TheoryData<int[], int, string> Workloads => new()
     {
         // bench/WORKLOADS.md's MLP steps.
@@ -40,22 +56,13 @@ public class StepArenaTests
         var input = Tensor.Randn([batch, sizes[0]], seed: 7);
         var labels = Labels(batch, sizes[^1]);
         var arena = new StepArena();
-        long bytes = 0;
-        // The first steps fill the arena, the gradient buffers and the optimiser state, and compile; then the steps that
-        // count (fewer of the largest, which takes most of a second on the paths without FMA, where FMA is emulated).
-        int warmUp = 6, counted = batch >= 256 ? 4 : 10;
-        for (int step = 0; step < warmUp + counted; step++)
+        // Fewer counted steps of the largest, which takes most of a second on the paths without FMA (emulated there).
+        long bytes = BytesOfSteadySteps(arena, () =>
         {
-            long before = GC.GetAllocatedBytesForCurrentThread();
-            using (arena.Step())
-            {
-                optimizer.ZeroGrad();
-                var loss = head.Loss(model.Forward(input), labels);
-                loss.Backward();
-                optimizer.Step();
-            }
-            if (step >= warmUp) bytes += GC.GetAllocatedBytesForCurrentThread() - before;
-        }
+            optimizer.ZeroGrad();
+            head.Loss(model.Forward(input), labels).Backward();
+            optimizer.Step();
+        }, counted: batch >= 256 ? 4 : 10);
         Assert.Equal(0, bytes);
         Assert.Equal(sizes.Length == 3 ? 8 : 12, arena.TensorCount); // forward results, the loss, the seed and the intermediates' gradients
     }
@@ -67,19 +74,12 @@ public class StepArenaTests
         var optimizer = new AdamW(model.Parameters(), lr: 1e-3);
         var head = new SigmoidHead();
         var (input, targets) = (Tensor.Randn([8, 20], seed: 3), Tensor.Rand([8, 5], seed: 4).Gt(0.5));
-        var arena = new StepArena();
-        long bytes = 0;
-        for (int step = 0; step < 16; step++)
+        long bytes = BytesOfSteadySteps(new StepArena(), () =>
         {
-            long before = GC.GetAllocatedBytesForCurrentThread();
-            using (arena.Step())
-            {
-                optimizer.ZeroGrad();
-                head.Loss(model.Forward(input), targets).Backward();
-                optimizer.Step();
-            }
-            if (step >= 6) bytes += GC.GetAllocatedBytesForCurrentThread() - before;
-        }
+            optimizer.ZeroGrad();
+            head.Loss(model.Forward(input), targets).Backward();
+            optimizer.Step();
+        });
         Assert.Equal(0, bytes);
     }
 
@@ -106,19 +106,12 @@ public class StepArenaTests
         var optimizer = new Sgd(model.Parameters(), lr: 1e-3, momentum: 0.9);
         var head = new SoftmaxHead();
         var (input, labels) = (Tensor.Randn([8, 20], seed: 3), Labels(8, 5));
-        var arena = new StepArena();
-        long bytes = 0;
-        for (int step = 0; step < 16; step++)
+        long bytes = BytesOfSteadySteps(new StepArena(), () =>
         {
-            long before = GC.GetAllocatedBytesForCurrentThread();
-            using (arena.Step())
-            {
-                optimizer.ZeroGrad();
-                (head.Loss(model.Forward(input), labels) * 2.0).Backward();
-                optimizer.Step();
-            }
-            if (step >= 6) bytes += GC.GetAllocatedBytesForCurrentThread() - before;
-        }
+            optimizer.ZeroGrad();
+            (head.Loss(model.Forward(input), labels) * 2.0).Backward();
+            optimizer.Step();
+        });
         Assert.Equal(0, bytes);
     }
 
