@@ -39,6 +39,8 @@ internal static class Convolution
         int pixels = g.OutPixels, rows = g.ColumnRows, groupOut = g.GroupOutChannels;
         var columns = weightGrad is null ? null : new T[rows * pixels];
         var columnGrad = inputGrad is null ? null : new T[rows * pixels];
+        // The first image stores into a fresh weight gradient; with no images, it must still end up zeros.
+        if (g.Batch == 0 && weightGrad is not null && !weightAccumulate) Array.Clear(weightGrad);
         for (int n = 0; n < g.Batch; n++)
         {
             for (int group = 0; group < g.Groups; group++)

@@ -144,6 +144,19 @@ public class Conv2dTests
     }
 
     [Fact]
+    public void An_empty_batch_gives_an_empty_output_and_zero_gradients()
+    {
+        var x = Tensor.Zeros([0, 2, 5, 5], DType.Float64).RequireGrad();
+        var w = Tensor.Ones([3, 2, 3, 3], DType.Float64).RequireGrad();
+        var b = Tensor.Ones([3], DType.Float64).RequireGrad();
+        var y = Tensor.Conv2d(x, w, b, padding: 1);
+        Assert.Equal([0, 3, 5, 5], y.Shape.ToArray());
+        y.Sum().Backward();
+        Assert.Equal(new double[2 * 9 * 3], w.Grad!.ToArray<double>());
+        Assert.Equal(new double[3], b.Grad!.ToArray<double>());
+    }
+
+    [Fact]
     public void A_batch_of_256_images_packs_one_image_at_a_time()
     {
         // 256 1×28×28 images through an 8-channel 3×3 "same" convolution: an im2col of the whole batch would take
