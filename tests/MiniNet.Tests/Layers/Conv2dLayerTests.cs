@@ -75,6 +75,20 @@ public class Conv2dLayerTests
     }
 
     [Fact]
+    public void Saves_and_loads_under_pytorchs_state_dict_names()
+    {
+        using var directory = new TempDirectory();
+        var model = new Sequential(new Conv2d(1, 4, 3, padding: 1, seed: 1), new ReLU(), new Conv2d(4, 2, (2, 3), bias: false, seed: 2));
+        model.Save(directory.File("cnn.safetensors"));
+        var loaded = new Sequential(new Conv2d(1, 4, 3, padding: 1, seed: 3), new ReLU(), new Conv2d(4, 2, (2, 3), bias: false, seed: 4));
+        loaded.Load(directory.File("cnn.safetensors"));
+        Assert.Equal(["0.bias", "0.weight", "2.weight"], loaded.StateDict().Keys.Order(StringComparer.Ordinal));
+        Assert.Equal([2, 4, 2, 3], loaded.StateDict()["2.weight"].Shape.ToArray());
+        var x = Tensor.Randn([2, 1, 6, 5], 5);
+        Assert.Equal(model.Forward(x).ToArray<float>(), loaded.Forward(x).ToArray<float>());
+    }
+
+    [Fact]
     public void Shape_error_names_the_layer_by_its_path_and_both_shapes()
     {
         var model = new Sequential(new Conv2d(1, 8, 3, padding: 1, seed: 1), new ReLU(), new Conv2d(4, 2, 3, seed: 2));
