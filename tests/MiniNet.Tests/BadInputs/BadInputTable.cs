@@ -15,6 +15,7 @@ internal static class BadInputTable
         OpBadInputs.Rows,
         HeadBadInputs.Rows,
         LayerBadInputs.Rows,
+        ConvolutionBadInputs.Rows,
         OptimBadInputs.Rows,
         DataBadInputs.Rows,
         FileBadInputs.Rows,

@@ -24,6 +24,7 @@ internal static class DeterminismSuite
         ["binary ops"] = BinaryOps,
         ["reductions and softmax"] = Reductions,
         ["matmul and linear"] = Products,
+        ["conv2d"] = Convolutions,
         ["softmax head"] = SoftmaxHead,
         ["sigmoid head"] = SigmoidHead,
         ["optimisers"] = Optimisers,
@@ -131,6 +132,27 @@ internal static class DeterminismSuite
             ForwardBackward(hash, xs => xs[0].MatMul(xs[1]), Uniform([3, 17, 33], -1, 1, 26, dtype), Uniform([33, 9], -1, 1, 27, dtype));
             ForwardBackward(hash, xs => xs[0].MatMul(xs[1]), Uniform([2, 1, 5, 7], -1, 1, 28, dtype), Uniform([4, 7, 6], -1, 1, 29, dtype));
             ForwardBackward(hash, xs => xs[0].MatMul(xs[1]), Uniform([65], -1, 1, 30, dtype), Uniform([65, 3], -1, 1, 31, dtype));
+        }
+    }
+
+    private static void Convolutions(ResultHash hash)
+    {
+        // (input, weight, stride, padding, dilation, groups): odd sizes, strides, dilation, groups, "same" with an even
+        // kernel, and per-image products large enough to split across threads.
+        (int[] X, int[] W, int Stride, Padding2d Padding, int Dilation, int Groups)[] cases =
+        [
+            ([2, 3, 7, 9], [5, 3, 3, 2], 1, 1, 1, 1),
+            ([3, 4, 11, 10], [6, 2, 3, 3], 2, (2, 1), 1, 2),
+            ([1, 6, 9, 9], [6, 1, 3, 3], 1, "same", 2, 6),
+            ([2, 2, 8, 7], [3, 2, 4, 2], 1, "same", 1, 1),
+            ([4, 16, 14, 14], [32, 16, 3, 3], 1, 1, 1, 1),
+        ];
+        foreach (var dtype in DTypes)
+        foreach (var c in cases)
+        {
+            hash.Label($"Conv2d {dtype} x[{string.Join(",", c.X)}] w[{string.Join(",", c.W)}]");
+            ForwardBackward(hash, xs => Tensor.Conv2d(xs[0], xs[1], xs[2], c.Stride, c.Padding, c.Dilation, c.Groups),
+                Uniform(c.X, -1, 1, 41, dtype), Uniform(c.W, -1, 1, 42, dtype), Uniform([c.W[0]], -1, 1, 43, dtype));
         }
     }
 

@@ -22,6 +22,7 @@ public class DeterminismTests(ITestOutputHelper output)
         ["binary ops"] = "501636952a3c8af3",
         ["reductions and softmax"] = "1fc9e6ff38730d33",
         ["matmul and linear"] = "6533db1d10fcfa99",
+        ["conv2d"] = "088d4444fb9c29a9",
         ["softmax head"] = "8fbc119e06575b80",
         ["sigmoid head"] = "5dd524e92ffe866f",
         ["optimisers"] = "5d18fe6a0f4750b8",
