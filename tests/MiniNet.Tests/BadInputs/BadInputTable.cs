@@ -16,6 +16,7 @@ internal static class BadInputTable
         HeadBadInputs.Rows,
         LayerBadInputs.Rows,
         ConvolutionBadInputs.Rows,
+        NormalizationBadInputs.Rows,
         OptimBadInputs.Rows,
         DataBadInputs.Rows,
         FileBadInputs.Rows,

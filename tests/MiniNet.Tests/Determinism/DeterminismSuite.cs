@@ -25,6 +25,7 @@ internal static class DeterminismSuite
         ["reductions and softmax"] = Reductions,
         ["matmul and linear"] = Products,
         ["conv2d"] = Convolutions,
+        ["layer_norm"] = LayerNorms,
         ["softmax head"] = SoftmaxHead,
         ["sigmoid head"] = SigmoidHead,
         ["optimisers"] = Optimisers,
@@ -153,6 +154,20 @@ internal static class DeterminismSuite
             hash.Label($"Conv2d {dtype} x[{string.Join(",", c.X)}] w[{string.Join(",", c.W)}]");
             ForwardBackward(hash, xs => Tensor.Conv2d(xs[0], xs[1], xs[2], c.Stride, c.Padding, c.Dilation, c.Groups),
                 Uniform(c.X, -1, 1, 41, dtype), Uniform(c.W, -1, 1, 42, dtype), Uniform([c.W[0]], -1, 1, 43, dtype));
+        }
+    }
+
+    private static void LayerNorms(ResultHash hash)
+    {
+        // (input, normalizedShape): rows around the vector widths, two trailing dimensions, and one long row.
+        (int[] X, int[] Normalized)[] cases = [([5, 7], [7]), ([3, 17], [17]), ([2, 3, 33], [3, 33]), ([4, 129], [129]), ([2, 4099], [4099])];
+        foreach (var dtype in DTypes)
+        foreach (var c in cases)
+        {
+            hash.Label($"LayerNorm {dtype} x[{string.Join(",", c.X)}] over [{string.Join(",", c.Normalized)}]");
+            ForwardBackward(hash, xs => Tensor.LayerNorm(xs[0], c.Normalized, xs[1], xs[2]),
+                Uniform(c.X, -3, 5, 44, dtype), Uniform(c.Normalized, 0.5, 2, 45, dtype), Uniform(c.Normalized, -1, 1, 46, dtype));
+            ForwardBackward(hash, xs => Tensor.LayerNorm(xs[0], c.Normalized, eps: 1e-3), Uniform(c.X, -3, 5, 47, dtype));
         }
     }
 

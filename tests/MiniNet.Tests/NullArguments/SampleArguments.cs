@@ -35,6 +35,7 @@ internal static class SampleArguments
         [typeof(Batch)] = () => new DataLoader(LabeledDataset.FromArrays(new float[6], [0, 1], [3], classCount: 2), batchSize: 2).First(),
         [typeof(GradCheckResult)] = () => GradCheck.Run(x => x.Sum(), Tensor.Ones([2], DType.Float64).RequireGrad()),
         [typeof(ConfusionMatrix)] = () => new ConfusionMatrix([0, 1], [0, 1], classCount: 2),
+        [typeof(LayerNorm)] = () => new LayerNorm(3), // the sample int[] (six zeros) is no normalizedShape; inputs are [2, 3]
     };
 
     private const int MaxDepth = 6;
