@@ -16,6 +16,7 @@ internal static class BadInputTable
         HeadBadInputs.Rows,
         LayerBadInputs.Rows,
         ConvolutionBadInputs.Rows,
+        PoolingBadInputs.Rows,
         OptimBadInputs.Rows,
         DataBadInputs.Rows,
         FileBadInputs.Rows,

@@ -25,6 +25,7 @@ internal static class DeterminismSuite
         ["reductions and softmax"] = Reductions,
         ["matmul and linear"] = Products,
         ["conv2d"] = Convolutions,
+        ["pooling"] = Poolings,
         ["softmax head"] = SoftmaxHead,
         ["sigmoid head"] = SigmoidHead,
         ["optimisers"] = Optimisers,
@@ -153,6 +154,22 @@ internal static class DeterminismSuite
             hash.Label($"Conv2d {dtype} x[{string.Join(",", c.X)}] w[{string.Join(",", c.W)}]");
             ForwardBackward(hash, xs => Tensor.Conv2d(xs[0], xs[1], xs[2], c.Stride, c.Padding, c.Dilation, c.Groups),
                 Uniform(c.X, -1, 1, 41, dtype), Uniform(c.W, -1, 1, 42, dtype), Uniform([c.W[0]], -1, 1, 43, dtype));
+        }
+    }
+
+    private static void Poolings(ResultHash hash)
+    {
+        // Odd sizes, strides, padding and dilation, unbatched inputs, and adaptive windows that overlap and repeat.
+        foreach (var dtype in DTypes)
+        {
+            hash.Label($"pooling {dtype}");
+            var x = Uniform([2, 3, 11, 9], -1, 1, 61, dtype);
+            ForwardBackward(hash, xs => xs[0].MaxPool2d(2), x.Clone());
+            ForwardBackward(hash, xs => xs[0].MaxPool2d((3, 2), (2, 1), (1, 1), (2, 3)), x.Clone());
+            ForwardBackward(hash, xs => xs[0].AvgPool2d(3, 2, 1), x.Clone());
+            ForwardBackward(hash, xs => xs[0].AvgPool2d((2, 3), 1, (1, 1), countIncludePad: false), x.Clone());
+            ForwardBackward(hash, xs => xs[0].AdaptiveAvgPool2d((4, 5)), x.Clone());
+            ForwardBackward(hash, xs => xs[0].AdaptiveAvgPool2d((13, 2)), Uniform([5, 7, 3], -1, 1, 62, dtype));
         }
     }
 
