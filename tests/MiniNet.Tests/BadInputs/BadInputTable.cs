@@ -17,6 +17,7 @@ internal static class BadInputTable
         LayerBadInputs.Rows,
         ConvolutionBadInputs.Rows,
         NormalizationBadInputs.Rows,
+        PoolingBadInputs.Rows,
         OptimBadInputs.Rows,
         DataBadInputs.Rows,
         FileBadInputs.Rows,

@@ -26,6 +26,7 @@ internal static class DeterminismSuite
         ["matmul and linear"] = Products,
         ["conv2d"] = Convolutions,
         ["layer_norm"] = LayerNorms,
+        ["pooling"] = Poolings,
         ["softmax head"] = SoftmaxHead,
         ["sigmoid head"] = SigmoidHead,
         ["optimisers"] = Optimisers,
@@ -168,6 +169,22 @@ internal static class DeterminismSuite
             ForwardBackward(hash, xs => Tensor.LayerNorm(xs[0], c.Normalized, xs[1], xs[2]),
                 Uniform(c.X, -3, 5, 44, dtype), Uniform(c.Normalized, 0.5, 2, 45, dtype), Uniform(c.Normalized, -1, 1, 46, dtype));
             ForwardBackward(hash, xs => Tensor.LayerNorm(xs[0], c.Normalized, eps: 1e-3), Uniform(c.X, -3, 5, 47, dtype));
+        }
+    }
+
+    private static void Poolings(ResultHash hash)
+    {
+        // Odd sizes, strides, padding and dilation, unbatched inputs, and adaptive windows that overlap and repeat.
+        foreach (var dtype in DTypes)
+        {
+            hash.Label($"pooling {dtype}");
+            var x = Uniform([2, 3, 11, 9], -1, 1, 61, dtype);
+            ForwardBackward(hash, xs => xs[0].MaxPool2d(2), x.Clone());
+            ForwardBackward(hash, xs => xs[0].MaxPool2d((3, 2), (2, 1), (1, 1), (2, 3)), x.Clone());
+            ForwardBackward(hash, xs => xs[0].AvgPool2d(3, 2, 1), x.Clone());
+            ForwardBackward(hash, xs => xs[0].AvgPool2d((2, 3), 1, (1, 1), countIncludePad: false), x.Clone());
+            ForwardBackward(hash, xs => xs[0].AdaptiveAvgPool2d((4, 5)), x.Clone());
+            ForwardBackward(hash, xs => xs[0].AdaptiveAvgPool2d((13, 2)), Uniform([5, 7, 3], -1, 1, 62, dtype));
         }
     }
 

@@ -24,6 +24,7 @@ public class DeterminismTests(ITestOutputHelper output)
         ["matmul and linear"] = "6533db1d10fcfa99",
         ["conv2d"] = "088d4444fb9c29a9",
         ["layer_norm"] = "374d69b1568abc42",
+        ["pooling"] = "eb582ddfe365ed3c",
         ["softmax head"] = "8fbc119e06575b80",
         ["sigmoid head"] = "5dd524e92ffe866f",
         ["optimisers"] = "5d18fe6a0f4750b8",
