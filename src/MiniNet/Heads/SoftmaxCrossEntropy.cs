@@ -59,7 +59,7 @@ public static partial class Losses
             throw new ArgumentException(
                 $"SoftmaxCrossEntropy: the targets are {targets.DType} but the logits {logits.DType}; convert with To(DType.{logits.DType}).", nameof(targets));
         SoftmaxHeadLinter.CheckOptions(logits, weight, labelSmoothing, reduction, classes);
-        var rowShape = RowShape(logits);
+        var rowShape = SoftmaxHeadLinter.RowShape(logits);
         if (targets.Shape == rowShape)
         {
             var labels = SoftmaxHeadLinter.LabelsOf(targets, logits.Shape);
@@ -76,9 +76,6 @@ public static partial class Losses
         var probabilityRows = StepArena.Recycled<SoftmaxCrossEntropyRows>().Reset(classes, null, probabilities, weight, ignoreIndex, labelSmoothing, reduction);
         return FusedSoftmaxCrossEntropy(ClassAxisLast(logits), probabilityRows, weight);
     }
-
-    /// <summary>The logits' shape without the class axis: one entry per row.</summary>
-    private static Shape RowShape(Tensor logits) => logits.Shape.Without(SoftmaxHeadLinter.ClassAxis(logits), "SoftmaxCrossEntropy");
 
     /// <summary>[N, C, d1, …] as [N, d1, …, C], so that every row of C logits is contiguous (a recorded permutation).</summary>
     private static Tensor ClassAxisLast(Tensor tensor)

@@ -22,10 +22,10 @@ namespace MiniNet;
 /// </remarks>
 internal sealed class SoftmaxCrossEntropyRows : IRowRange
 {
-    private int classes, ignoreIndex;
-    private int[]? labels;
-    private Tensor? probabilities, weight;
-    private double labelSmoothing;
+    private int _classes, _ignoreIndex;
+    private int[]? _labels;
+    private Tensor? _probabilities, _weight;
+    private double _labelSmoothing;
     private int[] _labelBuffer = [];
     private double[] _max = [];
     private double[] _logSum = [];
@@ -37,14 +37,13 @@ internal sealed class SoftmaxCrossEntropyRows : IRowRange
     public SoftmaxCrossEntropyRows Reset(int classes, int[]? labels, Tensor? probabilities, Tensor? weight, int ignoreIndex, double labelSmoothing,
         Reduction reduction)
     {
-        (this.classes, this.probabilities, this.weight, this.ignoreIndex, this.labelSmoothing, Reduction) =
-            (classes, probabilities, weight, ignoreIndex, labelSmoothing, reduction);
-        if (labels is null) this.labels = null;
+        (_classes, _probabilities, _weight, _ignoreIndex, _labelSmoothing, Reduction) = (classes, probabilities, weight, ignoreIndex, labelSmoothing, reduction);
+        if (labels is null) _labels = null;
         else
         {
             if (_labelBuffer.Length != labels.Length) _labelBuffer = new int[labels.Length];
             labels.CopyTo(_labelBuffer, 0);
-            this.labels = _labelBuffer;
+            _labels = _labelBuffer;
         }
         return this;
     }
@@ -53,7 +52,7 @@ internal sealed class SoftmaxCrossEntropyRows : IRowRange
     public Reduction Reduction { get; private set; }
 
     /// <summary>The probability targets, when the targets are rows of probabilities (they may take a gradient).</summary>
-    public Tensor? Probabilities => probabilities;
+    public Tensor? Probabilities => _probabilities;
 
     // What one pass works on, set by Forward or Backward for the rows it hands out (to other threads too), then cleared.
     private bool _backward;
@@ -71,10 +70,10 @@ internal sealed class SoftmaxCrossEntropyRows : IRowRange
     /// </summary>
     public double Forward(Tensor logits, Tensor? rowLosses)
     {
-        int rows = classes == 0 ? 0 : (int)(logits.ElementCount / classes);
+        int rows = _classes == 0 ? 0 : (int)(logits.ElementCount / _classes);
         if (_max.Length != rows) (_max, _logSum, _loss, _countedWeight) = (new double[rows], new double[rows], new double[rows], new double[rows]);
         (_backward, _logits, _rowLosses) = (false, logits, rowLosses);
-        RowJob.Run(this, rows, (long)rows * classes);
+        RowJob.Run(this, rows, (long)rows * _classes);
         (_logits, _rowLosses) = (null, null);
         double total = 0, normaliser = 0;
         for (int r = 0; r < rows; r++)
@@ -94,7 +93,7 @@ internal sealed class SoftmaxCrossEntropyRows : IRowRange
     public void Backward(Tensor logits, double scale, Tensor? rowScales, GradientBuffers buffers)
     {
         (_backward, _logits, _scale, _rowScales, _buffers) = (true, logits, scale, rowScales, buffers);
-        RowJob.Run(this, _max.Length, (long)_max.Length * classes);
+        RowJob.Run(this, _max.Length, (long)_max.Length * _classes);
         (_logits, _rowScales, _buffers) = (null, null, default);
     }
 
@@ -114,22 +113,22 @@ internal sealed class SoftmaxCrossEntropyRows : IRowRange
     {
         ReadOnlySpan<T> logits = _logits!.Span<T>();
         Span<T> rowLosses = _rowLosses is null ? default : _rowLosses.Span<T>();
-        ReadOnlySpan<T> weights = weight is null ? default : weight.Span<T>();
-        Span<T> scratch = probabilities is null ? default : new T[classes];
-        double epsilon = labelSmoothing;
+        ReadOnlySpan<T> weights = _weight is null ? default : _weight.Span<T>();
+        Span<T> scratch = _probabilities is null ? default : new T[_classes];
+        double epsilon = _labelSmoothing;
         int count = end - start;
-        CrossEntropy.RowStatistics(logits.Slice(start * classes, count * classes), classes, labels is null ? default : labels.AsSpan(start, count),
-            ignoreIndex, _max.AsSpan(start, count), _logSum.AsSpan(start, count));
+        CrossEntropy.RowStatistics(logits.Slice(start * _classes, count * _classes), _classes, _labels is null ? default : _labels.AsSpan(start, count),
+            _ignoreIndex, _max.AsSpan(start, count), _logSum.AsSpan(start, count));
         for (int r = start; r < end; r++)
         {
-            var row = logits.Slice(r * classes, classes);
+            var row = logits.Slice(r * _classes, _classes);
             double loss = 0;
             if (Counts(r))
             {
                 double max = _max[r], logSum = _logSum[r];
-                if (labels is not null)
+                if (_labels is not null)
                 {
-                    int label = labels[r];
+                    int label = _labels[r];
                     double labelWeight = weights.IsEmpty ? 1 : double.CreateTruncating(weights[label]);
                     loss = labelWeight * CrossEntropy.NegLogProbability(double.CreateTruncating(row[label]), max, logSum);
                     if (epsilon != 0)
@@ -137,7 +136,7 @@ internal sealed class SoftmaxCrossEntropyRows : IRowRange
                         double smoothing = weights.IsEmpty
                             ? CrossEntropy.NegLogProbabilitySum(row, max, logSum)
                             : CrossEntropy.WeightedNegLogProbabilitySum(row, weights, max, logSum);
-                        loss = (1 - epsilon) * loss + epsilon / classes * smoothing;
+                        loss = (1 - epsilon) * loss + epsilon / _classes * smoothing;
                     }
                     _countedWeight[r] = labelWeight;
                 }
@@ -152,7 +151,7 @@ internal sealed class SoftmaxCrossEntropyRows : IRowRange
         }
     }
 
-    private bool Counts(int row) => labels is null || labels[row] != ignoreIndex;
+    private bool Counts(int row) => _labels is null || _labels[row] != _ignoreIndex;
 
     /// <summary>Where backward writes: each gradient buffer, or null, and whether to add to it (it already holds a gradient) or store.</summary>
     public readonly record struct GradientBuffers(Tensor? Logits, bool AccumulateLogits, Tensor? Targets, bool AccumulateTargets);
@@ -167,30 +166,30 @@ internal sealed class SoftmaxCrossEntropyRows : IRowRange
         Span<T> dLogits = buffers.Logits is null ? default : buffers.Logits.Span<T>();
         Span<T> dTargets = buffers.Targets is null ? default : buffers.Targets.Span<T>();
         bool accumulate = buffers.AccumulateLogits, accumulateTargets = buffers.AccumulateTargets;
-        ReadOnlySpan<T> weights = weight is null ? default : weight.Span<T>();
-        Span<T> scratch = probabilities is null ? default : new T[classes];
-        double epsilon = labelSmoothing;
-        double weightSum = weights.IsEmpty ? classes : Simd.Sum(weights);
+        ReadOnlySpan<T> weights = _weight is null ? default : _weight.Span<T>();
+        Span<T> scratch = _probabilities is null ? default : new T[_classes];
+        double epsilon = _labelSmoothing;
+        double weightSum = weights.IsEmpty ? _classes : Simd.Sum(weights);
         for (int r = start; r < end; r++)
         {
-            var row = logits.Slice(r * classes, classes);
-            var dRow = dLogits.IsEmpty ? default : dLogits.Slice(r * classes, classes);
-            if (labels is not null && labels[r] == ignoreIndex)
+            var row = logits.Slice(r * _classes, _classes);
+            var dRow = dLogits.IsEmpty ? default : dLogits.Slice(r * _classes, _classes);
+            if (_labels is not null && _labels[r] == _ignoreIndex)
             {
                 if (!accumulate) dRow.Clear();
                 continue;
             }
             double s = rowScales.IsEmpty ? scale : double.CreateTruncating(rowScales[r]);
             double max = _max[r], logSum = _logSum[r];
-            if (labels is not null)
+            if (_labels is not null)
             {
-                int label = labels[r];
+                int label = _labels[r];
                 double labelWeight = weights.IsEmpty ? 1 : double.CreateTruncating(weights[label]);
-                double total = (1 - epsilon) * labelWeight + epsilon / classes * weightSum; // A
+                double total = (1 - epsilon) * labelWeight + epsilon / _classes * weightSum; // A
                 if (weights.IsEmpty || epsilon == 0)
-                    CrossEntropy.ScaledSoftmax(row, max, logSum, s * total, weights.IsEmpty ? s * epsilon / classes : 0, dRow, accumulate);
+                    CrossEntropy.ScaledSoftmax(row, max, logSum, s * total, weights.IsEmpty ? s * epsilon / _classes : 0, dRow, accumulate);
                 else
-                    CrossEntropy.ScaledSoftmaxMinus(row, weights, max, logSum, s * total, s * epsilon / classes, dRow, accumulate);
+                    CrossEntropy.ScaledSoftmaxMinus(row, weights, max, logSum, s * total, s * epsilon / _classes, dRow, accumulate);
                 dRow[label] -= T.CreateTruncating(s * (1 - epsilon) * labelWeight);
             }
             else
@@ -199,7 +198,7 @@ internal sealed class SoftmaxCrossEntropyRows : IRowRange
                 if (!dRow.IsEmpty)
                     CrossEntropy.ScaledSoftmaxMinus(row, coefficients, max, logSum, s * Simd.Sum(coefficients), s, dRow, accumulate);
                 if (dTargets.IsEmpty) continue;
-                var dTargetRow = dTargets.Slice(r * classes, classes);
+                var dTargetRow = dTargets.Slice(r * _classes, _classes);
                 if (weights.IsEmpty) CrossEntropy.NegLogProbability(row, max, logSum, s * (1 - epsilon), dTargetRow, accumulateTargets);
                 else CrossEntropy.WeightedNegLogProbability(row, weights, max, logSum, s * (1 - epsilon), dTargetRow, accumulateTargets);
             }
@@ -209,13 +208,13 @@ internal sealed class SoftmaxCrossEntropyRows : IRowRange
     /// <summary>A probability row's coefficients a = w ⊙ ((1 − ε)·t + ε/C): the targets themselves when there is neither weight nor smoothing.</summary>
     private ReadOnlySpan<T> Coefficients<T>(int row, ReadOnlySpan<T> weights, Span<T> scratch) where T : unmanaged, IFloatingPointIeee754<T>
     {
-        var targets = probabilities!.Span<T>().Slice(row * classes, classes);
-        if (weights.IsEmpty && labelSmoothing == 0) return targets;
-        if (labelSmoothing == 0) targets.CopyTo(scratch);
+        var targets = _probabilities!.Span<T>().Slice(row * _classes, _classes);
+        if (weights.IsEmpty && _labelSmoothing == 0) return targets;
+        if (_labelSmoothing == 0) targets.CopyTo(scratch);
         else
         {
-            Simd.Zip(targets, 1 - labelSmoothing, scratch, new MultiplyOp());
-            Simd.Zip(scratch, labelSmoothing / classes, scratch, new AddOp());
+            Simd.Zip(targets, 1 - _labelSmoothing, scratch, new MultiplyOp());
+            Simd.Zip(scratch, _labelSmoothing / _classes, scratch, new AddOp());
         }
         if (!weights.IsEmpty) Simd.Zip(scratch, weights, scratch, new MultiplyOp());
         return scratch;
