@@ -15,7 +15,7 @@ namespace MiniNet.Bench.Workloads;
 /// </remarks>
 internal static class Comparison
 {
-    private const string Usage = "usage: compare [--only SUBSTRING] [--fashion] [--rounds N] [--peer PATH/torch_peer.py] [--python PATH] (the peer: bench/peer/torch_peer.py of this repository)";
+    private const string Usage = "usage: compare [--only SUBSTRING] [--fashion] [--cnn] [--rounds N] [--peer PATH/torch_peer.py] [--python PATH] (the peer: bench/peer/torch_peer.py of this repository)";
 
     public static int Run(string[] args)
     {
@@ -28,7 +28,7 @@ internal static class Comparison
             switch (args[i])
             {
                 case "--only" when i + 1 < args.Length: passOn.Add(args[i]); passOn.Add(args[++i]); break;
-                case "--fashion": passOn.Add(args[i]); break;
+                case "--fashion" or "--cnn": passOn.Add(args[i]); break;
                 case "--rounds" when i + 1 < args.Length && int.TryParse(args[i + 1], out rounds) && rounds > 0: i++; break;
                 case "--peer" when i + 1 < args.Length: peer = args[++i]; break;
                 case "--python" when i + 1 < args.Length: python = args[++i]; break;

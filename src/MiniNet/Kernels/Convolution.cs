@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Numerics;
 using MiniNet.Ops;
 
@@ -5,79 +6,69 @@ namespace MiniNet.Kernels;
 
 /// <summary>
 /// The loops of <see cref="Tensor.Conv2d"/>: image-to-column packing, its adjoint (column-to-image, a scatter-add), and
-/// the GEMMs between them, one image and one group at a time so the scratch never grows with the batch. The loops
-/// are plain and in a fixed order and the GEMM is deterministic, so every result is the same on every CPU.
+/// the GEMMs between them. Images go through in chunks of a size set by the geometry alone (<see cref="ImagesPerChunk"/>):
+/// a chunk's receptive fields are packed side by side into one column matrix of about <see cref="ColumnBudget"/> elements,
+/// small enough to stay in a core's cache between the packing and the GEMM, and each chunk is computed start to finish
+/// by one thread. The weight gradient sums one partial product per chunk, in chunk order. So the bits of every result
+/// depend on neither the CPU nor the thread count, and the scratch does not grow with the batch.
 /// </summary>
 internal static class Convolution
 {
-    /// <summary>y = W ⋆ x + b, for every image n and group: y[n, group] = W[group]·columns(x[n, group]).</summary>
+    // Columns per chunk, in elements (1 MB of float: a core's L2 cache on current x64 CPUs).
+    private const int ColumnBudget = 1 << 18;
+
+    /// <summary>How many images a chunk holds: as many as fit in <see cref="ColumnBudget"/>, at least one.</summary>
+    public static int ImagesPerChunk(Conv2dGeometry g) =>
+        Math.Clamp(ColumnBudget / Math.Max(1, g.ColumnRows * g.OutPixels), 1, Math.Max(1, g.Batch));
+
+    /// <summary>The number of chunks the batch goes through in.</summary>
+    public static int ChunkCount(Conv2dGeometry g) => (g.Batch + ImagesPerChunk(g) - 1) / ImagesPerChunk(g);
+
+    /// <summary>
+    /// y = W ⋆ x + b, a chunk of images and a group at a time: product = b + W[group]·columns(chunk), a
+    /// [groupOut, images·pixels] matrix, then each image's block copied to its place in y.
+    /// </summary>
     public static void Forward<T>(Conv2dGeometry g, T[] input, T[] weight, T[]? bias, T[] output) where T : unmanaged, IFloatingPointIeee754<T>
     {
-        int pixels = g.OutPixels, rows = g.ColumnRows, groupOut = g.GroupOutChannels;
-        var columns = new T[rows * pixels];
-        for (int n = 0; n < g.Batch; n++)
-        {
-            int imageOut = n * g.OutChannels * pixels;
-            for (int c = 0; c < g.OutChannels; c++)
-                output.AsSpan(imageOut + c * pixels, pixels).Fill(bias is null ? T.Zero : bias[c]);
-            for (int group = 0; group < g.Groups; group++)
-            {
-                Pack(g, input, n, group, columns);
-                Gemm.Multiply<T>(weight.AsMemory(group * groupOut * rows, groupOut * rows), false, columns, false,
-                    output.AsMemory(imageOut + group * groupOut * pixels, groupOut * pixels), groupOut, rows, pixels, accumulate: true);
-            }
-        }
+        var chunks = ConvolutionChunks<T>.Reused();
+        chunks.Forward(g, input, weight, bias, output);
     }
 
     /// <summary>
-    /// The three gradients, each optional: dW[group] += G[n, group]·columnsᵀ over the images in order, dx[n, group] +=
-    /// col2im(W[group]ᵀ·G[n, group]), db[c] += Σ G[n, c, ·] (one ordered sum per channel).
+    /// The three gradients, each optional: dx += col2im(W[group]ᵀ·G) and dW's partial G·columnsᵀ chunk by chunk (with
+    /// G[chunk, group] gathered into a [groupOut, images·pixels] matrix), then dW += the partials in chunk order, and
+    /// db[c] += Σ G[n, c, ·] (per image a fixed-lane sum, the images added in order in double).
     /// </summary>
     public static void Backward<T>(Conv2dGeometry g, T[] input, T[] weight, T[] gradOutput, T[]? inputGrad, T[]? weightGrad,
         bool weightAccumulate, T[]? biasGrad) where T : unmanaged, IFloatingPointIeee754<T>
     {
-        int pixels = g.OutPixels, rows = g.ColumnRows, groupOut = g.GroupOutChannels;
-        var columns = weightGrad is null ? null : new T[rows * pixels];
-        var columnGrad = inputGrad is null ? null : new T[rows * pixels];
-        // The first image stores into a fresh weight gradient; with no images, it must still end up zeros.
+        // With no images the weight gradient must still end up zeros when it is not accumulating.
         if (g.Batch == 0 && weightGrad is not null && !weightAccumulate) Array.Clear(weightGrad);
-        for (int n = 0; n < g.Batch; n++)
+        if (g.Batch > 0 && (weightGrad is not null || inputGrad is not null))
         {
-            for (int group = 0; group < g.Groups; group++)
-            {
-                int gradOffset = (n * g.OutChannels + group * groupOut) * pixels, weightOffset = group * groupOut * rows;
-                if (columns is not null) // dW[group] += G[n, group]·columnsᵀ   ([groupOut, pixels]·[pixels, rows])
-                {
-                    Pack(g, input, n, group, columns);
-                    Gemm.Multiply<T>(gradOutput.AsMemory(gradOffset, groupOut * pixels), false, columns, true,
-                        weightGrad.AsMemory(weightOffset, groupOut * rows), groupOut, pixels, rows, accumulate: weightAccumulate || n > 0);
-                }
-                if (columnGrad is not null) // columns' gradient = W[group]ᵀ·G[n, group]   ([rows, groupOut]·[groupOut, pixels])
-                {
-                    Gemm.Multiply<T>(weight.AsMemory(weightOffset, groupOut * rows), true, gradOutput.AsMemory(gradOffset, groupOut * pixels), false,
-                        columnGrad, rows, groupOut, pixels, accumulate: false);
-                    ScatterAdd(g, columnGrad, n, group, inputGrad!);
-                }
-            }
+            var chunks = ConvolutionChunks<T>.Reused();
+            chunks.Backward(g, input, weight, gradOutput, inputGrad, weightGrad, weightAccumulate);
         }
-        if (biasGrad is not null)
-            for (int c = 0; c < g.OutChannels; c++)
-            {
-                T sum = T.Zero;
-                for (int n = 0; n < g.Batch; n++)
-                {
-                    var channel = gradOutput.AsSpan((n * g.OutChannels + c) * pixels, pixels);
-                    for (int p = 0; p < channel.Length; p++) sum += channel[p];
-                }
-                biasGrad[c] += sum;
-            }
+        if (biasGrad is not null) BiasGradient(g, gradOutput, biasGrad);
+    }
+
+    /// <summary>db[c] += Σ_n Σ_p G[n, c, p]: each plane a fixed-lane sum in double, the planes added in image order.</summary>
+    private static void BiasGradient<T>(Conv2dGeometry g, T[] gradOutput, T[] biasGrad) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        int pixels = g.OutPixels;
+        for (int c = 0; c < g.OutChannels; c++)
+        {
+            double total = 0;
+            for (int n = 0; n < g.Batch; n++) total += Simd.Sum<T>(gradOutput.AsSpan((n * g.OutChannels + c) * pixels, pixels));
+            biasGrad[c] += T.CreateTruncating(total);
+        }
     }
 
     /// <summary>
-    /// columns[(c·kH + i)·kW + j, oh·W_out + ow] = x[n, group's channel c, oh·s − pad + i·d, ow·s − pad + j·d], zero where
-    /// that falls in the padding.
+    /// columns[(c·kH + i)·kW + j, column + oh·W_out + ow] = x[n, group's channel c, oh·s − pad + i·d, ow·s − pad + j·d],
+    /// zero where that falls in the padding; <paramref name="rowLength"/> is the length of a row of columns.
     /// </summary>
-    private static void Pack<T>(Conv2dGeometry g, T[] input, int n, int group, T[] columns) where T : unmanaged, IFloatingPointIeee754<T>
+    internal static void Pack<T>(Conv2dGeometry g, T[] input, int n, int group, T[] columns, int column, int rowLength) where T : unmanaged, IFloatingPointIeee754<T>
     {
         int row = 0;
         for (int c = 0; c < g.GroupInChannels; c++)
@@ -86,22 +77,92 @@ internal static class Convolution
             for (int i = 0; i < g.KernelHeight; i++)
                 for (int j = 0; j < g.KernelWidth; j++, row++)
                 {
-                    var line = columns.AsSpan(row * g.OutPixels, g.OutPixels);
+                    var line = columns.AsSpan(row * rowLength + column, g.OutPixels);
+                    if (IsShiftedPlane(g)) { PackShifted(g, plane, i, j, line); continue; }
+                    int x0 = -g.PadLeft + j * g.DilationWidth;
                     for (int oh = 0; oh < g.OutHeight; oh++)
                     {
                         var target = line.Slice(oh * g.OutWidth, g.OutWidth);
                         int y = oh * g.StrideHeight - g.PadTop + i * g.DilationHeight;
                         if ((uint)y >= (uint)g.Height) { target.Clear(); continue; }
-                        int x = -g.PadLeft + j * g.DilationWidth, rowStart = y * g.Width;
-                        for (int ow = 0; ow < target.Length; ow++, x += g.StrideWidth)
-                            target[ow] = (uint)x < (uint)g.Width ? plane[rowStart + x] : T.Zero;
+                        var source = plane.Slice(y * g.Width, g.Width);
+                        if (g.StrideWidth == 1) CopyShifted(source, x0, target);
+                        else
+                            for (int ow = 0, x = x0; ow < target.Length; ow++, x += g.StrideWidth)
+                                target[ow] = (uint)x < (uint)g.Width ? source[x] : T.Zero;
                     }
                 }
         }
     }
 
+    /// <summary>
+    /// Stride 1 with an output as wide as the input (a "same" convolution, the common case): a tap's line of columns is
+    /// then the whole plane shifted by one offset, (i·d − padTop)·W + (j·d − padLeft), apart from the columns the shift
+    /// wraps across a row's end — so it moves as one block, and only those columns are patched.
+    /// </summary>
+    private static bool IsShiftedPlane(Conv2dGeometry g) => g.StrideHeight == 1 && g.StrideWidth == 1 && g.OutWidth == g.Width;
+
+    /// <summary>Where tap (i, j)'s shifted plane is valid: the output rows [Top, Bottom) and columns [Left, Right), and the shift.</summary>
+    private static (int Top, int Bottom, int Left, int Right, int Shift) ShiftedWindow(Conv2dGeometry g, int i, int j)
+    {
+        int rowShift = i * g.DilationHeight - g.PadTop, columnShift = j * g.DilationWidth - g.PadLeft;
+        int top = Math.Clamp(-rowShift, 0, g.OutHeight), bottom = Math.Clamp(g.Height - rowShift, top, g.OutHeight);
+        int left = Math.Clamp(-columnShift, 0, g.Width), right = Math.Clamp(g.Width - columnShift, left, g.Width);
+        if (left == right) bottom = top; // every column falls in the padding
+        return (top, bottom, left, right, rowShift * g.Width + columnShift);
+    }
+
+    /// <summary><see cref="Pack"/>'s line for tap (i, j) when <see cref="IsShiftedPlane"/>: one block copy, then zeros where the tap reads padding.</summary>
+    private static void PackShifted<T>(Conv2dGeometry g, ReadOnlySpan<T> plane, int i, int j, Span<T> line) where T : unmanaged
+    {
+        var (top, bottom, left, right, shift) = ShiftedWindow(g, i, j);
+        int width = g.Width;
+        // Elements whose source lies outside the plane are wrapped columns, zeroed below with the others.
+        int start = Math.Max(top * width, -shift), end = Math.Min(bottom * width, plane.Length - shift);
+        line[..(top * width)].Clear();
+        if (end > start) plane.Slice(start + shift, end - start).CopyTo(line[start..end]);
+        line[(bottom * width)..].Clear();
+        ClearWrappedColumns(line, top, bottom, left, right, width);
+    }
+
+    /// <summary>Zeros columns [0, left) and [right, width) of rows [top, bottom): a pad or two per row, so element by element.</summary>
+    private static void ClearWrappedColumns<T>(Span<T> line, int top, int bottom, int left, int right, int width) where T : unmanaged
+    {
+        if (left == 0 && right == width) return;
+        for (int rowStart = top * width; rowStart < bottom * width; rowStart += width)
+        {
+            for (int x = 0; x < left; x++) line[rowStart + x] = default;
+            for (int x = right; x < width; x++) line[rowStart + x] = default;
+        }
+    }
+
+    /// <summary>
+    /// <see cref="ScatterAdd"/> for tap (i, j) when <see cref="IsShiftedPlane"/>: the line's padding columns are zeroed (the line
+    /// is scratch), then the block is added in one pass — each pixel gets the same additions, in the same order.
+    /// </summary>
+    private static void ScatterAddShifted<T>(Conv2dGeometry g, Span<T> line, int i, int j, Span<T> plane) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        var (top, bottom, left, right, shift) = ShiftedWindow(g, i, j);
+        int width = g.Width;
+        ClearWrappedColumns(line, top, bottom, left, right, width);
+        int start = Math.Max(top * width, -shift), end = Math.Min(bottom * width, plane.Length - shift);
+        if (end <= start) return;
+        var pixels = plane.Slice(start + shift, end - start);
+        Simd.Zip(pixels, line[start..end], pixels, new AddOp());
+    }
+
+    /// <summary>target[ow] = source[x0 + ow], zero outside the source: the common case of stride 1, as a block copy.</summary>
+    private static void CopyShifted<T>(ReadOnlySpan<T> source, int x0, Span<T> target) where T : unmanaged
+    {
+        int before = Math.Clamp(-x0, 0, target.Length);                          // outputs left of the image
+        int inside = Math.Clamp(source.Length - Math.Max(x0, 0), 0, target.Length - before);
+        target[..before].Clear();
+        source.Slice(x0 + before, inside).CopyTo(target.Slice(before, inside));
+        target[(before + inside)..].Clear();
+    }
+
     /// <summary>The adjoint of <see cref="Pack"/>: each column element's gradient is added to the pixel it was read from (padding drops it).</summary>
-    private static void ScatterAdd<T>(Conv2dGeometry g, T[] columnGrad, int n, int group, T[] inputGrad) where T : unmanaged, IFloatingPointIeee754<T>
+    internal static void ScatterAdd<T>(Conv2dGeometry g, T[] columnGrad, int column, int rowLength, int n, int group, T[] inputGrad) where T : unmanaged, IFloatingPointIeee754<T>
     {
         int row = 0;
         for (int c = 0; c < g.GroupInChannels; c++)
@@ -110,15 +171,25 @@ internal static class Convolution
             for (int i = 0; i < g.KernelHeight; i++)
                 for (int j = 0; j < g.KernelWidth; j++, row++)
                 {
-                    var line = columnGrad.AsSpan(row * g.OutPixels, g.OutPixels);
+                    var line = columnGrad.AsSpan(row * rowLength + column, g.OutPixels);
+                    if (IsShiftedPlane(g)) { ScatterAddShifted(g, line, i, j, plane); continue; }
+                    int x0 = -g.PadLeft + j * g.DilationWidth;
                     for (int oh = 0; oh < g.OutHeight; oh++)
                     {
                         int y = oh * g.StrideHeight - g.PadTop + i * g.DilationHeight;
                         if ((uint)y >= (uint)g.Height) continue;
                         var source = line.Slice(oh * g.OutWidth, g.OutWidth);
-                        int x = -g.PadLeft + j * g.DilationWidth, rowStart = y * g.Width;
-                        for (int ow = 0; ow < source.Length; ow++, x += g.StrideWidth)
-                            if ((uint)x < (uint)g.Width) plane[rowStart + x] += source[ow];
+                        var target = plane.Slice(y * g.Width, g.Width);
+                        if (g.StrideWidth == 1)
+                        {
+                            int before = Math.Clamp(-x0, 0, source.Length);
+                            int inside = Math.Clamp(g.Width - Math.Max(x0, 0), 0, source.Length - before);
+                            var pixelsHit = target.Slice(x0 + before, inside);
+                            Simd.Zip(pixelsHit, source.Slice(before, inside), pixelsHit, new AddOp());
+                        }
+                        else
+                            for (int ow = 0, x = x0; ow < source.Length; ow++, x += g.StrideWidth)
+                                if ((uint)x < (uint)g.Width) target[x] += source[ow];
                     }
                 }
         }

@@ -140,7 +140,8 @@ internal static class DeterminismSuite
     private static void Convolutions(ResultHash hash)
     {
         // (input, weight, stride, padding, dilation, groups): odd sizes, strides, dilation, groups, "same" with an even
-        // kernel, and per-image products large enough to split across threads.
+        // kernel, products large enough to split across threads, and a batch of three chunks (7, 7 and 2 images of
+        // 144 × 256 columns), whose weight gradient adds the chunks' partials.
         (int[] X, int[] W, int Stride, Padding2d Padding, int Dilation, int Groups)[] cases =
         [
             ([2, 3, 7, 9], [5, 3, 3, 2], 1, 1, 1, 1),
@@ -148,6 +149,7 @@ internal static class DeterminismSuite
             ([1, 6, 9, 9], [6, 1, 3, 3], 1, "same", 2, 6),
             ([2, 2, 8, 7], [3, 2, 4, 2], 1, "same", 1, 1),
             ([4, 16, 14, 14], [32, 16, 3, 3], 1, 1, 1, 1),
+            ([16, 16, 16, 16], [8, 16, 3, 3], 1, "same", 1, 1),
         ];
         foreach (var dtype in DTypes)
         foreach (var c in cases)

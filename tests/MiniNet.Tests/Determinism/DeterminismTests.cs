@@ -22,7 +22,7 @@ public class DeterminismTests(ITestOutputHelper output)
         ["binary ops"] = "501636952a3c8af3",
         ["reductions and softmax"] = "1fc9e6ff38730d33",
         ["matmul and linear"] = "6533db1d10fcfa99",
-        ["conv2d"] = "088d4444fb9c29a9",
+        ["conv2d"] = "e0ada180858e66b3",
         ["layer_norm"] = "374d69b1568abc42",
         ["pooling"] = "eb582ddfe365ed3c",
         ["softmax head"] = "8fbc119e06575b80",
