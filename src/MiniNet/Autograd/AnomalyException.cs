@@ -30,8 +30,9 @@ public sealed class AnomalyException : NotFiniteNumberException
     public int InputIndex { get; }
 
     /// <summary>
-    /// Where the op was created, your code first: the stack frames from the first one outside MiniNet, one per line
-    /// (<c>at Namespace.Type.Method in file:line 12</c>); empty when it is unknown.
+    /// Where the op was created, your code first: the stack frames from the first one outside MiniNet, one per line, each
+    /// <c>  at Namespace.Type.Method in file:line 12</c> (four at most, then <c>  …</c>); empty when it is unknown (an op
+    /// recorded before the mode was turned on).
     /// </summary>
     public string CreatedAt { get; }
 }

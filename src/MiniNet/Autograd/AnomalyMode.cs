@@ -136,7 +136,7 @@ internal sealed class AnomalyMode(bool checkForward)
             text.Append('\n');
             shown++;
         }
-        return text.ToString();
+        return text.ToString().TrimEnd('\n');
     }
 
     private static string AssemblyName(string displayName)
