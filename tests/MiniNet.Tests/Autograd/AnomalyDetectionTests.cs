@@ -136,6 +136,21 @@ public class AnomalyDetectionTests
     }
 
     [Fact]
+    public void A_library_rule_written_as_a_closure_is_named_and_not_the_ops_it_runs_inside()
+    {
+        // √x at 0 is 0, but its derivative ½·x^(−½) is +∞. Pow's rule computes x^(−½) with tensor ops of its own, which
+        // are not checked as forward ops (a backward pass records nothing): the error names Pow's backward.
+        var x = Tensor.FromArray([0.0, 4.0]).RequireGrad();
+        using var anomaly = Tape.DetectAnomaly();
+        var loss = x.Pow(0.5).Sum();
+        Assert.Equal(2.0, loss.Item());
+        var error = Assert.Throws<AnomalyException>(() => loss.Backward());
+        Assert.Equal("Pow", error.Op);
+        Assert.True(error.InBackward);
+        Assert.Contains("gradient of input 0: shape [2] Float64, finite values in [0.25, 0.25], 0 NaN, 1 +Inf, 0 -Inf", error.Message);
+    }
+
+    [Fact]
     public void A_fused_head_handed_an_infinite_logit_is_named_and_told_its_input_was_already_infinite()
     {
         var logits = Tensor.FromArray(new float[,] { { 0f, float.PositiveInfinity }, { 1f, 2f } }).RequireGrad();
