@@ -23,6 +23,10 @@ public static partial class Tape
     /// <para><b>Cost.</b> Off, an op pays one test of a thread-local reference and allocates nothing. On, each recorded
     /// op captures its stack trace and every output and gradient is scanned: a mode for finding a bug, many times
     /// slower than training, as in PyTorch.</para>
+    /// <para>Run the forward pass and <c>Backward()</c> both inside the scope: an op recorded outside it has no
+    /// creation trace to show, and a backward pass begun outside it checks nothing. A NaN already in a leaf's
+    /// <see cref="Tensor.Grad"/> when a pass begins (an earlier pass not zeroed) is reported before the pass, so that
+    /// every later error names the op that made its values.</para>
     /// <para>Scopes nest (the innermost decides <paramref name="checkForward"/>) and are per thread, like
     /// <see cref="NoGrad"/>: the check applies to the ops and backward passes the calling thread runs.</para>
     /// </remarks>
