@@ -17,7 +17,7 @@ namespace MiniNet;
 /// forward pass whose result is dropped costs nothing; a backward pass frees the entries it walked
 /// unless asked to keep them (<c>retainGraph</c>).</para>
 /// </remarks>
-public static class Tape
+public static partial class Tape
 {
     [ThreadStatic] private static int t_noGradDepth;
     [ThreadStatic] private static List<TapeEntry>? t_observer;
@@ -97,12 +97,17 @@ public static class Tape
         if (t_noGradDepth != 0) return output;
         bool any = false;
         foreach (var input in inputs) any |= input.RequiresGrad;
-        if (!any) return output;
+        if (!any)
+        {
+            t_anomaly?.CheckUnrecorded(name, output, inputs);
+            return output;
+        }
         var entry = output.TakeRecycledEntry() ?? new TapeEntry();
         entry.Set(name, Interlocked.Increment(ref s_lastPosition), output, inputs, saved, closure, rule, state, isCustom, argument0, argument1);
         output.GradFn = entry;
         output.MarkRequiresGrad();
         t_observer?.Add(entry);
+        t_anomaly?.CheckRecorded(entry);
         return output;
     }
 
@@ -200,9 +205,11 @@ public static class Tape
         var grads = walk.Grads;
         grads.CurrentOp = "";
         root.PendingGrad = seed;
+        var anomaly = t_anomaly;
         using var noGrad = PauseRecording(); // rules compute with tensor ops; none of that is recorded
         try
         {
+            if (anomaly is not null) AnomalyMode.CheckBeforeBackward(root, seed, order);
             foreach (var entry in order)
             {
                 var output = entry.Output;
@@ -218,6 +225,7 @@ public static class Tape
                 entry.CheckSavedVersions();
                 grads.CurrentOp = entry.Name;
                 entry.RunBackward(gradOutput, grads);
+                if (anomaly is not null) AnomalyMode.CheckGradients(entry, gradOutput);
                 if (!entry.IsCustom) GradientPool.Return(gradOutput); // read by this rule only, and the rule is done
             }
         }

@@ -49,10 +49,14 @@ internal sealed class TapeEntry
         for (int i = 0; i < saved.Length; i++) (_saved[i], _savedVersions[i]) = (saved[i], saved[i].Version.Value);
         (_closure, _rule, State, IsCustom) = (closure, rule, state, isCustom);
         VisitStamp = 0;
+        CreatedAt = null;
     }
 
     /// <summary>The op's name, as error messages and <see cref="Tensor.GradFnName"/> show it.</summary>
     public string Name { get; private set; } = "";
+
+    /// <summary>Where the op was recorded, kept only inside <see cref="Tape.DetectAnomaly"/> for its errors in backward.</summary>
+    public System.Diagnostics.StackTrace? CreatedAt { get; set; }
 
     /// <summary>The place on the tape; later entries have larger positions.</summary>
     public long Position { get; private set; }

@@ -20,6 +20,9 @@ public static class GradientClipping
     /// gradients as in PyTorch (a NaN total makes them all NaN; an infinite one zeroes the finite elements).
     /// Unlike PyTorch, a total that overflows only in the intermediate sum (|g| above ~1e154 in float64) is
     /// computed without overflow, so finite gradients always give a finite norm.
+    /// <para>Non-finite gradients, three guards: <paramref name="errorIfNonfinite"/> here refuses to clip (it names the
+    /// first parameter whose gradient holds NaN or ±∞); <see cref="Optimizer.ErrorIfNonfinite"/> refuses the step itself,
+    /// leaving the weights as they were; <see cref="Tape.DetectAnomaly"/> names the op that made the first NaN.</para>
     /// </remarks>
     /// <param name="parameters">The parameters whose gradients are clipped.</param>
     /// <param name="maxNorm">The largest total norm allowed (≥ 0; +∞ only measures).</param>

@@ -83,11 +83,14 @@ public abstract partial class Optimizer
     /// <summary>
     /// Updates every parameter whose <see cref="Tensor.Grad"/> is set, in place (bumping its version, so a
     /// graph that saved the old value refuses to backward). Parameters without a gradient are skipped and
-    /// their state is left untouched, as in PyTorch. Nothing is recorded on the tape.
+    /// their state is left untouched, as in PyTorch. Nothing is recorded on the tape. A gradient holding NaN or ±∞ is
+    /// used as it is (NaN goes into the weights, as in PyTorch) unless <see cref="ErrorIfNonfinite"/> is set.
     /// </summary>
+    /// <exception cref="NotFiniteNumberException"><see cref="ErrorIfNonfinite"/> is set and a gradient holds NaN or ±∞; no parameter was updated.</exception>
     public void Step()
     {
         using var noGrad = Tape.PauseRecording();
+        if (ErrorIfNonfinite) RefuseNonfiniteGradients();
         int index = 0;
         foreach (var group in _groups)
         {

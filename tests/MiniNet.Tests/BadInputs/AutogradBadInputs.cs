@@ -9,6 +9,19 @@ internal static class AutogradBadInputs
 
     public static IEnumerable<BadInput> Rows() =>
     [
+        BadInput.Of<AnomalyException>(Area, "DetectAnomaly: the log of a negative number", () =>
+        {
+            using var anomaly = Tape.DetectAnomaly();
+            Tensor.FromArray([2.0, -3.0]).RequireGrad().Log();
+        }, "DetectAnomaly: Log (tape position", "returned 1 NaN in its output in the forward pass",
+            "input 0: shape [2] Float64, finite values in [-3, 2], 0 NaN, 0 +Inf, 0 -Inf", "Log was created at:\n  at MiniNet.Tests.BadInputs.AutogradBadInputs"),
+        BadInput.Of<AnomalyException>(Area, "DetectAnomaly: a custom backward rule that returns infinity", () =>
+        {
+            using var anomaly = Tape.DetectAnomaly();
+            var x = Parameter();
+            Tape.Function("Twice", [x], xs => xs[0] * 2, (g, grads) => grads.Accumulate(x, g / 0.0)).Sum().Backward();
+        }, "DetectAnomaly: the backward rule of Twice (tape position", "gave input 0 (of 1) a gradient with 3 +Inf",
+            "gradient flowing into the output: shape [3] Float64, finite values in [1, 1]"),
         BadInput.Of<InvalidOperationException>(Area, "Backward of a tensor that does not require grad", () => Tensor.Ones([2]).Sum().Backward(),
             "Backward: this tensor of shape [] does not require grad", "Set RequiresGrad = true"),
         BadInput.Of<InvalidOperationException>(Area, "Backward of a non-scalar without a gradient", () => (Parameter() * 2).Backward(),

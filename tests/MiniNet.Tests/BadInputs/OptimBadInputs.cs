@@ -248,5 +248,19 @@ internal static class OptimBadInputs
             () => GradientClipping.ClipGradValue(Parameters(), -1), "ClipGradValue", "clipValue must be ≥ 0", "got -1"),
         BadInput.Of<ArgumentOutOfRangeException>(Area, "ClipGradValue NaN clip value",
             () => GradientClipping.ClipGradValue(Parameters(), double.NaN), "ClipGradValue", "got NaN"),
+        BadInput.Of<NotFiniteNumberException>(Area, "Step with a NaN gradient when ErrorIfNonfinite is on",
+            () => new Sgd(NaNGradient(), lr: 0.1) { ErrorIfNonfinite = true }.Step(),
+            "Sgd.Step: the gradient of parameter 0 (shape [2] Float32, finite values in [1, 1], 1 NaN, 0 +Inf, 0 -Inf) is not finite",
+            "no parameter was updated", "Tape.DetectAnomaly()"),
+        BadInput.Of<NotFiniteNumberException>(Area, "Step with an infinite gradient of a named parameter when ErrorIfNonfinite is on", () =>
+        {
+            var parameter = Parameter();
+            parameter.Grad = Tensor.FromArray([float.NegativeInfinity, 3f]);
+            var adam = new Adam([parameter]) { ErrorIfNonfinite = true };
+            adam.NameParameters([("fc1.weight", parameter)]);
+            adam.Step();
+        }, "Adam.Step: the gradient of 'fc1.weight' (parameter 0, shape [2] Float32, finite values in [3, 3], 0 NaN, 0 +Inf, 1 -Inf)"),
+        BadInput.Of<ArgumentNullException>(Area, "NameParameters with a null name",
+            () => Sgd().NameParameters([("0.weight", Parameter()), (null!, Parameter())]), "Sgd.NameParameters: entry 1 has a null name"),
     ];
 }
