@@ -6,7 +6,7 @@ using MiniNet.Optim;
 namespace MiniNet.Bench.Workloads;
 
 /// <summary>
-/// The <c>profile</c> mode: where a training step of each MLP workload spends its time and memory. Per phase
+/// The <c>profile</c> mode: where a training step of each MLP workload, and of the CNN, spends its time and memory. Per phase
 /// (zero grads, forward, loss, backward, optimiser step): the mean wall time and the bytes allocated; per step:
 /// the minor page faults of the process, the garbage collections of each generation and the time they paused the program. Page faults and bytes do
 /// not depend on the machine's load, unlike the times; the CPU time of all the process's threads depends on it less.
@@ -27,19 +27,22 @@ internal static class StepProfile
         Profile([784, 256, 10], 64, "sgd", only, 1000);
         Profile([784, 256, 10], 64, "adam", only, 1000);
         Profile([784, 512, 512, 10], 256, "adam", only, 200);
+        Profile("cnn.b128.adam", Cnn.Build, [128, 1, 28, 28], "adam", only, 20);
         return 0;
     }
 
-    private static void Profile(int[] sizes, int batchSize, string optimizer, string only, int steps)
+    private static void Profile(int[] sizes, int batchSize, string optimizer, string only, int steps) =>
+        Profile($"mlp{string.Join('-', sizes)}.b{batchSize}.{optimizer}", g => Mlp.Build(sizes, g), [batchSize, sizes[0]], optimizer, only, steps);
+
+    private static void Profile(string name, Func<Generator, Module> build, int[] inputShape, string optimizer, string only, int steps)
     {
-        string name = $"mlp{string.Join('-', sizes)}.b{batchSize}.{optimizer}";
         if (!name.Contains(only, StringComparison.Ordinal)) return;
         var generator = new Generator(0);
-        var model = Mlp.Build(sizes, generator);
+        var model = build(generator);
         Optimizer optim = optimizer == "sgd" ? new Sgd(model.Parameters(), lr: 0.01) : new Adam(model.Parameters(), lr: 1e-3);
-        var input = Tensor.Randn([batchSize, sizes[0]], seed: 1);
-        var labels = new int[batchSize];
-        for (int i = 0; i < labels.Length; i++) labels[i] = generator.NextInt(sizes[^1]);
+        var input = Tensor.Randn(inputShape, seed: 1);
+        var labels = new int[inputShape[0]];
+        for (int i = 0; i < labels.Length; i++) labels[i] = generator.NextInt(10);
         var head = new SoftmaxHead();
 
         var arena = new StepArena(); // the steps reuse their tensors: a steady step allocates nothing

@@ -23,7 +23,7 @@ public sealed partial class Tensor
     {
         var geometry = Pool2dGeometry.Of("MaxPool2d", this, kernelSize, stride ?? kernelSize, padding ?? 0, dilation ?? 1);
         var y = Empty(geometry.OutputDims(this), DType, "MaxPool2d");
-        geometry.ArgMax = new int[(long)geometry.Planes * geometry.OutPixels];
+        geometry.ArgMax = RecycledArray<int>.Take((long)geometry.Planes * geometry.OutPixels);
         DTypeDispatch.Run(DType, new MaxPoolForwardKernel(geometry, this, y));
         return Tape.Record("MaxPool2d", y, [this], saved: [], MaxPool2dBackward, geometry);
     }

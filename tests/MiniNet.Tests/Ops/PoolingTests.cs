@@ -246,6 +246,34 @@ public class PoolingTests
     }
 
     [Fact]
+    public void MaxPool_2x2_takes_PyTorchs_element_among_ties_and_NaNs()
+    {
+        // MaxPool2d(2) has a loop of its own: small integers make ties in most windows, and some NaNs; the expected
+        // choice is PyTorch's rule written out (row-major order, a strictly larger value or a NaN wins).
+        const int Planes = 3, Height = 6, Width = 8;
+        var generator = new Generator(5);
+        var values = new double[Planes * Height * Width];
+        for (int i = 0; i < values.Length; i++) values[i] = generator.NextInt(9) == 0 ? double.NaN : generator.NextInt(3);
+        var dx = GradientOfSum(values, [Planes, Height, Width], x => x.MaxPool2d(2), out var y);
+        var expectedGrad = new double[values.Length];
+        for (int p = 0, o = 0; p < Planes; p++)
+            for (int oh = 0; oh < Height / 2; oh++)
+                for (int ow = 0; ow < Width / 2; ow++, o++)
+                {
+                    int best = -1;
+                    double max = double.NegativeInfinity;
+                    foreach (int index in (int[])[(2 * oh) * Width + 2 * ow, (2 * oh) * Width + 2 * ow + 1, (2 * oh + 1) * Width + 2 * ow, (2 * oh + 1) * Width + 2 * ow + 1])
+                    {
+                        double value = values[p * Height * Width + index];
+                        if (best < 0 || value > max || double.IsNaN(value)) (max, best) = (value, p * Height * Width + index);
+                    }
+                    Assert.Equal(max, y[o]);
+                    expectedGrad[best] += 1;
+                }
+        Assert.Equal(expectedGrad, dx);
+    }
+
+    [Fact]
     public void MaxPool_propagates_NaN_and_gives_it_the_gradient()
     {
         var dx = GradientOfSum([1, double.NaN, 3, 2], [1, 1, 4], x => x.MaxPool2d((1, 4)), out var y);
