@@ -3,10 +3,11 @@ using MiniNet.Ops;
 
 namespace MiniNet;
 
-// A 2-d convolution (PyTorch's F.conv2d, a cross-correlation) as one op on the GEMM: each image's receptive fields
-// are packed as columns of a scratch matrix (im2col), so that a group's output is W·columns. Packing one image at a
-// time keeps the scratch at one image's columns, whatever the batch. Backward is GEMM-shaped too: dW += G·columnsᵀ
-// image after image, and dx gets Wᵀ·G scattered back onto the pixels each column came from (col2im).
+// A 2-d convolution (PyTorch's F.conv2d, a cross-correlation) as one op on the GEMM: the images' receptive fields
+// are packed as columns of a scratch matrix (im2col), so that a group's output is W·columns. Packing a chunk of images
+// at a time (Kernels/ConvolutionChunks.cs) keeps the scratch near one core's cache, whatever the batch. Backward is
+// GEMM-shaped too: dW += G·columnsᵀ chunk after chunk, and dx gets Wᵀ·G scattered back onto the pixels each column
+// came from (col2im).
 public sealed partial class Tensor
 {
     /// <summary>
