@@ -155,7 +155,7 @@ internal static class FileBadInputs
             "dtype.safetensors'", "tensor 'a' has the unknown dtype 'F31'"),
         BadInput.Of<InvalidDataException>(Area, "safetensors: a dtype MiniNet does not read",
             LoadSafetensors("f16.safetensors", Safetensors("{\"h\":{\"dtype\":\"F16\",\"shape\":[2],\"data_offsets\":[0,4]}}", 4)),
-            "f16.safetensors'", "MiniNet reads F32 and F64 tensors only, and 'h' is F16"),
+            "f16.safetensors'", "MiniNet reads F32, F64 and I64 tensors only, and 'h' is F16"),
         BadInput.Of<InvalidDataException>(Area, "safetensors: more tensors than MiniNet reads",
             LoadSafetensors("many.safetensors", EmptyTensors(SafeTensorsHeader.MaxTensorCount + 1)),
             "many.safetensors'", "the header lists more than 100,000 tensors, the most MiniNet reads from one file"),
