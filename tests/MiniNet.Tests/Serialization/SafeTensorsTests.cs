@@ -178,7 +178,7 @@ public class SafeTensorsTests
                 "the header names 'a' twice" },
             { "unsupported-dtypes", File("{\"h\":{\"dtype\":\"F16\",\"shape\":[2],\"data_offsets\":[0,4]},\"i\":{\"dtype\":\"I64\",\"shape\":[1],\"data_offsets\":[4,12]},\"f\":{\"dtype\":\"F32\",\"shape\":[0],\"data_offsets\":[12,12]},\"b\":{\"dtype\":\"BF16\",\"shape\":[1],\"data_offsets\":[12,14]}}", new byte[14]),
                 "MiniNet reads F32, F64 and I64 tensors only, and 'h' is F16, 'b' is BF16" },
-            { "i64-beyond-float64", File("{\"n\":{\"dtype\":\"I64\",\"shape\":[2],\"data_offsets\":[0,16]}}", [.. BitConverter.GetBytes(5L), .. BitConverter.GetBytes((1L << 53) + 1)]),
+            { "i64-beyond-float64", File("{\"n\":{\"dtype\":\"I64\",\"shape\":[2],\"data_offsets\":[0,16]}}", BitConverter.GetBytes(5L), BitConverter.GetBytes((1L << 53) + 1)),
                 "tensor 'n' is I64 and element 1 is 9007199254740993, beyond ±2⁵³: MiniNet keeps I64 values as float64, which would round it" },
             { "unknown-dtype", File("{\"a\":{\"dtype\":\"F31\",\"shape\":[1],\"data_offsets\":[0,4]}}", new byte[4]), "tensor 'a' has the unknown dtype 'F31'" },
             { "missing-field", File("{\"a\":{\"dtype\":\"F32\",\"data_offsets\":[0,4]}}", new byte[4]), "the entry of tensor 'a' lacks shape" },
