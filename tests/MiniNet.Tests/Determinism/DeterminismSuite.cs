@@ -191,9 +191,10 @@ internal static class DeterminismSuite
 
     private static void BatchNorms(ResultHash hash)
     {
-        // Channel sizes (N × spatial) around the vector widths, [N, C] and [N, C, L] inputs, both modes, and the running
-        // statistics a layer keeps after training steps (momentum and the cumulative average).
-        int[][] shapes = [[5, 3], [2, 4, 7], [3, 2, 17], [2, 3, 33], [4, 2, 129], [3, 4, 5, 7], [2, 16, 14, 14]];
+        // Channel sizes (N × spatial) around the vector widths, [N, C] and [N, C, L] inputs, one large enough for the
+        // channels to be split across threads, both modes, and the running statistics a layer keeps after training steps
+        // (momentum and the cumulative average).
+        int[][] shapes = [[5, 3], [2, 4, 7], [3, 2, 17], [2, 3, 33], [4, 2, 129], [3, 4, 5, 7], [2, 16, 14, 14], [8, 16, 32, 32]];
         foreach (var dtype in DTypes)
         foreach (var shape in shapes)
         {

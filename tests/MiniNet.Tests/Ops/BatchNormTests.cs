@@ -96,4 +96,22 @@ public class BatchNormTests
         Tensor.BatchNorm(x, runningMean, runningVar, training: true);
         Assert.NotEqual(version, runningMean.Version.Value);
     }
+
+    [Fact]
+    public void Channels_split_across_threads_give_the_bits_of_one_thread()
+    {
+        // 8 × 32 × 32 values in each of 16 channels: enough for the channels to be split across the kernel threads.
+        var x = Tensor.Randn([8, 16, 32, 32], 31);
+        var upstream = Tensor.Randn([8, 16, 32, 32], 32);
+        SplitCheck.SameBitsOnOneAndSeveralThreads(() =>
+        {
+            var input = x.Detach().RequireGrad();
+            var w = Tensor.Full([16], 1.5).RequireGrad();
+            var runningMean = Tensor.Zeros([16]);
+            var runningVar = Tensor.Ones([16]);
+            var y = Tensor.BatchNorm(input, runningMean, runningVar, w, training: true);
+            y.Backward(upstream);
+            return [y, input.Grad!, w.Grad!, runningMean, runningVar];
+        });
+    }
 }
