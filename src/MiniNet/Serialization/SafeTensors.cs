@@ -173,7 +173,7 @@ public static class SafeTensors
     /// <summary>
     /// Loads the file at <paramref name="path"/> into <paramref name="expected"/>'s tensors (a model's
     /// parameters by name), as PyTorch's <c>load_state_dict(strict=True)</c>: every name must be in both,
-    /// with the same shape and dtype. All problems are reported together (the first few of each kind, then
+    /// with the same shape and dtype (I64 in the file for an integer-valued tensor, and only for one). All problems are reported together (the first few of each kind, then
     /// how many more), and nothing is copied unless everything fits. Returns the file's metadata (null when it has none).
     /// </summary>
     /// <exception cref="ArgumentNullException"><paramref name="path"/> or <paramref name="expected"/> is null.</exception>

@@ -122,6 +122,19 @@ public class BatchNormLayerTests
         Assert.Null(bn.NumBatchesTracked);
     }
 
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public void The_layer_passes_gradcheck_in_both_modes(bool training)
+    {
+        var bn = Layer(2, 3, 0.1);
+        bn.Forward(X2([2, 3, 3, 3])); // running statistics away from their defaults
+        bn.Train(training);
+        GradCheck.Assert(xs => bn.Forward(xs[0]), [X([2, 3, 3, 3]).RequireGrad()]);
+        GradCheck.Assert(xs => Tensor.BatchNorm(X([2, 3, 3, 3]), bn.RunningMean, bn.RunningVar, xs[0], xs[1], training, momentum: 0),
+            [bn.Weight!.Detach().RequireGrad(), bn.Bias!.Detach().RequireGrad()]);
+    }
+
     [Fact]
     public void Default_initialisation_is_weight_one_bias_zero_mean_zero_variance_one_count_zero()
     {
