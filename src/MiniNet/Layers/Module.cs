@@ -253,7 +253,7 @@ public abstract partial class Module
 
     private void CheckFoundName(string name, List<(string Name, ParameterSlot Slot)> parameters, List<(string Name, Module Module)> children)
     {
-        if (_parameters.Exists(p => p.Name == name) || _children.Exists(c => c.Name == name))
+        if (_parameters.Exists(p => p.Name == name) || _children.Exists(c => c.Name == name) || _buffers.Exists(b => b.Name == name))
             throw new InvalidOperationException(
                 $"{Where}: the member '{name}' holds a module or parameter other than the one registered under the name '{name}'; rename one of them.");
         if (parameters.Exists(p => p.Name == name) || children.Exists(c => c.Name == name))

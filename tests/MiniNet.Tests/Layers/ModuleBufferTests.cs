@@ -149,6 +149,23 @@ public class ModuleBufferTests
         Assert.True(bn.NumBatchesTracked.IsIntegerValued);
     }
 
+    /// <summary>A field named like a buffer registered under that name.</summary>
+    private sealed class Clash : Module
+    {
+        private readonly Dense _stats = new(2, 2, seed: 1);
+
+        public Clash() => RegisterBuffer("stats", Tensor.Zeros([2]));
+
+        public override Tensor Forward(Tensor input) => _stats.Forward(input);
+    }
+
+    [Fact]
+    public void A_member_named_like_a_buffer_is_refused_when_found()
+    {
+        var error = Assert.Throws<InvalidOperationException>(() => new Clash().StateDict());
+        Assert.Contains("the member 'stats' holds a module or parameter other than the one registered under the name 'stats'", error.Message);
+    }
+
     [Fact]
     public void Register_buffer_refuses_what_would_be_ambiguous_or_inexact()
     {
