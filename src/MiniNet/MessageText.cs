@@ -44,4 +44,11 @@ internal static class MessageText
         if (char.IsHighSurrogate(text[cut - 1])) cut--;
         return text[..cut];
     }
+
+    /// <summary>A double as Python's <c>repr</c> writes it, for descriptions in PyTorch's style: 1e-05, 0.001, 1.0.</summary>
+    public static string PythonFloat(double value)
+    {
+        string text = value.ToString("R", System.Globalization.CultureInfo.InvariantCulture).Replace("E", "e", StringComparison.Ordinal);
+        return text.Contains('.', StringComparison.Ordinal) || text.Contains('e', StringComparison.Ordinal) ? text : text + ".0";
+    }
 }

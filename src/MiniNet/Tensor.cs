@@ -36,6 +36,14 @@ public sealed partial class Tensor
     /// <summary>The element type.</summary>
     public DType DType { get; }
 
+    /// <summary>
+    /// True for a tensor that stands for whole numbers PyTorch keeps as int64, such as a batch norm's
+    /// <c>num_batches_tracked</c> or an <c>I64</c> tensor read from a safetensors file. It is
+    /// <see cref="DType.Float64"/>, which holds every integer up to 2⁵³ exactly, and safetensors writes it back as
+    /// <c>I64</c>. Only such buffers and files make one; arithmetic on it gives ordinary tensors.
+    /// </summary>
+    public bool IsIntegerValued { get; internal set; }
+
     /// <summary>The dimensions, outermost first.</summary>
     public Shape Shape => _shape;
 

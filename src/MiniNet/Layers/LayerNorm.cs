@@ -1,5 +1,3 @@
-using System.Globalization;
-
 namespace MiniNet.Layers;
 
 /// <summary>
@@ -86,13 +84,6 @@ public sealed class LayerNorm : Module
 
     /// <inheritdoc/>
     public override string Describe() =>
-        $"LayerNorm(({string.Join(", ", _normalizedShape)}{(_normalizedShape.Length == 1 ? "," : "")}), eps={PythonFloat(Eps)}, " +
+        $"LayerNorm(({string.Join(", ", _normalizedShape)}{(_normalizedShape.Length == 1 ? "," : "")}), eps={MessageText.PythonFloat(Eps)}, " +
         $"elementwise_affine={(ElementwiseAffine ? "True" : "False")})";
-
-    /// <summary>A double as Python's <c>repr</c> writes it: 1e-05, 0.001, 1.0.</summary>
-    private static string PythonFloat(double value)
-    {
-        string text = value.ToString("R", CultureInfo.InvariantCulture).Replace("E", "e", StringComparison.Ordinal);
-        return text.Contains('.', StringComparison.Ordinal) || text.Contains('e', StringComparison.Ordinal) ? text : text + ".0";
-    }
 }

@@ -12,7 +12,8 @@ namespace MiniNet.Layers;
 /// <remarks>
 /// <para><b>Registration is automatic</b>, as in PyTorch: the fields and auto-properties of a subclass that hold a
 /// <see cref="Module"/>, a <see cref="ParameterSlot"/> or a leaf <see cref="Tensor"/> that requires grad are its
-/// sub-modules and parameters, named after the member (<c>fc1</c>, so <c>fc1.weight</c>; a leading underscore is
+/// sub-modules and parameters (buffers, such as a batch norm's running statistics, are registered only explicitly, with
+/// <see cref="RegisterBuffer"/>, as in PyTorch), named after the member (<c>fc1</c>, so <c>fc1.weight</c>; a leading underscore is
 /// dropped: <c>_fc1</c> is <c>fc1</c>) in declaration order, base class first. They are found whenever the module
 /// lists them, so a member assigned later, replaced or set to null is seen as it is then. A member marked
 /// <see cref="UnregisteredAttribute"/> is left out. Modules kept in a list or dictionary are not registered by
@@ -27,7 +28,7 @@ namespace MiniNet.Layers;
 /// first name.</para>
 /// </remarks>
 [DynamicallyAccessedMembers(RegisteredMembers)]
-public abstract class Module
+public abstract partial class Module
 {
     /// <summary>What automatic registration reads, kept by trimming and native AOT for every subclass.</summary>
     internal const DynamicallyAccessedMemberTypes RegisteredMembers =
@@ -98,7 +99,7 @@ public abstract class Module
     {
         if (string.IsNullOrEmpty(name) || name.Contains('.'))
             throw new ArgumentException($"{Describe()}: '{name}' is not a valid name: it must be non-empty and contain no dot.", nameof(name));
-        if (_parameters.Exists(p => p.Name == name) || _children.Exists(c => c.Name == name))
+        if (_parameters.Exists(p => p.Name == name) || _children.Exists(c => c.Name == name) || _buffers.Exists(b => b.Name == name))
             throw new ArgumentException($"{Describe()}: the name '{name}' is already taken.", nameof(name));
     }
 
@@ -252,7 +253,7 @@ public abstract class Module
 
     private void CheckFoundName(string name, List<(string Name, ParameterSlot Slot)> parameters, List<(string Name, Module Module)> children)
     {
-        if (_parameters.Exists(p => p.Name == name) || _children.Exists(c => c.Name == name))
+        if (_parameters.Exists(p => p.Name == name) || _children.Exists(c => c.Name == name) || _buffers.Exists(b => b.Name == name))
             throw new InvalidOperationException(
                 $"{Where}: the member '{name}' holds a module or parameter other than the one registered under the name '{name}'; rename one of them.");
         if (parameters.Exists(p => p.Name == name) || children.Exists(c => c.Name == name))
@@ -293,19 +294,30 @@ public abstract class Module
     public IEnumerable<(string Name, Module Module)> NamedChildren() => Children();
 
     /// <summary>
-    /// The parameters by name, in order, as PyTorch's <c>state_dict()</c> (the tensors themselves, not copies). A
-    /// parameter reachable by two paths appears under both names, as in PyTorch.
+    /// The parameters and buffers by name, in PyTorch's <c>state_dict()</c> order — each module's own parameters, then
+    /// its own buffers, then each child's entries — as the tensors themselves, not copies. A parameter or buffer
+    /// reachable by two paths appears under both names, as in PyTorch.
     /// </summary>
+    /// <exception cref="InvalidOperationException">A member holds modules that nothing registers, or refers back to an enclosing module (see <see cref="Module"/>).</exception>
     public IReadOnlyDictionary<string, Tensor> StateDict()
     {
         var state = new Dictionary<string, Tensor>();
-        foreach (var (name, parameter) in AllNamedParameters("")) state.Add(name, parameter);
+        AddState(state, "");
         return state;
     }
 
+    private void AddState(Dictionary<string, Tensor> state, string prefix)
+    {
+        foreach (var (name, slot) in OwnParameters()) state.Add(prefix + name, slot.Value);
+        foreach (var (name, slot) in _buffers) state.Add(prefix + name, slot.Value);
+        foreach (var (childName, child) in Children()) child.AddState(state, $"{prefix}{childName}.");
+    }
+
     /// <summary>
-    /// Copies values into the parameters by name, as PyTorch's <c>load_state_dict</c> with <c>strict=True</c>:
-    /// every name must be present with the same shape and dtype, and no extra names are allowed.
+    /// Copies values into the parameters and buffers by name, as PyTorch's <c>load_state_dict</c> with <c>strict=True</c>:
+    /// every name must be present with the same shape and dtype, and no extra names are allowed. An integer-valued
+    /// buffer (<see cref="Tensor.IsIntegerValued"/>, PyTorch's int64) takes only an integer-valued tensor, such as another
+    /// model's buffer or one read from an <c>I64</c> safetensors entry, and a floating-point one never takes such a tensor.
     /// </summary>
     /// <exception cref="ArgumentException">Lists every missing, unexpected and mis-shaped name.</exception>
     /// <exception cref="ArgumentNullException"><paramref name="state"/> or one of its tensors is null.</exception>
@@ -328,12 +340,16 @@ public abstract class Module
         foreach (var name in own.Keys.Where(n => !state.ContainsKey(n))) problems.Add($"missing {MessageText.Quote(name)}");
         foreach (var name in state.Keys.Where(n => !own.ContainsKey(n))) problems.Add($"unexpected {MessageText.Quote(name)}");
         foreach (var (name, parameter) in own)
-            if (state.TryGetValue(name, out var value) && (value.Shape != parameter.Shape || value.DType != parameter.DType))
-                problems.Add($"{MessageText.Quote(name)} is {value.Shape} {value.DType} in the state but {parameter.Shape} {parameter.DType} in the model");
+            if (state.TryGetValue(name, out var value)
+                && (value.Shape != parameter.Shape || value.DType != parameter.DType || value.IsIntegerValued != parameter.IsIntegerValued))
+                problems.Add($"{MessageText.Quote(name)} is {value.Shape} {KindOf(value)} in the state but {parameter.Shape} {KindOf(parameter)} in the model");
         return problems;
     }
 
-    /// <summary>Copies a state that <see cref="StateDictProblems"/> accepted into the parameters.</summary>
+    /// <summary>A tensor's element type as a state's mismatch names it: Float32, Float64, or Int64 for an integer-valued one.</summary>
+    private static string KindOf(Tensor tensor) => tensor.IsIntegerValued ? "Int64 (integer-valued)" : tensor.DType.ToString();
+
+    /// <summary>Copies a state that <see cref="StateDictProblems"/> accepted into the parameters and buffers.</summary>
     internal void CopyStateDict(IReadOnlyDictionary<string, Tensor> state)
     {
         using (Tape.NoGrad())
@@ -341,15 +357,16 @@ public abstract class Module
     }
 
     /// <summary>
-    /// Saves the parameters to a safetensors file (atomically: a crash mid-save leaves any previous file
-    /// intact), under their <see cref="StateDict"/> names, readable by Python's and Rust's safetensors.
+    /// Saves the parameters and buffers to a safetensors file (atomically: a crash mid-save leaves any previous file
+    /// intact), under their <see cref="StateDict"/> names, readable by Python's and Rust's safetensors; an
+    /// integer-valued buffer is written as <c>I64</c>, as PyTorch's int64.
     /// </summary>
     public void Save(string path, IReadOnlyDictionary<string, string>? metadata = null) =>
         SafeTensors.Save(path, StateDict(), metadata);
 
     /// <summary>
-    /// Loads the parameters from a safetensors file, which must hold exactly this model's names, shapes
-    /// and dtypes (the error lists the names that are missing, extra or mis-shaped: the first ten of each kind,
+    /// Loads the parameters and buffers from a safetensors file, which must hold exactly this model's names, shapes
+    /// and dtypes (<c>I64</c> for an integer-valued buffer) (the error lists the names that are missing, extra or mis-shaped: the first ten of each kind,
     /// then how many more). Returns the file's metadata.
     /// </summary>
     /// <exception cref="InvalidDataException">The file is malformed or does not fit the model; the message names the file.</exception>
@@ -383,10 +400,12 @@ public abstract class Module
     }
 
     /// <summary>
-    /// Converts every parameter to <paramref name="dtype"/> (new leaf tensors that require grad), as PyTorch's
-    /// <c>module.double()</c> / <c>module.float()</c>: for example to gradient-check a model in float64. A parameter held
-    /// in a <see cref="Tensor"/> field or property is replaced there. Returns this module.
+    /// Converts every parameter to <paramref name="dtype"/> (new leaf tensors that require grad), and every
+    /// floating-point buffer (new tensors), as PyTorch's <c>module.double()</c> / <c>module.float()</c>: for example to
+    /// gradient-check a model in float64. Integer-valued buffers stay as they are, as PyTorch's int64 ones do. A
+    /// parameter held in a <see cref="Tensor"/> field or property is replaced there. Returns this module.
     /// </summary>
+    /// <exception cref="InvalidOperationException">A member holds modules that nothing registers, or refers back to an enclosing module (see <see cref="Module"/>).</exception>
     public Module To(DType dtype)
     {
         var converted = new Dictionary<Tensor, Tensor>(ReferenceEqualityComparer.Instance); // a shared parameter stays shared
@@ -408,6 +427,7 @@ public abstract class Module
             slot.Value = replacement;
             slot.Member?.SetValue(this, replacement);
         }
+        ConvertBuffers(dtype, converted);
         foreach (var (_, child) in Children()) child.ConvertParameters(dtype, converted);
     }
 

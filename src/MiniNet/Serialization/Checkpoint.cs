@@ -7,12 +7,12 @@ namespace MiniNet.Serialization;
 
 /// <summary>
 /// Training checkpoints: one safetensors file that holds everything a run needs to continue exactly where it stopped —
-/// the model's parameters, the optimiser's state, the schedule's position, the epoch and the generators' states (the
+/// the model's parameters and buffers, the optimiser's state, the schedule's position, the epoch and the generators' states (the
 /// shuffles', the dropout masks'). <see cref="Load"/> into freshly built objects, then train on: the weights come out
 /// bit for bit as those of a run that never stopped.
 /// </summary>
 /// <remarks>
-/// <para>The layout, readable by any safetensors reader: the parameters as <c>model.{name}</c> (the names of
+/// <para>The layout, readable by any safetensors reader: the parameters and buffers as <c>model.{name}</c> (the names of
 /// <see cref="Module.StateDict"/>), the optimiser's per-parameter tensors as <c>optimizer.state.{i}.{name}</c> (PyTorch's
 /// names: <c>exp_avg</c>, <c>momentum_buffer</c>, <c>step</c>, …); and in the metadata, as JSON laid out like PyTorch's
 /// dictionaries, <c>optimizer</c> (the kind and <c>param_groups</c>), <c>schedule</c>, <c>generators</c>, and
@@ -39,7 +39,7 @@ public static class Checkpoint
 
     /// <summary>Writes a checkpoint of everything given to <paramref name="path"/> (atomically).</summary>
     /// <param name="path">The file to write (a <c>.safetensors</c> name is customary).</param>
-    /// <param name="model">The model whose parameters are saved.</param>
+    /// <param name="model">The model whose parameters and buffers are saved.</param>
     /// <param name="optimizer">The optimiser whose state is saved.</param>
     /// <param name="schedule">The learning-rate schedule attached to <paramref name="optimizer"/>, or null when there is none.</param>
     /// <param name="epoch">The number of epochs finished (≥ 0): what <see cref="Load"/> returns, so training goes on from the next one.</param>

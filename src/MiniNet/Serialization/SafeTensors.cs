@@ -11,7 +11,9 @@ namespace MiniNet.Serialization;
 /// JSON (<c>{"name": {"dtype": "F32", "shape": [2, 3], "data_offsets": [0, 24]}, …, "__metadata__": {…}}</c>),
 /// then the tensors' raw little-endian bytes, back to back. A model's parameters go in under their names
 /// (<c>0.weight</c>, <c>layers.2.bias</c>), so Python's <c>safetensors.torch.load_file</c> reads MiniNet's
-/// weights and MiniNet reads those saved by <c>save_file</c> (F32 and F64 tensors).
+/// weights and MiniNet reads those saved by <c>save_file</c> (F32, F64 and I64 tensors). MiniNet tensors are
+/// float32 or float64: an I64 tensor is read as an integer-valued float64 (<see cref="Tensor.IsIntegerValued"/>, exact up
+/// to 2⁵³, refused beyond), and such a tensor — a batch norm's <c>num_batches_tracked</c> — is written back as I64.
 /// </summary>
 public static class SafeTensors
 {
@@ -32,7 +34,8 @@ public static class SafeTensors
     /// written more than ten seconds ago that no process holds open (a save in progress, in this process or
     /// another, holds its temporary file exclusively, so two saves of one path at once never disturb each other).
     /// </remarks>
-    /// <exception cref="ArgumentException">A name is <c>__metadata__</c> or not valid Unicode, or a metadata key or value is null or not valid Unicode.</exception>
+    /// <exception cref="ArgumentException">A name is <c>__metadata__</c> or not valid Unicode, a metadata key or value is null or not
+    /// valid Unicode, or an integer-valued tensor holds a value that is not a whole number in the range of I64.</exception>
     /// <exception cref="IOException">The file cannot be written.</exception>
     public static void Save(string path, IReadOnlyDictionary<string, Tensor> tensors, IReadOnlyDictionary<string, string>? metadata = null) =>
         Save(path, tensors, metadata, wrapOutput: null);
@@ -50,11 +53,13 @@ public static class SafeTensors
             if (name == SafeTensorsHeader.MetadataKey)
                 throw new ArgumentException($"SafeTensors.Save: '{name}' is reserved for the metadata; rename the tensor.", nameof(tensors));
             if (tensor is null) throw new ArgumentNullException(nameof(tensors), $"SafeTensors.Save: tensor '{name}' is null.");
+            if (tensor.IsIntegerValued) CheckInt64(name, tensor);
             named.Add((name, tensor));
         }
-        // The reference writer's order: larger dtypes first (so each tensor stays aligned), then names in UTF-8 order.
-        named.Sort((a, b) => a.Tensor.DType != b.Tensor.DType
-            ? b.Tensor.DType.ByteSize().CompareTo(a.Tensor.DType.ByteSize())
+        // The reference writer's order: dtypes in descending order of its enum (I64, F64, F32: larger ones first, so each
+        // tensor stays aligned), then names in UTF-8 order.
+        named.Sort((a, b) => SafeTensorsHeader.WriteRank(a.Tensor) != SafeTensorsHeader.WriteRank(b.Tensor)
+            ? SafeTensorsHeader.WriteRank(b.Tensor).CompareTo(SafeTensorsHeader.WriteRank(a.Tensor))
             : SafeTensorsHeader.CompareUtf8(a.Name, b.Name));
 
         var entries = new List<TensorEntry>(named.Count);
@@ -62,7 +67,7 @@ public static class SafeTensors
         foreach (var (name, tensor) in named)
         {
             ulong length = (ulong)tensor.ElementCount * (ulong)tensor.DType.ByteSize();
-            entries.Add(new TensorEntry(name, SafeTensorsHeader.DTypeName(tensor.DType),
+            entries.Add(new TensorEntry(name, SafeTensorsHeader.DTypeName(tensor),
                 Array.ConvertAll(tensor.Shape.ToArray(), d => (ulong)d), offset, offset + length));
             offset += length;
         }
@@ -95,7 +100,7 @@ public static class SafeTensors
     }
 
     /// <summary>
-    /// Reads every tensor (F32 or F64) and the metadata of the safetensors file at <paramref name="path"/>,
+    /// Reads every tensor (F32, F64, or I64 as an integer-valued float64) and the metadata of the safetensors file at <paramref name="path"/>,
     /// checking it as the reference reader does: the header length within 100 MB and the file, UTF-8 JSON
     /// (with no lone surrogate escapes), known dtypes, no name twice, data offsets contiguous from 0 with no
     /// overlap or gap, each range the size its shape and dtype need, and the last one ending exactly at the end
@@ -110,7 +115,8 @@ public static class SafeTensors
     /// </remarks>
     /// <exception cref="ArgumentException"><paramref name="path"/> is empty.</exception>
     /// <exception cref="ArgumentNullException"><paramref name="path"/> is null.</exception>
-    /// <exception cref="InvalidDataException">The file is malformed, or holds a dtype other than F32 and F64; the message names the file and the tensor.</exception>
+    /// <exception cref="InvalidDataException">The file is malformed, holds a dtype other than F32, F64 and I64, or an I64 value beyond ±2⁵³
+    /// (which a float64 cannot hold exactly); the message names the file and the tensor.</exception>
     /// <exception cref="FileNotFoundException">There is no file at <paramref name="path"/>.</exception>
     /// <exception cref="DirectoryNotFoundException">A directory on <paramref name="path"/> does not exist.</exception>
     /// <exception cref="IOException">The file cannot be read, or <paramref name="path"/> names a directory (the message says so).</exception>
@@ -141,17 +147,18 @@ public static class SafeTensors
 
         ulong dataLength = (ulong)fileLength - 8 - headerLength;
         var ordered = CheckLayout(entries, dataLength, Error);
-        var unsupported = ordered.FindAll(e => e.DType is not ("F32" or "F64"));
+        var unsupported = ordered.FindAll(e => e.DType is not ("F32" or "F64" or "I64"));
         if (unsupported.Count > 0)
-            throw Error($"MiniNet reads F32 and F64 tensors only, and {MessageText.List(unsupported.ConvertAll(e => $"{MessageText.Quote(e.Name)} is {e.DType}"))}"
+            throw Error($"MiniNet reads F32, F64 and I64 tensors only, and {MessageText.List(unsupported.ConvertAll(e => $"{MessageText.Quote(e.Name)} is {e.DType}"))}"
                 + " (in PyTorch, convert with tensor.float() or tensor.double() before saving)");
 
         var shapes = ordered.ConvertAll(entry => ToShape(entry, Error)); // every shape checked before any tensor is allocated
         var tensors = new OrderedDictionary<string, Tensor>(ordered.Count, StringComparer.Ordinal);
         for (int i = 0; i < ordered.Count; i++)
         {
-            var tensor = Tensor.Uninitialized(shapes[i], ordered[i].DType == "F64" ? DType.Float64 : DType.Float32);
-            ReadData(file, tensor);
+            var tensor = Tensor.Uninitialized(shapes[i], ordered[i].DType == "F32" ? DType.Float32 : DType.Float64);
+            if (ordered[i].DType == "I64") ReadInt64(file, tensor, ordered[i], Error);
+            else ReadData(file, tensor);
             tensors.Add(ordered[i].Name, tensor);
         }
         OrderedDictionary<string, string>? metadataMap = null;
@@ -166,7 +173,7 @@ public static class SafeTensors
     /// <summary>
     /// Loads the file at <paramref name="path"/> into <paramref name="expected"/>'s tensors (a model's
     /// parameters by name), as PyTorch's <c>load_state_dict(strict=True)</c>: every name must be in both,
-    /// with the same shape and dtype. All problems are reported together (the first few of each kind, then
+    /// with the same shape and dtype (I64 in the file for an integer-valued tensor, and only for one). All problems are reported together (the first few of each kind, then
     /// how many more), and nothing is copied unless everything fits. Returns the file's metadata (null when it has none).
     /// </summary>
     /// <exception cref="ArgumentNullException"><paramref name="path"/> or <paramref name="expected"/> is null.</exception>
@@ -183,8 +190,8 @@ public static class SafeTensors
         foreach (var (name, target) in expected)
         {
             if (!loaded.Tensors.TryGetValue(name, out var source)) missing.Add(MessageText.Quote(name));
-            else if (source.Shape != target.Shape || source.DType != target.DType)
-                mismatched.Add($"{MessageText.Quote(name)} is {source.Shape} {SafeTensorsHeader.DTypeName(source.DType)} in the file but {target.Shape} {SafeTensorsHeader.DTypeName(target.DType)} in the model");
+            else if (source.Shape != target.Shape || SafeTensorsHeader.DTypeName(source) != SafeTensorsHeader.DTypeName(target))
+                mismatched.Add($"{MessageText.Quote(name)} is {source.Shape} {SafeTensorsHeader.DTypeName(source)} in the file but {target.Shape} {SafeTensorsHeader.DTypeName(target)} in the model");
         }
         var unexpected = new List<string>();
         foreach (var name in loaded.Tensors.Keys)
@@ -267,7 +274,62 @@ public static class SafeTensors
         }
     }
 
-    private static void WriteData(Stream output, Tensor tensor) => DTypeDispatch.Run(tensor.DType, new DataKernel(output, tensor, write: true));
+    private static void WriteData(Stream output, Tensor tensor)
+    {
+        if (tensor.IsIntegerValued) WriteInt64(output, tensor);
+        else DTypeDispatch.Run(tensor.DType, new DataKernel(output, tensor, write: true));
+    }
+
+    /// <summary>Refuses an integer-valued tensor that I64 cannot hold exactly: a fraction, an infinity, NaN, or a value beyond ±2⁶³.</summary>
+    private static void CheckInt64(string name, Tensor tensor)
+    {
+        const double TwoToThe63 = 9223372036854775808.0;
+        var values = tensor.AsReadOnlySpan<double>();
+        for (int i = 0; i < values.Length; i++)
+            if (!double.IsInteger(values[i]) || values[i] < -TwoToThe63 || values[i] >= TwoToThe63)
+                throw new ArgumentException(
+                    $"SafeTensors.Save: tensor '{name}' is integer-valued (written as I64, PyTorch's int64) but element {i} is {values[i]}, " +
+                    "which is not a whole number in [-2⁶³, 2⁶³); it cannot be written exactly.", "tensors");
+    }
+
+    /// <summary>An integer-valued tensor (float64 holding whole numbers, checked by <see cref="CheckInt64"/>) as little-endian int64.</summary>
+    private static void WriteInt64(Stream output, Tensor tensor)
+    {
+        var values = tensor.AsReadOnlySpan<double>();
+        var chunk = new long[Math.Min(values.Length, ChunkBytes / sizeof(long))];
+        for (int start = 0; start < values.Length; start += chunk.Length)
+        {
+            int count = Math.Min(chunk.Length, values.Length - start);
+            for (int i = 0; i < count; i++) chunk[i] = (long)values[start + i];
+            if (!BitConverter.IsLittleEndian) BinaryPrimitives.ReverseEndianness(chunk.AsSpan(0, count), chunk.AsSpan(0, count));
+            output.Write(MemoryMarshal.AsBytes(chunk.AsSpan(0, count)));
+        }
+    }
+
+    /// <summary>
+    /// Reads an I64 entry into a float64 tensor and marks it integer-valued; a value beyond ±2⁵³, which a float64 would
+    /// round, is refused rather than changed.
+    /// </summary>
+    private static void ReadInt64(Stream file, Tensor tensor, TensorEntry entry, Refusal refuse)
+    {
+        var values = tensor.Storage<double>();
+        var chunk = new long[Math.Min(values.Length, ChunkBytes / sizeof(long))];
+        for (int start = 0; start < values.Length; start += chunk.Length)
+        {
+            int count = Math.Min(chunk.Length, values.Length - start);
+            file.ReadExactly(MemoryMarshal.AsBytes(chunk.AsSpan(0, count)));
+            if (!BitConverter.IsLittleEndian) BinaryPrimitives.ReverseEndianness(chunk.AsSpan(0, count), chunk.AsSpan(0, count));
+            for (int i = 0; i < count; i++)
+            {
+                long value = chunk[i];
+                if (value is > 1L << 53 or < -(1L << 53))
+                    throw refuse($"{entry.Label} is I64 and element {start + i} is {value}, beyond ±2⁵³: MiniNet keeps I64 values as float64, " +
+                        "which would round it; it cannot be read exactly");
+                values[start + i] = value;
+            }
+        }
+        tensor.IsIntegerValued = true;
+    }
 
     /// <summary>A tensor's elements written to, or read from, a stream as little-endian bytes.</summary>
     private readonly struct DataKernel(Stream stream, Tensor tensor, bool write) : IDTypeKernel

@@ -60,6 +60,12 @@ internal static class SafeTensorsHeader
 
     public static string DTypeName(DType dtype) => dtype == DType.Float64 ? "F64" : "F32";
 
+    /// <summary>The dtype a tensor is written as: I64 for an integer-valued one, else its own.</summary>
+    public static string DTypeName(Tensor tensor) => tensor.IsIntegerValued ? "I64" : DTypeName(tensor.DType);
+
+    /// <summary>Where the reference writer's descending dtype order puts a tensor: I64, then F64, then F32.</summary>
+    public static int WriteRank(Tensor tensor) => tensor.IsIntegerValued ? 2 : tensor.DType == DType.Float64 ? 1 : 0;
+
     /// <summary>Compares as Rust compares strings, byte by byte in UTF-8 (which is code-point order, unlike UTF-16 ordinal order).</summary>
     public static int CompareUtf8(string a, string b) =>
         Encoding.UTF8.GetBytes(a).AsSpan().SequenceCompareTo(Encoding.UTF8.GetBytes(b));

@@ -155,7 +155,22 @@ internal static class FileBadInputs
             "dtype.safetensors'", "tensor 'a' has the unknown dtype 'F31'"),
         BadInput.Of<InvalidDataException>(Area, "safetensors: a dtype MiniNet does not read",
             LoadSafetensors("f16.safetensors", Safetensors("{\"h\":{\"dtype\":\"F16\",\"shape\":[2],\"data_offsets\":[0,4]}}", 4)),
-            "f16.safetensors'", "MiniNet reads F32 and F64 tensors only, and 'h' is F16"),
+            "f16.safetensors'", "MiniNet reads F32, F64 and I64 tensors only, and 'h' is F16"),
+        BadInput.Of<InvalidDataException>(Area, "safetensors: an I64 value a float64 would round",
+            LoadSafetensors("i64.safetensors", [.. Safetensors("{\"n\":{\"dtype\":\"I64\",\"shape\":[],\"data_offsets\":[0,8]}}"), .. BitConverter.GetBytes(-(1L << 53) - 1)]),
+            "i64.safetensors'", "tensor 'n' is I64 and element 0 is -9007199254740993, beyond ±2⁵³", "cannot be read exactly"),
+        BadInput.Of<ArgumentException>(Area, "SafeTensors.Save of an integer-valued buffer holding a fraction",
+            () => { var bn = new BatchNorm1d(2); bn.NumBatchesTracked!.Fill(2.5); bn.Save(Path.Combine(Path.GetTempPath(), "never.safetensors")); },
+            "SafeTensors.Save", "'num_batches_tracked' is integer-valued (written as I64", "element 0 is 2.5", "not a whole number"),
+        BadInput.Of<InvalidDataException>(Area, "Module.Load of a file whose num_batches_tracked is F32, not I64",
+            InDirectory(dir =>
+            {
+                string path = Path.Combine(dir, "f32-counter.safetensors");
+                var bn = new BatchNorm1d(2);
+                SafeTensors.Save(path, bn.StateDict().ToDictionary(p => p.Key, p => p.Key == "num_batches_tracked" ? Tensor.Scalar(0) : p.Value));
+                bn.Load(path);
+            }),
+            "f32-counter.safetensors' does not fit the model", "'num_batches_tracked' is [] F32 in the file but [] I64 in the model"),
         BadInput.Of<InvalidDataException>(Area, "safetensors: more tensors than MiniNet reads",
             LoadSafetensors("many.safetensors", EmptyTensors(SafeTensorsHeader.MaxTensorCount + 1)),
             "many.safetensors'", "the header lists more than 100,000 tensors, the most MiniNet reads from one file"),

@@ -66,6 +66,15 @@ internal static class LayerBadInputs
         BadInput.Of<ArgumentOutOfRangeException>(Area, "Flatten layer of a 1-D input",
             () => new Flatten().Forward(Ones(4)), "Flatten", "axis 1 is out of range for rank 1"),
 
+        // Dropout2d
+        BadInput.Of<ArgumentOutOfRangeException>(Area, "Dropout2d with p below 0",
+            () => new Dropout2d(-0.1), "Dropout2d", "p is -0.1", "[0, 1]"),
+        BadInput.Of<ArgumentException>(Area, "Dropout2d with both a seed and a generator",
+            () => new Dropout2d(0.5, seed: 1, generator: new Generator(1)), "Dropout2d", "a seed or a generator, not both"),
+        BadInput.Of<ArgumentException>(Area, "Dropout2d given a matrix",
+            () => new Sequential(new Dense(3, 4, seed: 1), new Dropout2d()).Forward(Tensor.Zeros([2, 3])),
+            "Sequential[1] Dropout2d(p=0.5)", "expected input [N, C, H, W] or [C, H, W], got [2, 4]"),
+
         // Dropout
         BadInput.Of<ArgumentOutOfRangeException>(Area, "Dropout with p above 1",
             () => new Dropout(1.5), "Dropout", "p is 1.5", "[0, 1]"),

@@ -27,6 +27,7 @@ internal static class DeterminismSuite
         ["conv2d"] = Convolutions,
         ["layer_norm"] = LayerNorms,
         ["pooling"] = Poolings,
+        ["batch_norm"] = BatchNorms,
         ["softmax head"] = SoftmaxHead,
         ["sigmoid head"] = SigmoidHead,
         ["optimisers"] = Optimisers,
@@ -187,6 +188,40 @@ internal static class DeterminismSuite
             ForwardBackward(hash, xs => xs[0].AvgPool2d((2, 3), 1, (1, 1), countIncludePad: false), x.Clone());
             ForwardBackward(hash, xs => xs[0].AdaptiveAvgPool2d((4, 5)), x.Clone());
             ForwardBackward(hash, xs => xs[0].AdaptiveAvgPool2d((13, 2)), Uniform([5, 7, 3], -1, 1, 62, dtype));
+        }
+    }
+
+    private static void BatchNorms(ResultHash hash)
+    {
+        // Channel sizes (N × spatial) around the vector widths, [N, C] and [N, C, L] inputs, one large enough for the
+        // channels to be split across threads, both modes, and the running statistics a layer keeps after training steps
+        // (momentum and the cumulative average).
+        int[][] shapes = [[5, 3], [2, 4, 7], [3, 2, 17], [2, 3, 33], [4, 2, 129], [3, 4, 5, 7], [2, 16, 14, 14], [8, 16, 32, 32]];
+        foreach (var dtype in DTypes)
+        foreach (var shape in shapes)
+        {
+            hash.Label($"BatchNorm {dtype} x[{string.Join(",", shape)}]");
+            int channels = shape[1];
+            var runningMean = Uniform([channels], -0.5, 0.5, 71, dtype);
+            var runningVar = Uniform([channels], 0.5, 2, 72, dtype);
+            ForwardBackward(hash, xs => Tensor.BatchNorm(xs[0], runningMean, runningVar, xs[1], xs[2], training: true),
+                Uniform(shape, -3, 5, 73, dtype), Uniform([channels], 0.5, 2, 74, dtype), Uniform([channels], -1, 1, 75, dtype));
+            hash.Add(runningMean);
+            hash.Add(runningVar);
+            ForwardBackward(hash, xs => Tensor.BatchNorm(xs[0], runningMean, runningVar, xs[1], xs[2]),
+                Uniform(shape, -3, 5, 76, dtype), Uniform([channels], 0.5, 2, 74, dtype), Uniform([channels], -1, 1, 75, dtype));
+            ForwardBackward(hash, xs => Tensor.BatchNorm(xs[0], null, null, training: true), Uniform(shape, -3, 5, 77, dtype));
+        }
+        foreach (var dtype in DTypes)
+        foreach (double? momentum in new double?[] { 0.1, null })
+        {
+            hash.Label($"BatchNorm2d layer {dtype} momentum {momentum}");
+            var layer = new BatchNorm2d(6, momentum: momentum, dtype: dtype);
+            for (int step = 0; step < 3; step++) layer.Forward(Uniform([4, 6, 5, 5], -2, 3, (ulong)(80 + step), dtype));
+            hash.Add(layer.RunningMean);
+            hash.Add(layer.RunningVar);
+            layer.Eval();
+            hash.Add(layer.Forward(Uniform([1, 6, 5, 5], -2, 3, 90, dtype)));
         }
     }
 

@@ -25,6 +25,7 @@ public class DeterminismTests(ITestOutputHelper output)
         ["conv2d"] = "e0ada180858e66b3",
         ["layer_norm"] = "374d69b1568abc42",
         ["pooling"] = "eb582ddfe365ed3c",
+        ["batch_norm"] = "b6687399805486d3",
         ["softmax head"] = "8fbc119e06575b80",
         ["sigmoid head"] = "5dd524e92ffe866f",
         ["optimisers"] = "5d18fe6a0f4750b8",

@@ -116,12 +116,16 @@ public class SafeTensorsFuzzTests(ITestOutputHelper output)
                 string dtype = property.Value.GetProperty("dtype").GetString()!;
                 var shape = property.Value.GetProperty("shape").EnumerateArray().Select(d => d.GetInt32()).ToArray();
                 var offsets = property.Value.GetProperty("data_offsets").EnumerateArray().Select(d => d.GetInt64()).ToArray();
-                Assert.Equal(dtype == "F64" ? DType.Float64 : DType.Float32, tensor!.DType);
+                Assert.Equal(dtype == "F32" ? DType.Float32 : DType.Float64, tensor!.DType); // I64 is read as integer-valued float64
+                Assert.Equal(dtype == "I64", tensor.IsIntegerValued);
                 Assert.Equal(shape, tensor.Shape.ToArray());
                 var bytes = file.AsSpan(8 + (int)headerLength + (int)offsets[0], (int)(offsets[1] - offsets[0]));
-                var values = tensor.DType == DType.Float32
-                    ? tensor.ToArray<float>().SelectMany(BitConverter.GetBytes).ToArray()
-                    : tensor.ToArray<double>().SelectMany(BitConverter.GetBytes).ToArray();
+                var values = dtype switch
+                {
+                    "F32" => tensor.ToArray<float>().SelectMany(BitConverter.GetBytes).ToArray(),
+                    "I64" => tensor.ToArray<double>().SelectMany(v => BitConverter.GetBytes((long)v)).ToArray(),
+                    _ => tensor.ToArray<double>().SelectMany(BitConverter.GetBytes).ToArray(),
+                };
                 Assert.True(bytes.SequenceEqual(values), $"{what}: the values of '{property.Name}' are not the file's bytes");
             }
             Assert.Equal(tensors, loaded.Tensors.Count);
