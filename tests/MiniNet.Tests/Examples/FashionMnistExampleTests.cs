@@ -164,6 +164,12 @@ public partial class FashionMnistExampleTests
         var empty = Run([.. recipe[..^1], files.File("empty"), "--resume"]);
         Assert.Equal(1, empty.ExitCode);
         Assert.Contains("the checkpoint folder", empty.Errors);
+
+        string recipeFile = Path.Combine(checkpoints, "recipe.txt");
+        File.WriteAllLines(recipeFile, File.ReadAllLines(recipeFile)[..^1]); // as written before --model existed
+        var older = Run([.. recipe, "--resume"]);
+        Assert.Equal(1, older.ExitCode);
+        Assert.Contains("were made with other options (--model mlp now, not recorded then)", older.Errors);
     }
 
     [Fact]
