@@ -9,7 +9,7 @@ using FashionMnistSet = MiniNet.Data.FashionMnist; // the class, not this exampl
 namespace MiniNet.Examples.FashionMnist;
 
 /// <summary>
-/// Example 1: an MLP with the softmax head trained on Fashion-MNIST (the shipped 10,000/2,000 subset by default),
+/// Example 1: an MLP (or, with --model cnn, the benchmark's CNN) with the softmax head trained on Fashion-MNIST (the shipped 10,000/2,000 subset by default),
 /// with a live progress bar, per-epoch train and test figures, SVG plots, a confusion matrix, and a last line
 /// <c>test accuracy: 0.XXXX</c>. <c>--help</c> lists the options.
 /// </summary>
