@@ -9,7 +9,7 @@ using FashionMnistSet = MiniNet.Data.FashionMnist; // the class, not this exampl
 namespace MiniNet.Examples.FashionMnist;
 
 /// <summary>
-/// Example 1: an MLP with the softmax head trained on Fashion-MNIST (the shipped 10,000/2,000 subset by default),
+/// Example 1: an MLP (or, with --model cnn, the benchmark's CNN) with the softmax head trained on Fashion-MNIST (the shipped 10,000/2,000 subset by default),
 /// with a live progress bar, per-epoch train and test figures, SVG plots, a confusion matrix, and a last line
 /// <c>test accuracy: 0.XXXX</c>. <c>--help</c> lists the options.
 /// </summary>
@@ -61,13 +61,13 @@ public static class FashionMnistExample
         Generator initialisation = random.Fork(), dropoutMasks = random.Fork(), shuffles = random.Fork(), split = random.Fork();
         var (train, validation, test, normalization) = PrepareData(options, split, output);
 
-        var model = Training.BuildModel(train.FeatureCount, options.Hidden, train.ClassCount, options.Dropout, initialisation, dropoutMasks);
-        var loader = new DataLoader(train, options.BatchSize, shuffle: true, generator: shuffles);
+        var model = Training.BuildModel(options, train, initialisation, dropoutMasks);
+        var loader = new DataLoader(Training.Inputs(options, train), options.BatchSize, shuffle: true, generator: shuffles);
         var optimizer = Training.BuildOptimizer(options, model);
         var schedule = Training.BuildSchedule(options, optimizer, loader.BatchCount);
         var head = new SoftmaxHead(labelSmoothing: options.LabelSmoothing);
-        string architecture = Architecture(train.FeatureCount, options.Hidden, train.ClassCount);
-        output.WriteLine($"model: {architecture} MLP, ReLU{(options.Dropout > 0 ? $", dropout {Number(options.Dropout)}" : "")}, {Count(model.ParameterCount())} parameters");
+        string architecture = ModelName(options, train);
+        output.WriteLine($"model: {architecture}, ReLU{(options.Dropout > 0 ? $", dropout {Number(options.Dropout)}" : "")}, {Count(model.ParameterCount())} parameters");
         output.WriteLine($"training: {Describe(options)}, {Plural(options.Epochs, "epoch", "epochs")} of {Plural(loader.BatchCount, "batch", "batches")}");
 
         int firstEpoch = StartCheckpoints(options, model, optimizer, schedule, [shuffles, dropoutMasks], output);
@@ -85,8 +85,8 @@ public static class FashionMnistExample
             progress.Finish();
 
             start = Stopwatch.GetTimestamp();
-            var onTrain = Training.Evaluate(model, train);
-            var onEvaluated = Training.Evaluate(model, validation ?? test);
+            var onTrain = Training.Evaluate(model, Training.Inputs(options, train));
+            var onEvaluated = Training.Evaluate(model, Training.Inputs(options, validation ?? test));
             evaluationTime += Stopwatch.GetElapsedTime(start);
             history.Add(onTrain, onEvaluated);
             output.WriteLine($"  train loss {onTrain.Loss:0.0000} acc {onTrain.Accuracy:0.0000} | {evaluatedName} loss {onEvaluated.Loss:0.0000} acc {onEvaluated.Accuracy:0.0000}");
@@ -101,17 +101,17 @@ public static class FashionMnistExample
 
         if (options.SavePath is not null)
         {
-            model.Save(options.SavePath, normalization.ToMetadata(options.Hidden));
+            model.Save(options.SavePath, normalization.ToMetadata(options));
             output.WriteLine($"saved the model to {Path.GetFullPath(options.SavePath)}");
         }
         Directory.CreateDirectory(options.PlotsDirectory);
         if (history.Last is not null) // a run resumed after its last epoch trains nothing and has no curves
         {
             string curves = Path.Combine(options.PlotsDirectory, "training.svg");
-            history.ToFigure($"{DataSetName(options)}, {architecture} MLP, {Count(train.Count)} training images").Save(curves);
+            history.ToFigure($"{DataSetName(options)}, {architecture}, {Count(train.Count)} training images").Save(curves);
             output.WriteLine($"wrote {Path.GetFullPath(curves)} (loss and accuracy per epoch{(firstEpoch > 1 ? $", from epoch {firstEpoch}" : "")})");
         }
-        ReportTest(validation is null && history.Last is { } evaluated ? evaluated : Training.Evaluate(model, test), test, options, output);
+        ReportTest(validation is null && history.Last is { } evaluated ? evaluated : Training.Evaluate(model, Training.Inputs(options, test)), test, options, output);
     }
 
     /// <summary>
@@ -167,16 +167,16 @@ public static class FashionMnistExample
     {
         var test = Load(options, train: false);
         output.WriteLine($"{DataSetName(options)}: {Count(test.Count)} test images from {Source(options)}");
-        var model = Training.BuildModel(test.FeatureCount, options.Hidden, test.ClassCount, dropout: 0, new Generator(0), new Generator(0));
+        var model = Training.BuildModel(options, test, new Generator(0), new Generator(0));
         var metadata = model.Load(options.LoadPath!);
-        output.WriteLine($"model: {Architecture(test.FeatureCount, options.Hidden, test.ClassCount)} MLP loaded from {Path.GetFullPath(options.LoadPath!)}");
+        output.WriteLine($"model: {ModelName(options, test)} loaded from {Path.GetFullPath(options.LoadPath!)}");
         var normalization = Normalization.FromMetadata(metadata, options.LoadPath!);
         test = normalization.Apply(test);
         output.WriteLine(normalization.IsNone
             ? "inputs: pixels / 255 (the file records no standardisation)"
             : $"inputs: pixels / 255, standardised with the mean {normalization.Mean:0.0000} and std {normalization.Std:0.0000} recorded in the file");
         Directory.CreateDirectory(options.PlotsDirectory);
-        ReportTest(Training.Evaluate(model, test), test, options, output);
+        ReportTest(Training.Evaluate(model, Training.Inputs(options, test)), test, options, output);
     }
 
     /// <summary>The confusion matrix (printed and drawn), then the last line: the test accuracy.</summary>
@@ -229,7 +229,10 @@ public static class FashionMnistExample
         return $"{optimizer}, {schedule}, batch {options.BatchSize}{smoothing}, seed {options.Seed}";
     }
 
-    private static string Architecture(int inputs, int[] hidden, int classes) => string.Join("-", [inputs, .. hidden, classes]);
+    /// <summary>"784-512-256-10 MLP" for the MLP (its layer widths), the layers for the CNN.</summary>
+    private static string ModelName(FashionMnistOptions options, LabeledDataset data) => options.Model == "cnn"
+        ? Cnn.Description
+        : string.Join("-", [data.FeatureCount, .. options.Hidden, data.ClassCount]) + " MLP";
 
     private static bool IsConsole(TextWriter output) => ReferenceEquals(output, Console.Out) && !Console.IsOutputRedirected;
 

@@ -6,7 +6,7 @@ namespace MiniNet.Examples.FashionMnist;
 internal sealed class FashionMnistOptions
 {
     public const string Usage = """
-        Trains an MLP with the softmax head on Fashion-MNIST and reports its test accuracy.
+        Trains an MLP (or a CNN) with the softmax head on Fashion-MNIST and reports its test accuracy.
 
         usage: dotnet run -c Release --project examples/FashionMnist [-- options]
 
@@ -23,17 +23,20 @@ internal sealed class FashionMnistOptions
           --normalize on|off    standardise the pixels with the training images' mean and std (default on)
 
         model
-          --hidden N [N ...]    hidden layer sizes (default 512 256)
-          --dropout P           dropout after each hidden layer (default 0: none)
+          --model mlp|cnn       mlp: Dense layers (default); cnn: the benchmark's CNN, two 3x3
+                                convolutions (32 and 64 channels) with 2x2 max pooling, then
+                                Dense(3136, 128) and Dense(128, 10)
+          --hidden N [N ...]    hidden layer sizes of the mlp (default 512 256)
+          --dropout P           dropout after each hidden layer of the mlp (default 0: none)
 
         training
-          --epochs N            passes over the training images (default 15)
+          --epochs N            passes over the training images (default 15; 10 with cnn)
           --batch N             mini-batch size (default 128)
-          --optimizer NAME      sgd, adam or adamw (default adamw)
+          --optimizer NAME      sgd, adam or adamw (default adamw; adam with cnn)
           --lr X                peak learning rate (default 0.001; 0.05 with sgd)
           --momentum X          momentum of sgd (default 0.9)
           --weight-decay X      weight decay, decoupled for adamw (default 0.05 with adamw, else 0)
-          --label-smoothing E   label smoothing of the cross-entropy (default 0.1)
+          --label-smoothing E   label smoothing of the cross-entropy (default 0.1; 0 with cnn)
           --schedule NAME       cosine (the learning rate falls along half a cosine from --lr to 0,
                                 batch by batch) or none (constant) (default cosine)
           --seed N              seed of the initialisation, the shuffles, dropout and the validation
@@ -46,16 +49,19 @@ internal sealed class FashionMnistOptions
           --resume              continue from the latest checkpoint in the --checkpoint DIR, with
                                 the options it was made with (--epochs may grow with --schedule none)
           --load FILE           evaluate a saved model on the test images instead of training;
-                                build it with the --hidden sizes it was trained with
+                                build it with the --model and --hidden sizes it was trained with
           --plots DIR           where the SVG figures go (default out/fashion)
           --help                print this text
         """;
+
+    private const int CnnEpochs = 10;
 
     public string? DataDirectory { get; private init; }
     public int? Limit { get; private init; }
     public double Validation { get; private init; }
     public bool Digits { get; private init; }
     public bool Normalize { get; private init; }
+    public string Model { get; private init; } = "";
     public int[] Hidden { get; private init; } = [];
     public double Dropout { get; private init; }
     public int Epochs { get; private init; }
@@ -80,7 +86,9 @@ internal sealed class FashionMnistOptions
         var line = new CommandLine(args, Usage);
         if (line.Help) return new FashionMnistOptions { Help = true };
 
-        string optimizer = line.Choice("optimizer", "adamw", "sgd", "adam", "adamw");
+        string model = line.Choice("model", "mlp", "mlp", "cnn");
+        bool cnn = model == "cnn"; // the CNN's defaults are the benchmark's training (Adam, no label smoothing) with the cosine decay
+        string optimizer = line.Choice("optimizer", cnn ? "adam" : "adamw", "sgd", "adam", "adamw");
         var options = new FashionMnistOptions
         {
             DataDirectory = line.String("data"),
@@ -88,15 +96,16 @@ internal sealed class FashionMnistOptions
             Validation = line.Double("validation", 0, min: 0),
             Digits = line.Flag("digits"),
             Normalize = line.Choice("normalize", "on", "on", "off") == "on",
+            Model = model,
             Hidden = line.Ints("hidden", [512, 256], min: 1),
             Dropout = line.Double("dropout", 0, min: 0),
-            Epochs = line.Int("epochs", 15, min: 1),
+            Epochs = line.Int("epochs", cnn ? CnnEpochs : 15, min: 1),
             BatchSize = line.Int("batch", 128, min: 1),
             Optimizer = optimizer,
             Lr = line.Double("lr", optimizer == "sgd" ? 0.05 : 1e-3, min: 0),
             Momentum = line.Double("momentum", 0.9, min: 0),
             WeightDecay = line.Double("weight-decay", optimizer == "adamw" ? 0.05 : 0, min: 0),
-            LabelSmoothing = line.Double("label-smoothing", 0.1, min: 0),
+            LabelSmoothing = line.Double("label-smoothing", cnn ? 0 : 0.1, min: 0),
             Schedule = line.Choice("schedule", "cosine", "cosine", "none"),
             Seed = (ulong)line.Int("seed", 0, min: 0),
             SavePath = line.String("save"),
@@ -122,6 +131,9 @@ internal sealed class FashionMnistOptions
         if (Momentum >= 1) throw Error($"--momentum expects a value in [0, 1), got {Number(Momentum)}");
         if (Given("momentum") && Optimizer != "sgd")
             throw Error($"--momentum applies to --optimizer sgd only (adam and adamw keep moment averages of their own); the optimizer is {Optimizer}");
+        if (Model == "cnn")
+            foreach (var name in (string[])["hidden", "dropout"])
+                if (Given(name)) throw Error($"--{name} shapes the mlp; the cnn's layers are fixed (see --model): drop --{name}");
         if (PlotsDirectory.Length == 0) throw Error("--plots expects a folder");
         if (SavePath is not null && LoadPath is not null)
             throw Error("--save and --load do not go together: --load evaluates a saved model and trains nothing");
@@ -149,7 +161,7 @@ internal sealed class FashionMnistOptions
         $"--validation {Number(Validation)}", $"--digits {(Digits ? "yes" : "no")}", $"--normalize {(Normalize ? "on" : "off")}",
         $"--hidden {string.Join(' ', Hidden)}", $"--dropout {Number(Dropout)}", $"--batch {BatchSize}", $"--optimizer {Optimizer}", $"--lr {Number(Lr)}",
         $"--momentum {Number(Momentum)}", $"--weight-decay {Number(WeightDecay)}", $"--label-smoothing {Number(LabelSmoothing)}",
-        $"--schedule {Schedule}", $"--seed {Seed}") + "\n";
+        $"--schedule {Schedule}", $"--seed {Seed}", $"--model {Model}") + "\n";
 
     private static ArgumentException Error(string problem) => new($"{problem}.\n\n{Usage}");
 

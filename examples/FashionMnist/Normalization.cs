@@ -17,13 +17,18 @@ internal sealed record Normalization(float Mean, float Std)
 
     public LabeledDataset Apply(LabeledDataset data) => IsNone ? data : data.Normalize(Mean, Std);
 
-    public Dictionary<string, string> ToMetadata(int[] hidden) => new()
+    /// <summary>What a saved model's file records beside the weights: the network (which load_in_pytorch.py rebuilds) and this standardisation.</summary>
+    public Dictionary<string, string> ToMetadata(FashionMnistOptions options)
     {
-        ["format"] = "MiniNet examples/FashionMnist MLP",
-        ["hidden"] = string.Join(' ', hidden),
-        [MeanKey] = Mean.ToString("R", CultureInfo.InvariantCulture),
-        [StdKey] = Std.ToString("R", CultureInfo.InvariantCulture),
-    };
+        var metadata = new Dictionary<string, string>
+        {
+            [MeanKey] = Mean.ToString("R", CultureInfo.InvariantCulture),
+            [StdKey] = Std.ToString("R", CultureInfo.InvariantCulture),
+        };
+        if (options.Model == "cnn") metadata["format"] = "MiniNet examples/FashionMnist CNN";
+        else (metadata["format"], metadata["hidden"]) = ("MiniNet examples/FashionMnist MLP", string.Join(' ', options.Hidden));
+        return metadata;
+    }
 
     /// <summary>The standardisation a file records, or none when it records none (a file written elsewhere).</summary>
     /// <exception cref="InvalidDataException">The file records only one of the two values, or one that is not a valid number.</exception>

@@ -14,11 +14,20 @@ internal static class Training
 {
     private const int EvaluationBatchSize = 1000; // no gradients are kept, so big batches only make the products more efficient
 
+    /// <summary>The network <c>--model</c> names, for the images of <paramref name="data"/>: see <see cref="BuildMlp"/> and <see cref="Cnn"/>.</summary>
+    public static Sequential BuildModel(FashionMnistOptions options, LabeledDataset data, Generator initialisation, Generator dropoutMasks) =>
+        options.Model == "cnn"
+            ? Cnn.Build(data.SampleShape[^1], data.ClassCount, initialisation)
+            : BuildMlp(data.FeatureCount, options.Hidden, data.ClassCount, options.Dropout, initialisation, dropoutMasks);
+
+    /// <summary>What the model takes: the flat rows for the MLP, one-channel images [1, 28, 28] for the CNN.</summary>
+    public static IDataset Inputs(FashionMnistOptions options, LabeledDataset data) => options.Model == "cnn" ? new Images(data) : data;
+
     /// <summary>
     /// The MLP: Dense → ReLU → Dropout for each hidden size, then Dense to the class logits. The Dropout layers are there
     /// even with p = 0, so that the parameter names (0.weight, 3.weight, …) depend on the hidden sizes alone.
     /// </summary>
-    public static Sequential BuildModel(int inputCount, int[] hidden, int classCount, double dropout, Generator initialisation, Generator dropoutMasks)
+    public static Sequential BuildMlp(int inputCount, int[] hidden, int classCount, double dropout, Generator initialisation, Generator dropoutMasks)
     {
         var model = new Sequential();
         int width = inputCount;
@@ -71,15 +80,17 @@ internal static class Training
     }
 
     /// <summary>The mean cross-entropy (without label smoothing) and the accuracy over <paramref name="data"/>, in evaluation mode (left on: training switches it off).</summary>
-    public static Evaluation Evaluate(Sequential model, LabeledDataset data)
+    public static Evaluation Evaluate(Sequential model, IDataset data)
     {
         model.Eval();
         using var noGrad = Tape.NoGrad();
         var predictions = new int[data.Count];
         double lossSum = 0;
         int correct = 0, offset = 0;
+        var arena = new StepArena(); // as in training: a batch reuses the last one's activations (the CNN's are 100 MB at batch 1000)
         foreach (var batch in new DataLoader(data, EvaluationBatchSize))
         {
+            using var step = arena.Step();
             var logits = model.Forward(batch.Features);
             lossSum += Losses.SoftmaxCrossEntropy(logits, batch.Labels, reduction: Reduction.Sum).Item();
             var predicted = logits.ArgMax(1);

@@ -34,7 +34,9 @@ internal sealed class TrainingCheckpoints(string directory)
             throw new FileNotFoundException($"--resume: '{recipePath}' is missing; it records the options the checkpoints were made with.", recipePath);
         string[] saved = File.ReadAllLines(recipePath), current = options.Recipe().TrimEnd('\n').Split('\n');
         var differences = saved.Zip(current).Where(pair => pair.First != pair.Second).Select(pair => $"{pair.First} then, {pair.Second} now").ToList();
-        if (differences.Count > 0 || saved.Length != current.Length)
+        differences.AddRange(current.Skip(saved.Length).Select(line => $"{line} now, not recorded then")); // a folder from before --model existed
+        differences.AddRange(saved.Skip(current.Length).Select(line => $"{line} then, not known now"));
+        if (differences.Count > 0)
             throw new InvalidDataException($"--resume: the checkpoints in '{Directory}' were made with other options ({string.Join("; ", differences)}); " +
                 "give the options they were made with.");
 

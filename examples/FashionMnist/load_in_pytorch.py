@@ -4,8 +4,9 @@
 
 The file is read from the safetensors specification alone (8-byte little-endian header length, JSON header,
 raw little-endian data), so the only requirements are PyTorch and NumPy. The parameter names are those of the
-equivalent nn.Sequential(Linear, ReLU, Dropout, ..., Linear), so load_state_dict(strict=True) takes them as
-they are; the input standardisation and the hidden sizes come from the file's metadata.
+equivalent nn.Sequential (Linear, ReLU, Dropout, ..., Linear for --model mlp; Conv2d, ReLU, MaxPool2d, ...,
+Linear for --model cnn), so load_state_dict(strict=True) takes them as they are; the network, the hidden sizes
+and the input standardisation come from the file's metadata.
 """
 import gzip
 import json
@@ -50,20 +51,30 @@ def build_mlp(hidden):
     return nn.Sequential(*layers, nn.Linear(width, 10))
 
 
+def build_cnn():
+    """The benchmark's CNN, layer for layer as examples/FashionMnist/Cnn.cs builds it (so the names match)."""
+    return nn.Sequential(nn.Conv2d(1, 32, 3, padding=1), nn.ReLU(), nn.MaxPool2d(2),
+                         nn.Conv2d(32, 64, 3, padding=1), nn.ReLU(), nn.MaxPool2d(2),
+                         nn.Flatten(), nn.Linear(3136, 128), nn.ReLU(), nn.Linear(128, 10))
+
+
 def main():
     model_path = sys.argv[1]
     data_dir = sys.argv[2] if len(sys.argv) > 2 else "examples/data"
     state, metadata = read_safetensors(model_path)
-    model = build_mlp([int(size) for size in metadata["hidden"].split()])
+    is_cnn = metadata["format"].endswith("CNN")
+    model = build_cnn() if is_cnn else build_mlp([int(size) for size in metadata["hidden"].split()])
     model.load_state_dict(state, strict=True)
 
     images = read_idx(f"{data_dir}/t10k-images-idx3-ubyte.gz").reshape(-1, 784).astype(np.float32) / 255
     labels = read_idx(f"{data_dir}/t10k-labels-idx1-ubyte.gz").astype(np.int64)
     inputs = (torch.from_numpy(images) - float(metadata["input_mean"])) / float(metadata["input_std"])
+    if is_cnn:
+        inputs = inputs.reshape(-1, 1, 28, 28)  # one-channel images, NCHW
     with torch.no_grad():
-        predicted = model.eval()(inputs).argmax(dim=1)
+        predicted = torch.cat([model.eval()(part).argmax(dim=1) for part in inputs.split(1000)])
     accuracy = (predicted == torch.from_numpy(labels)).float().mean().item()
-    print(f"PyTorch, MiniNet's weights: test accuracy {accuracy:.4f} on {len(labels):,} images")
+    print(f"PyTorch, MiniNet's {'CNN' if is_cnn else 'MLP'} weights: test accuracy {accuracy:.4f} on {len(labels):,} images")
 
 
 if __name__ == "__main__":

@@ -27,6 +27,14 @@ public partial class FashionMnistExampleTests
     }
 
     [Fact]
+    public void The_default_mlp_gives_the_weights_it_gave_before_the_cnn_was_added()
+    {
+        // Printed by the example before --model cnn existed; the CI runs the suite on every SIMD path and on one thread.
+        using var plots = new TempDirectory();
+        Assert.Equal("weights fingerprint: 9779b6613c03edd1 (the same on every CPU for the same options and seed)", Fingerprint(Run([.. Slice, "--plots", plots.Path]).Output));
+    }
+
+    [Fact]
     public void Prints_the_confusion_matrix_with_the_class_names_and_counts_that_add_up_to_the_test_images()
     {
         using var plots = new TempDirectory();
@@ -156,6 +164,12 @@ public partial class FashionMnistExampleTests
         var empty = Run([.. recipe[..^1], files.File("empty"), "--resume"]);
         Assert.Equal(1, empty.ExitCode);
         Assert.Contains("the checkpoint folder", empty.Errors);
+
+        string recipeFile = Path.Combine(checkpoints, "recipe.txt");
+        File.WriteAllLines(recipeFile, File.ReadAllLines(recipeFile)[..^1]); // as written before --model existed
+        var older = Run([.. recipe, "--resume"]);
+        Assert.Equal(1, older.ExitCode);
+        Assert.Contains("were made with other options (--model mlp now, not recorded then)", older.Errors);
     }
 
     [Fact]
@@ -193,6 +207,9 @@ public partial class FashionMnistExampleTests
     [InlineData("--load m.safetensors --checkpoint dir", "--checkpoint shapes training, and --load trains nothing")]
     [InlineData("--resume", "--resume continues from the checkpoints of --checkpoint DIR")]
     [InlineData("--limit 3", "--limit expects a whole number ≥ 5, got '3'")]
+    [InlineData("--model rnn", "--model expects one of mlp, cnn, got 'rnn'")]
+    [InlineData("--model cnn --hidden 64", "--hidden shapes the mlp; the cnn's layers are fixed (see --model): drop --hidden")]
+    [InlineData("--model cnn --dropout 0.2", "--dropout shapes the mlp; the cnn's layers are fixed (see --model): drop --dropout")]
     [InlineData("--learning-rate 0.1", "unknown option --learning-rate")]
     [InlineData("--epochs 3 --epochs 4", "option --epochs is given twice")]
     [InlineData("epochs 3", "unexpected argument 'epochs'")]
@@ -227,14 +244,14 @@ public partial class FashionMnistExampleTests
     {
         var run = Run(["--help"]);
         Assert.Equal(0, run.ExitCode);
-        foreach (var option in new[] { "--data", "--limit", "--validation", "--digits", "--normalize", "--hidden", "--dropout", "--epochs", "--batch", "--optimizer",
+        foreach (var option in new[] { "--data", "--limit", "--validation", "--digits", "--normalize", "--model", "--hidden", "--dropout", "--epochs", "--batch", "--optimizer",
                      "--lr", "--momentum", "--weight-decay", "--label-smoothing", "--schedule", "--seed", "--save", "--load", "--plots" })
             Assert.Contains(option + " ", run.Output);
     }
 
-    private sealed record Result(int ExitCode, string Output, string Errors);
+    internal sealed record Result(int ExitCode, string Output, string Errors);
 
-    private static Result Run(string[] args)
+    internal static Result Run(string[] args)
     {
         var output = new StringWriter { NewLine = "\n" };
         var errors = new StringWriter { NewLine = "\n" };
@@ -242,12 +259,12 @@ public partial class FashionMnistExampleTests
         return new Result(exitCode, output.ToString(), errors.ToString());
     }
 
-    private static string LastLine(string output) => output.TrimEnd('\n').Split('\n')[^1];
+    internal static string LastLine(string output) => output.TrimEnd('\n').Split('\n')[^1];
 
-    private static string Fingerprint(string output) => output.Split('\n').Single(line => line.StartsWith("weights fingerprint: ", StringComparison.Ordinal));
+    internal static string Fingerprint(string output) => output.Split('\n').Single(line => line.StartsWith("weights fingerprint: ", StringComparison.Ordinal));
 
     /// <summary>The value of the last line, which must be exactly <c>test accuracy: 0.XXXX</c>.</summary>
-    private static double LastLineAccuracy(string output)
+    internal static double LastLineAccuracy(string output)
     {
         var match = AccuracyLine().Match(LastLine(output));
         Assert.True(match.Success, $"the last line is '{LastLine(output)}', not 'test accuracy: 0.XXXX'");
