@@ -38,6 +38,7 @@ internal static class SampleArguments
         [typeof(Batch)] = () => new DataLoader(LabeledDataset.FromArrays(new float[6], [0, 1], [3], classCount: 2), batchSize: 2).First(),
         [typeof(GradCheckResult)] = () => GradCheck.Run(x => x.Sum(), Tensor.Ones([2], DType.Float64).RequireGrad()),
         [typeof(ConfusionMatrix)] = () => new ConfusionMatrix([0, 1], [0, 1], classCount: 2),
+        [typeof(TrainingMonitor)] = () => TrainingMonitor.Attach(new Sequential(new Dense(3, 2, seed: 1)), new TrainingMonitorOptions { Output = TextWriter.Null }),
         [typeof(LayerNorm)] = () => new LayerNorm(3), // the sample int[] (six zeros) is no normalizedShape; inputs are [2, 3]
     };
 

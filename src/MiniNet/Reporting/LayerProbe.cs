@@ -1,0 +1,93 @@
+using MiniNet.Layers;
+
+namespace MiniNet.Reporting;
+
+/// <summary>
+/// What a <see cref="TrainingMonitor"/> gathers at one layer during a measured step: its output's statistics, the
+/// squared gradient norms its tensor hooks add up, and its parameters as they were before the optimiser's step.
+/// </summary>
+internal sealed class LayerProbe
+{
+    public LayerProbe(Module module, string name)
+    {
+        (Module, Name) = (module, name);
+        // Made once: a hook registered on a measured step allocates no closure.
+        InputGradientHook = gradient => Gathered(ref InputSquares, gradient);
+        OutputGradientHook = gradient => Gathered(ref OutputSquares, gradient);
+        _parameterGradientHook = gradient => Gathered(ref ParameterSquares, gradient);
+    }
+
+    public Module Module { get; }
+
+    /// <summary>The hooks that add a gradient's squared norm at the layer's input, at its output, at its parameters.</summary>
+    public readonly Func<Tensor, Tensor?> InputGradientHook, OutputGradientHook;
+    private readonly Func<Tensor, Tensor?> _parameterGradientHook;
+
+    private static Tensor? Gathered(ref double squares, Tensor gradient)
+    {
+        double added = MonitorStatistics.SumOfSquares(gradient);
+        squares = double.IsNaN(squares) ? added : squares + added;
+        return null;
+    }
+
+    /// <summary>The layer's name in the model, e.g. <c>2</c> or <c>blocks.0.fc</c>.</summary>
+    public string Name { get; }
+
+    public string KindName => Module.GetType().Name;
+
+    public LayerKind Kind => Module switch
+    {
+        Sigmoid => LayerKind.Sigmoid,
+        Tanh => LayerKind.Tanh,
+        ReLU => LayerKind.ReLU,
+        _ => LayerKind.Other,
+    };
+
+    // The step being measured.
+    public ActivationCounts? Activations;
+    public double InputSquares = double.NaN, OutputSquares = double.NaN, ParameterSquares = double.NaN;
+    private Tensor[] _parameters = [];
+    private double[][] _before = [];
+    private readonly List<HookHandle> _parameterHooks = [];
+
+    /// <summary>Forgets the last measured step and keeps a copy of the parameters, to measure the coming update against.</summary>
+    public void Begin()
+    {
+        (Activations, InputSquares, OutputSquares, ParameterSquares) = (null, double.NaN, double.NaN, double.NaN);
+        _parameters = [.. Module.Parameters()];
+        if (_before.Length != _parameters.Length) _before = new double[_parameters.Length][];
+        for (int i = 0; i < _parameters.Length; i++)
+        {
+            if (_before[i]?.Length != _parameters[i].ElementCount) _before[i] = new double[_parameters[i].ElementCount];
+            MonitorStatistics.CopyTo(_parameters[i], _before[i]);
+        }
+    }
+
+    /// <summary>Hooks the parameters' gradients for this step's backward pass (once per step, however often the layer is called).</summary>
+    public void HookParameters()
+    {
+        if (_parameterHooks.Count > 0) return;
+        foreach (var parameter in _parameters)
+            if (parameter.RequiresGrad)
+                _parameterHooks.Add(parameter.RegisterHook(_parameterGradientHook));
+    }
+
+    /// <summary>The step's record, with the update measured from the parameters now; the gradient hooks are taken off.</summary>
+    public LayerRecord Finish(long step)
+    {
+        foreach (var handle in _parameterHooks) handle.Remove();
+        _parameterHooks.Clear();
+        double update = 0, weights = 0;
+        for (int i = 0; i < _parameters.Length; i++)
+        {
+            var (u, w) = MonitorStatistics.UpdateSquares(_parameters[i], _before[i]);
+            (update, weights) = (update + u, weights + w);
+        }
+        var counts = Activations;
+        double saturated = Kind is LayerKind.Sigmoid or LayerKind.Tanh && counts is { Count: > 0 } c ? (double)c.Saturated / c.Count : double.NaN;
+        double dead = Kind == LayerKind.ReLU && counts is { Units: > 0 } d ? (double)d.DeadUnits / d.Units : double.NaN;
+        return new LayerRecord(step, Name, KindName, Math.Sqrt(ParameterSquares), Math.Sqrt(InputSquares), Math.Sqrt(OutputSquares),
+            _parameters.Length == 0 ? double.NaN : Math.Sqrt(update) / Math.Sqrt(weights),
+            counts?.Mean ?? double.NaN, counts?.Std ?? double.NaN, saturated, dead);
+    }
+}
