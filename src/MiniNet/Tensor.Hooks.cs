@@ -46,6 +46,13 @@ public sealed partial class Tensor
         return gradient;
     }
 
+    /// <summary>
+    /// Called with this leaf at the end of every backward pass that gave it a gradient, once its <see cref="Grad"/> holds
+    /// the pass's share (a training monitor reads the gradient the optimiser will step with). Unlike a hook it changes
+    /// nothing about how the gradient is gathered, and costs nothing on a leaf without one.
+    /// </summary>
+    internal Action<Tensor>? GradientObserver { get; set; }
+
     /// <summary>Drops the gradient hooks: a <see cref="StepArena"/> tensor handed out again is a new result.</summary>
     private void ClearGradHooks() => _gradHooks = null;
 }

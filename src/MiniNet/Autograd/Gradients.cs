@@ -64,6 +64,7 @@ public sealed class Gradients
                 _isolated[input] = isolated = Tensor.Zeros(input.Shape, input.DType);
             return isolated;
         }
+        if (input.IsLeaf && input.GradientObserver is not null) Observe(input);
         if (input.IsLeaf && !input.HasGradHooks)
             return input.Grad ?? input.NewGradBuffer(clear: true);
         if (input.IsLeaf) return input.PendingGrad ?? HookedLeafBuffer(input, clear: true);
@@ -80,27 +81,47 @@ public sealed class Gradients
         return leaf.PendingGrad = clear ? Tensor.Zeros(leaf.Shape, leaf.DType) : Tensor.Uninitialized(leaf.Shape, leaf.DType);
     }
 
+    // Leaves with a gradient observer that this pass gave a gradient, each once.
+    private List<Tensor>? _observedLeaves;
+
+    private void Observe(Tensor leaf)
+    {
+        _observedLeaves ??= [];
+        foreach (var observed in _observedLeaves)
+            if (ReferenceEquals(observed, leaf)) return;
+        _observedLeaves.Add(leaf);
+    }
+
     /// <summary>
     /// The end of a pass: each hooked leaf's gradient goes through its hooks, then into its <see cref="Tensor.Grad"/>
-    /// (copied when there was none, so the bits are those an unhooked pass would have stored).
+    /// (copied when there was none, so the bits are those an unhooked pass would have stored); then the observers see
+    /// their leaves' gradients.
     /// </summary>
     internal void FinishHookedLeaves()
     {
-        if (_hookedLeaves is null) return;
-        foreach (var leaf in _hookedLeaves)
+        if (_hookedLeaves is not null)
         {
-            var gradient = leaf.PendingGrad!;
-            leaf.PendingGrad = null;
-            gradient = leaf.RunGradHooks(gradient);
-            if (leaf.Grad is null) Array.Copy(gradient.StorageArray, leaf.NewGradBuffer(clear: false).StorageArray, gradient.ElementCount);
-            else DTypeDispatch.Run(leaf.DType, new SumIntoKernel(gradient, leaf.Grad));
+            foreach (var leaf in _hookedLeaves)
+            {
+                var gradient = leaf.PendingGrad!;
+                leaf.PendingGrad = null;
+                gradient = leaf.RunGradHooks(gradient);
+                if (leaf.Grad is null) Array.Copy(gradient.StorageArray, leaf.NewGradBuffer(clear: false).StorageArray, gradient.ElementCount);
+                else DTypeDispatch.Run(leaf.DType, new SumIntoKernel(gradient, leaf.Grad));
+            }
+            _hookedLeaves.Clear();
         }
-        _hookedLeaves.Clear();
+        if (_observedLeaves is not null)
+        {
+            foreach (var leaf in _observedLeaves) leaf.GradientObserver?.Invoke(leaf);
+            _observedLeaves.Clear();
+        }
     }
 
-    /// <summary>After a pass that failed: drops the hooked leaves' partial gradients.</summary>
+    /// <summary>After a pass that failed: drops the hooked leaves' partial gradients, and observes nothing.</summary>
     internal void ForgetHookedLeaves()
     {
+        _observedLeaves?.Clear();
         if (_hookedLeaves is null) return;
         foreach (var leaf in _hookedLeaves) leaf.PendingGrad = null;
         _hookedLeaves.Clear();
@@ -114,6 +135,7 @@ public sealed class Gradients
     /// </summary>
     internal Tensor BufferToWrite(Tensor input, out bool accumulate)
     {
+        if (_isolated is null && input.IsLeaf && input.GradientObserver is not null) Observe(input);
         bool intoGrad = input.IsLeaf && !input.HasGradHooks;
         accumulate = _isolated is not null || (intoGrad ? input.Grad : input.PendingGrad) is not null;
         if (accumulate) return Buffer(input);

@@ -12,8 +12,8 @@ namespace MiniNet.Reporting;
 /// <para><b>How it watches.</b> It puts a forward pre-hook and a forward hook on every layer (every module without
 /// sub-modules), so it sees the layers that are called through <see cref="Module.Call"/> (as <see cref="Sequential"/>
 /// calls them). A step is a training forward pass (recording, in training mode), counted when the first layer it saw is
-/// called again. On a measured step it reads each layer's output, hooks the gradients at its input, its output and its
-/// parameters, and keeps a copy of the parameters; at the next step (or when you read the records) it measures how far
+/// called again. On a measured step it reads each layer's output, hooks the gradients at its input and its output, reads its
+/// parameters' gradients when the backward pass ends, and keeps a copy of the parameters; at the next step (or when you read the records) it measures how far
 /// the optimiser moved them. The head is the loss the model's output goes into: <see cref="SoftmaxHead"/> (labels as
 /// <c>int[]</c>), <see cref="SigmoidHead"/>, or <see cref="Losses.MeanSquaredError"/> after a <see cref="Sigmoid"/>
 /// layer. Other steps cost a few hook calls per layer and allocate nothing.</para>
@@ -123,7 +123,7 @@ public sealed partial class TrainingMonitor : IDisposable
         if (_detached || !_measuring || !Tape.IsRecording || !probe.Module.Training) return null;
         probe.Activations = MonitorStatistics.Activations(output, probe.Kind, Options.SigmoidSaturation, Options.TanhSaturation);
         if (output.RequiresGrad) output.RegisterHook(probe.OutputGradientHook);
-        probe.HookParameters();
+        probe.ObserveParameters();
         (_lastOutput, _lastProbe) = (output, probe); // the last layer to finish is the model's output
         return null;
     }

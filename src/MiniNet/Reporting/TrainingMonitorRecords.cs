@@ -20,7 +20,7 @@ public sealed record LayerRecord
     /// <summary>The layer's type name (<c>Dense</c>, <c>Sigmoid</c>).</summary>
     public string Kind { get; }
 
-    /// <summary>‖∂L/∂θ‖₂ over the layer's parameters, from that step's backward pass.</summary>
+    /// <summary>‖∂L/∂θ‖₂ over the layer's parameters: their gradients when that step's backward pass ended, what the optimiser steps with.</summary>
     public double ParameterGradientNorm { get; }
 
     /// <summary>‖∂L/∂x‖₂ at the layer's input: what it passes back (NaN where the input takes no gradient).</summary>
