@@ -47,7 +47,7 @@ internal sealed class LayerProbe
     public ActivationCounts? Activations;
     public double InputSquares = double.NaN, OutputSquares = double.NaN;
     private Tensor[] _parameters = [];
-    private double[][] _before = [];
+    private Tensor[] _before = [];
     private double[] _gradientSquares = []; // per parameter, NaN until a backward pass gave it a gradient
     private bool _observing;
 
@@ -58,11 +58,13 @@ internal sealed class LayerProbe
         _parameters = [.. Module.Parameters()];
         if (_gradientSquares.Length != _parameters.Length) _gradientSquares = new double[_parameters.Length];
         Array.Fill(_gradientSquares, double.NaN);
-        if (_before.Length != _parameters.Length) _before = new double[_parameters.Length][];
+        if (_before.Length != _parameters.Length) _before = new Tensor[_parameters.Length];
         for (int i = 0; i < _parameters.Length; i++)
         {
-            if (_before[i]?.Length != _parameters[i].ElementCount) _before[i] = new double[_parameters[i].ElementCount];
-            MonitorStatistics.CopyTo(_parameters[i], _before[i]);
+            var parameter = _parameters[i];
+            if (_before[i] is not { } copy || copy.Shape != parameter.Shape || copy.DType != parameter.DType)
+                _before[i] = Tensor.Uninitialized(parameter.Shape, parameter.DType);
+            MonitorStatistics.CopyTo(parameter, _before[i]);
         }
     }
 

@@ -31,6 +31,6 @@ internal static class ReportingBadInputs
             var model = (Sequential)monitor.Model;
             for (int i = 0; i < 2; i++) model.Forward(Tensor.Ones([1, 3])).Sum().Backward();
             monitor.Table(2);
-        }, "TrainingMonitor.Table: step 2 was not measured; measured steps are 1, 1 + 50, … up to 1"),
+        }, "TrainingMonitor.Table: step 2 was not measured; measured steps are 1, 1 + 100, … up to 1"),
     ];
 }
