@@ -121,15 +121,27 @@ internal sealed class HeadTrainer
     {
         _model.Eval();
         using (Tape.NoGrad())
-            return (double)Correct(_model.Forward(_test.Images).ArgMax(-1), _test.Labels) / _test.Labels.Length;
+            return (double)Correct(Logits(_test.Images).ArgMax(-1), _test.Labels) / _test.Labels.Length;
     }
 
-    /// <summary>The logits of some test images, without recording.</summary>
+    /// <summary>The logits of the first <paramref name="count"/> test images, without recording.</summary>
     public Tensor TestLogits(int count)
     {
         _model.Eval();
         using (Tape.NoGrad())
-            return _model.Forward(_test.Images.Narrow(0, 0, count));
+            return Logits(_test.Images.Narrow(0, 0, count));
+    }
+
+    /// <summary>
+    /// The logits z of <paramref name="images"/>: the model's output, without the final Sigmoid layer of (c) — σ(z) rounds
+    /// to exactly 1 in float32 above z ≈ 17, where its argmax would no longer tell two large logits apart.
+    /// </summary>
+    private Tensor Logits(Tensor images)
+    {
+        int layers = _head == ComparedHead.SigmoidSquaredError ? _model.Count - 1 : _model.Count;
+        var x = images;
+        for (int i = 0; i < layers; i++) x = _model[i].Call(x);
+        return x;
     }
 
     /// <summary>Forward, loss and backward on one batch; returns the batch loss and the model's output.</summary>

@@ -7,7 +7,7 @@ public sealed partial class TrainingMonitor
     private readonly List<string> _explanations = [];
     private readonly HashSet<string> _explained = [];
 
-    /// <summary>What the monitor has explained so far, each finding once (also when <see cref="TrainingMonitorOptions.Warnings"/> is off, it is not kept).</summary>
+    /// <summary>What the monitor has explained so far, each finding once, in order (empty while <see cref="TrainingMonitorOptions.Warnings"/> is off).</summary>
     public IReadOnlyList<string> Explanations
     {
         get
