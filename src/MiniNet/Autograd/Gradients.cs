@@ -97,7 +97,7 @@ public sealed class Gradients
     /// (copied when there was none, so the bits are those an unhooked pass would have stored); then the observers see
     /// their leaves' gradients.
     /// </summary>
-    internal void FinishHookedLeaves()
+    internal void FinishLeaves()
     {
         if (_hookedLeaves is not null)
         {
@@ -119,7 +119,7 @@ public sealed class Gradients
     }
 
     /// <summary>After a pass that failed: drops the hooked leaves' partial gradients, and observes nothing.</summary>
-    internal void ForgetHookedLeaves()
+    internal void ForgetLeaves()
     {
         _observedLeaves?.Clear();
         if (_hookedLeaves is null) return;

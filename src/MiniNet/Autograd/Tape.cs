@@ -183,11 +183,11 @@ public static class Tape
             try
             {
                 leafGrads.Accumulate(root, seed);
-                leafGrads.FinishHookedLeaves();
+                leafGrads.FinishLeaves();
             }
             finally
             {
-                leafGrads.ForgetHookedLeaves();
+                leafGrads.ForgetLeaves();
                 root.ReleaseGradientClaim(pass);
             }
             return;
@@ -235,11 +235,11 @@ public static class Tape
                 entry.RunBackward(gradOutput, grads);
                 if (!entry.IsCustom && !hooked) GradientPool.Return(gradOutput); // read by this rule only, and the rule is done
             }
-            grads.FinishHookedLeaves();
+            grads.FinishLeaves();
         }
         finally
         {
-            grads.ForgetHookedLeaves();
+            grads.ForgetLeaves();
             foreach (var entry in order)
             {
                 entry.Output.PendingGrad = null;

@@ -102,6 +102,23 @@ public class TrainingMonitorTests
         Assert.Equal(new HeadRecord(1, "squared error", 0.5, 0.5), head);
     }
 
+    [Theory]
+    [InlineData(0.99, 0.5)]   // tanh 3 = 0.99505 and tanh 6 = 0.99998 are beyond 0.99; tanh 0.1 and tanh 0.2 are not
+    [InlineData(0.999, 0.25)] // only tanh 6 is beyond 0.999
+    public void A_tanh_layers_saturated_share_follows_the_setting(double limit, double expected)
+    {
+        // z = x·[3, 0.1]ᵀ for x = 1 and 2: [[3, 0.1], [6, 0.2]].
+        var model = new Sequential(Fixed(new double[,] { { 3 }, { 0.1 } }, [0, 0]), new Tanh());
+        using var monitor = TrainingMonitor.Attach(model, EveryStep with { TanhSaturation = limit });
+        model.Forward(Tensor.FromArray(new double[,] { { 1 }, { 2 } })).Sum().Backward();
+        var tanh = monitor.Records[1];
+        Assert.Equal(expected, tanh.SaturatedShare);
+        double[] y = [Math.Tanh(3), Math.Tanh(0.1), Math.Tanh(6), Math.Tanh(0.2)];
+        Assert.Equal(y.Average(), tanh.ActivationMean, 1e-12);
+        Assert.Equal(Math.Sqrt(y.Sum(v => (1 - v * v) * (1 - v * v))), tanh.InputGradientNorm, 1e-12); // ∂Σy/∂z = 1 − y²
+        Assert.Equal(2.0, tanh.OutputGradientNorm, 1e-15);                                          // four ones
+    }
+
     [Fact]
     public void The_softmax_head_counts_wrong_side_outputs_and_confidently_wrong_rows()
     {
