@@ -75,6 +75,10 @@ public static class FashionMnistExample
         string evaluatedName = validation is null ? "test" : "validation";
         var history = new History(evaluatedName, firstEpoch);
         var progress = IsConsole(output) ? new ProgressBar() : new ProgressBar(output, isTerminal: false);
+        // --monitor: per-layer telemetry, its status on the progress bar, its findings after each epoch, its table at the end.
+        using var monitor = options.Monitor ? TrainingMonitor.Attach(model, new TrainingMonitorOptions { Output = TextWriter.Null }) : null;
+        progress.Monitor = monitor;
+        int explained = 0;
         var times = new StepTimes();
         TimeSpan trainingTime = TimeSpan.Zero, evaluationTime = TimeSpan.Zero;
         for (int epoch = firstEpoch; epoch <= options.Epochs; epoch++)
@@ -83,6 +87,7 @@ public static class FashionMnistExample
             Training.TrainEpoch(model, head, optimizer, schedule, loader, progress, $"epoch {epoch}/{options.Epochs}", times);
             trainingTime += Stopwatch.GetElapsedTime(start);
             progress.Finish();
+            for (var findings = monitor?.Explanations ?? []; explained < findings.Count; explained++) output.WriteLine($"  monitor: {findings[explained]}");
 
             start = Stopwatch.GetTimestamp();
             var onTrain = Training.Evaluate(model, Training.Inputs(options, train));
@@ -98,6 +103,8 @@ public static class FashionMnistExample
             output.WriteLine($"training took {Seconds(trainingTime)} ({Seconds(trainingTime / epochsRun)} per epoch; forward {Share(times.Forward, trainingTime)}, " +
                 $"backward {Share(times.Backward, trainingTime)}, optimiser {Share(times.Step, trainingTime)}, the rest batching); evaluation took {Seconds(evaluationTime)}");
         output.WriteLine($"weights fingerprint: {WeightsFingerprint.Of(model)} (the same on every CPU for the same options and seed)");
+        if (monitor is { Records.Count: > 0 })
+            output.Write($"training monitor (one step in {monitor.Options.Every} measured, of {monitor.Steps}): " + monitor.Table());
 
         if (options.SavePath is not null)
         {

@@ -41,6 +41,8 @@ internal sealed class FashionMnistOptions
                                 batch by batch) or none (constant) (default cosine)
           --seed N              seed of the initialisation, the shuffles, dropout and the validation
                                 split (default 0)
+          --monitor             attach a TrainingMonitor: its status on the progress bar, what it
+                                finds after each epoch, and its per-layer table at the end
 
         files
           --save FILE           save the trained parameters (safetensors)
@@ -79,6 +81,7 @@ internal sealed class FashionMnistOptions
     public bool Resume { get; private init; }
     public string PlotsDirectory { get; private init; } = "";
     public bool Help { get; private init; }
+    public bool Monitor { get; private init; }
 
     /// <summary>Reads <paramref name="args"/>; throws <see cref="ArgumentException"/> (with the usage) on anything wrong.</summary>
     public static FashionMnistOptions Parse(string[] args)
@@ -112,6 +115,7 @@ internal sealed class FashionMnistOptions
             LoadPath = line.String("load"),
             CheckpointDirectory = line.String("checkpoint"),
             Resume = line.Flag("resume"),
+            Monitor = line.Flag("monitor"),
             PlotsDirectory = line.String("plots", Path.Combine("out", "fashion")),
         };
         options.Check(args);
@@ -144,7 +148,7 @@ internal sealed class FashionMnistOptions
             // A saved model is only evaluated, so an option that shapes training would silently do nothing.
             string[] trainingOnly =
                 ["validation", "dropout", "epochs", "batch", "optimizer", "lr", "momentum", "weight-decay", "label-smoothing", "schedule", "seed", "normalize",
-                 "checkpoint", "resume"];
+                 "checkpoint", "resume", "monitor"];
             foreach (var name in trainingOnly)
                 if (Given(name))
                     throw Error($"--{name} shapes training, and --load trains nothing: drop --{name}" +

@@ -44,16 +44,15 @@ internal static class ComparedHeads
         _ => throw new ArgumentOutOfRangeException(nameof(head), head, "Unknown head."),
     };
 
-    /// <summary>(1/N) Σᵢ ℓᵢ over the batch, recorded on the tape.</summary>
-    public static Tensor Loss(ComparedHead head, Tensor logits, Batch batch) => head switch
+    /// <summary>
+    /// (1/N) Σᵢ ℓᵢ over the batch, recorded on the tape, from the model's output: the logits for (a) and (b), the
+    /// probabilities σ(z) of the model's final Sigmoid layer for (c).
+    /// </summary>
+    public static Tensor Loss(ComparedHead head, Tensor output, Batch batch) => head switch
     {
-        ComparedHead.SoftmaxCrossEntropy => Softmax.Loss(logits, batch.Labels),
-        ComparedHead.SigmoidBinaryCrossEntropy => SigmoidSum.Loss(logits, batch.OneHot()) / batch.Size,
-        ComparedHead.SigmoidSquaredError => Losses.MeanSquaredError(logits.Sigmoid(), batch.OneHot(), Reduction.Sum) / batch.Size,
+        ComparedHead.SoftmaxCrossEntropy => Softmax.Loss(output, batch.Labels),
+        ComparedHead.SigmoidBinaryCrossEntropy => SigmoidSum.Loss(output, batch.OneHot()) / batch.Size,
+        ComparedHead.SigmoidSquaredError => Losses.MeanSquaredError(output, batch.OneHot(), Reduction.Sum) / batch.Size,
         _ => throw new ArgumentOutOfRangeException(nameof(head), head, "Unknown head."),
     };
-
-    /// <summary>The probabilities the head puts on its ten outputs: softmax(z) for (a), σ(z) for (b) and (c).</summary>
-    public static Tensor Probabilities(ComparedHead head, Tensor logits) =>
-        head == ComparedHead.SoftmaxCrossEntropy ? logits.Softmax(-1) : logits.Sigmoid();
 }

@@ -17,14 +17,14 @@ internal static class ExperimentPlots
         foreach (var (name, results) in runs)
         {
             var accuracy = new LinePlot($"{name}: test accuracy") { XLabel = "epoch", YLabel = "test accuracy", YPercent = true };
-            var gradient = new LinePlot($"{name}: mean |∂ℓ/∂z| at the logits") { XLabel = "epoch", YLabel = "mean |∂ℓ/∂z| per output" };
+            var gradient = new LinePlot($"{name}: ‖∂L/∂z‖ at the logits") { XLabel = "epoch", YLabel = "gradient norm (batch loss)" };
             var saturated = new LinePlot($"{name}: outputs saturated and wrong") { XLabel = "epoch", YLabel = "share of outputs", YPercent = true };
             foreach (var head in ComparedHeads.All)
             {
                 var epochs = results[head];
                 var x = epochs.Select(r => (double)r.Epoch).ToArray();
                 accuracy.Add(ComparedHeads.Name(head), x, epochs.Select(r => r.TestAccuracy).ToArray());
-                gradient.Add(ComparedHeads.Name(head), x, epochs.Select(r => r.MeanAbsGradient).ToArray());
+                gradient.Add(ComparedHeads.Name(head), x, epochs.Select(r => r.LogitGradientNorm).ToArray());
                 saturated.Add(ComparedHeads.Name(head), x, epochs.Select(r => r.SaturatedWrong).ToArray());
             }
             // Gradients span decades between the heads; a log axis needs every value positive (an exact 0 would be an underflow).

@@ -105,8 +105,8 @@ internal static class HeadDemonstration
         output.WriteLine("  error does: its factor p·(1 − p) vanishes as p nears 0 or 1, right or wrong.");
         output.WriteLine($"  Here, from the saturated start, {Percent(mseStart.SaturatedWrong)} of the sigmoid outputs began saturated on the wrong side.");
         output.WriteLine($"  With binary cross-entropy that share fell to {Percent(bceEnd.SaturatedWrong)} by epoch {bceEnd.Epoch} (test accuracy {bceEnd.TestAccuracy:0.0000});");
-        output.WriteLine($"  with squared error it was still {Percent(mseEnd.SaturatedWrong)} (test accuracy {mseEnd.TestAccuracy:0.0000}), and the mean gradient at its logits");
-        output.WriteLine($"  was {mseEnd.MeanAbsGradient:0.00000} against {bceEnd.MeanAbsGradient:0.00000} (at the start: {mseStart.MeanAbsGradient:0.00000} against {bceStart.MeanAbsGradient:0.00000}).");
+        output.WriteLine($"  with squared error it was still {Percent(mseEnd.SaturatedWrong)} (test accuracy {mseEnd.TestAccuracy:0.0000}), and the gradient norm at its logits");
+        output.WriteLine($"  was {mseEnd.LogitGradientNorm:0.00000} against {bceEnd.LogitGradientNorm:0.00000} (at the start: {mseStart.LogitGradientNorm:0.00000} against {bceStart.LogitGradientNorm:0.00000}).");
     }
 
     /// <summary>A share as a percentage with three decimals.</summary>

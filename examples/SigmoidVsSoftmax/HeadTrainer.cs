@@ -9,17 +9,17 @@ namespace MiniNet.Examples.SigmoidVsSoftmax;
 /// <summary>What one epoch of one head measured.</summary>
 /// <param name="Epoch">The epoch, counted from 1.</param>
 /// <param name="TestAccuracy">The share of test images whose argmax output is their label, after the epoch.</param>
-/// <param name="MeanAbsGradient">The mean |∂ℓᵢ/∂zᵢₖ| over every output of every training batch of the epoch.</param>
-/// <param name="SaturatedWrong">The share of training outputs saturated on the wrong side of their target, over the epoch.</param>
+/// <param name="LogitGradientNorm">‖∂L/∂z‖₂, the batch loss's gradient at the logits, as the training monitor measured it, averaged over the epoch's batches.</param>
+/// <param name="SaturatedWrong">The share of training outputs saturated on the wrong side of their target (the monitor's head figure), averaged over the epoch's batches.</param>
 /// <param name="Seconds">The time the epoch took, evaluation included.</param>
-internal sealed record EpochResult(int Epoch, double TestAccuracy, double MeanAbsGradient, double SaturatedWrong, double Seconds);
+internal sealed record EpochResult(int Epoch, double TestAccuracy, double LogitGradientNorm, double SaturatedWrong, double Seconds);
 
 /// <summary>The test images as one tensor, and their labels.</summary>
 internal sealed record TestSet(Tensor Images, int[] Labels);
 
 /// <summary>
 /// Trains one network with one head: the same architecture, initial weights (from the seed), batch order and
-/// optimiser for every head, so the head is the only difference.
+/// optimiser for every head, so the head is the only difference. A <see cref="TrainingMonitor"/> measures every batch.
 /// </summary>
 internal sealed class HeadTrainer
 {
@@ -30,6 +30,8 @@ internal sealed class HeadTrainer
     private readonly Optimizer _optimizer;
     private readonly DataLoader _loader;
     private readonly TestSet _test;
+    private readonly TrainingMonitor _monitor;
+    private readonly string _logitsLayer;
 
     /// <summary>A trainer whose progress is labelled <paramref name="label"/>; <paramref name="outputScale"/> as in <see cref="BuildModel"/>.</summary>
     public HeadTrainer(ComparedHead head, string label, ExperimentOptions options, double outputScale, LabeledDataset train, TestSet test)
@@ -37,7 +39,11 @@ internal sealed class HeadTrainer
         _head = head;
         _label = label;
         _options = options;
-        _model = BuildModel(train.FeatureCount, options.Hidden, train.ClassCount, outputScale, options.Seed);
+        _model = BuildModel(train.FeatureCount, options.Hidden, train.ClassCount, outputScale, options.Seed,
+            sigmoidLayer: head == ComparedHead.SigmoidSquaredError);
+        // Every batch, as the table reports per epoch; the explanations are printed after the run (Explanations).
+        _monitor = TrainingMonitor.Attach(_model, new TrainingMonitorOptions { Every = 1, Output = TextWriter.Null });
+        _logitsLayer = (options.Hidden.Length * 2).ToString(System.Globalization.CultureInfo.InvariantCulture); // the last Dense
         _optimizer = options.Optimizer == "adam"
             ? new Adam(_model.Parameters(), lr: options.Lr)
             : new Sgd(_model.Parameters(), lr: options.Lr);
@@ -51,9 +57,10 @@ internal sealed class HeadTrainer
     /// inputs → hidden (ReLU) … → classes logits, every layer drawn from one generator seeded with
     /// <paramref name="seed"/>, each from PyTorch's U(±1/√in) except the output layer, whose weights and
     /// bias are drawn from U(±<paramref name="outputScale"/>/√in): with a scale of 1 the default, larger to
-    /// start with large logits (outputs saturated from the first step).
+    /// start with large logits (outputs saturated from the first step). With <paramref name="sigmoidLayer"/> a
+    /// <see cref="Sigmoid"/> layer follows, for squared error on its outputs.
     /// </summary>
-    public static Sequential BuildModel(int inputs, int[] hidden, int classes, double outputScale, ulong seed)
+    public static Sequential BuildModel(int inputs, int[] hidden, int classes, double outputScale, ulong seed, bool sigmoidLayer = false)
     {
         var generator = new Generator(seed);
         var model = new Sequential();
@@ -65,8 +72,12 @@ internal sealed class HeadTrainer
         }
         double bound = outputScale / Math.Sqrt(width);
         Initializer scaled = (parameter, random) => Init.Uniform(parameter, random, -bound, bound);
-        return model.Add(new Dense(width, classes, generator: generator, weightInit: scaled, biasInit: scaled));
+        model.Add(new Dense(width, classes, generator: generator, weightInit: scaled, biasInit: scaled));
+        return sigmoidLayer ? model.Add(new Sigmoid()) : model;
     }
+
+    /// <summary>What the monitor explained during this trainer's run, each finding once.</summary>
+    public IReadOnlyList<string> Explanations => _monitor.Explanations;
 
     /// <summary>
     /// Epoch 0: the same measurements as <see cref="RunEpoch"/> on the untrained network — one pass over the
@@ -75,29 +86,32 @@ internal sealed class HeadTrainer
     public EpochResult MeasureUntrained()
     {
         var clock = Stopwatch.StartNew();
-        var tally = new OutputTally();
+        long firstStep = _monitor.Steps + 1;
         _model.Train();
-        foreach (var batch in new DataLoader(_loader.Dataset, _options.BatchSize)) ForwardBackward(batch, tally);
+        foreach (var batch in new DataLoader(_loader.Dataset, _options.BatchSize)) ForwardBackward(batch);
         _optimizer.ZeroGrad();
-        return new EpochResult(0, TestAccuracy(), tally.MeanAbsGradient, tally.SaturatedWrongShare, clock.Elapsed.TotalSeconds);
+        var (gradient, saturated) = Measured(firstStep);
+        return new EpochResult(0, TestAccuracy(), gradient, saturated, clock.Elapsed.TotalSeconds);
     }
 
     /// <summary>Runs one epoch of training, then evaluates on the test set.</summary>
     public EpochResult RunEpoch(int epoch, ProgressBar? progress)
     {
         var clock = Stopwatch.StartNew();
-        var tally = new OutputTally();
+        long firstStep = _monitor.Steps + 1;
         _model.Train();
+        if (progress is not null) progress.Monitor = _monitor;
         progress?.Start($"{_label} epoch {epoch}/{_options.Epochs}", _loader.BatchCount);
         foreach (var batch in _loader)
         {
             _optimizer.ZeroGrad();
-            var (loss, logits) = ForwardBackward(batch, tally);
+            var (loss, logits) = ForwardBackward(batch);
             _optimizer.Step();
             progress?.Step(batch.Size, loss, Correct(logits.ArgMax(-1), batch.Labels));
         }
         double accuracy = TestAccuracy();
-        var result = new EpochResult(epoch, accuracy, tally.MeanAbsGradient, tally.SaturatedWrongShare, clock.Elapsed.TotalSeconds);
+        var (gradient, saturated) = Measured(firstStep);
+        var result = new EpochResult(epoch, accuracy, gradient, saturated, clock.Elapsed.TotalSeconds);
         progress?.Finish($"test acc {accuracy:0.0000}");
         return result;
     }
@@ -107,27 +121,58 @@ internal sealed class HeadTrainer
     {
         _model.Eval();
         using (Tape.NoGrad())
-            return (double)Correct(_model.Forward(_test.Images).ArgMax(-1), _test.Labels) / _test.Labels.Length;
+            return (double)Correct(Logits(_test.Images).ArgMax(-1), _test.Labels) / _test.Labels.Length;
     }
 
-    /// <summary>The logits of some test images, without recording.</summary>
+    /// <summary>The logits of the first <paramref name="count"/> test images, without recording.</summary>
     public Tensor TestLogits(int count)
     {
         _model.Eval();
         using (Tape.NoGrad())
-            return _model.Forward(_test.Images.Narrow(0, 0, count));
+            return Logits(_test.Images.Narrow(0, 0, count));
     }
 
-    /// <summary>Forward, loss and backward on one batch, tallying the logits' gradient and the outputs; returns the batch loss and the logits.</summary>
-    private (double Loss, Tensor Logits) ForwardBackward(Batch batch, OutputTally tally)
+    /// <summary>
+    /// The logits z of <paramref name="images"/>: the model's output, without the final Sigmoid layer of (c) — σ(z) rounds
+    /// to exactly 1 in float32 above z ≈ 17, where its argmax would no longer tell two large logits apart.
+    /// </summary>
+    private Tensor Logits(Tensor images)
     {
-        var logits = _model.Forward(batch.Features).RetainGrad();
-        var loss = ComparedHeads.Loss(_head, logits, batch);
+        int layers = _head == ComparedHead.SigmoidSquaredError ? _model.Count - 1 : _model.Count;
+        var x = images;
+        for (int i = 0; i < layers; i++) x = _model[i].Call(x);
+        return x;
+    }
+
+    /// <summary>Forward, loss and backward on one batch; returns the batch loss and the model's output.</summary>
+    private (double Loss, Tensor Output) ForwardBackward(Batch batch)
+    {
+        var output = _model.Forward(batch.Features);
+        var loss = ComparedHeads.Loss(_head, output, batch);
         loss.Backward();
-        tally.AddGradient(logits.Grad!.AsReadOnlySpan<float>(), batch.Size);
-        using (Tape.NoGrad())
-            tally.AddOutputs(ComparedHeads.Probabilities(_head, logits).AsReadOnlySpan<float>(), batch.Labels, batch.ClassCount);
-        return (loss.Item(), logits);
+        return (loss.Item(), output);
+    }
+
+    /// <summary>
+    /// The monitor's figures from step <paramref name="firstStep"/> on, averaged: the gradient at the logits (the last
+    /// Dense layer's output; for squared error, the Sigmoid layer's input) and the head's share saturated on the wrong side.
+    /// </summary>
+    private (double LogitGradientNorm, double SaturatedWrong) Measured(long firstStep)
+    {
+        double gradients = 0, saturated = 0;
+        int steps = 0, heads = 0;
+        foreach (var record in _monitor.Records)
+        {
+            if (record.Step < firstStep) continue;
+            if (_head == ComparedHead.SigmoidSquaredError ? record.Kind == "Sigmoid" : record.Layer == _logitsLayer)
+            {
+                gradients += _head == ComparedHead.SigmoidSquaredError ? record.InputGradientNorm : record.OutputGradientNorm;
+                steps++;
+            }
+        }
+        foreach (var head in _monitor.HeadRecords)
+            if (head.Step >= firstStep) (saturated, heads) = (saturated + head.SaturatedWrongShare, heads + 1);
+        return (gradients / steps, saturated / heads);
     }
 
     private static int Correct(int[] predicted, ReadOnlySpan<int> labels)

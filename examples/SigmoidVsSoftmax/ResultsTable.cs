@@ -18,7 +18,7 @@ internal static class ResultsTable
         var groups = new (string Title, Func<EpochResult, string> Cell)[]
         {
             ("test accuracy", r => r.TestAccuracy.ToString("0.0000", CultureInfo.InvariantCulture)),
-            ("mean |∂ℓ/∂z| per output", r => r.MeanAbsGradient.ToString("0.00000", CultureInfo.InvariantCulture)),
+            ("‖∂L/∂z‖ at the logits", r => r.LogitGradientNorm.ToString("0.00000", CultureInfo.InvariantCulture)),
             ("saturated and wrong", r => (100 * r.SaturatedWrong).ToString("0.000", CultureInfo.InvariantCulture) + "%"),
         };
         text.Append("epoch");

@@ -100,6 +100,7 @@ public static class SigmoidVsSoftmaxExample
             {
                 var trainer = new HeadTrainer(head, $"{start.Name}, {ComparedHeads.Name(head)}", options, start.OutputScale, train, testSet);
                 results[head] = Train(trainer, options.Epochs, progressBar, output, ComparedHeads.Name(head));
+                foreach (string explanation in trainer.Explanations) output.WriteLine($"    monitor: {explanation}");
                 if (start == starts[0]) demonstrationLogits[head] = trainer.TestLogits(DemonstrationRows);
             }
             output.WriteLine();
@@ -108,10 +109,11 @@ public static class SigmoidVsSoftmaxExample
             runs.Add((start.Name, results));
         }
         output.WriteLine("  test accuracy: argmax of the logits on the test images after the epoch (epoch 0: before training).");
-        output.WriteLine("  mean |∂ℓ/∂z|: the gradient of each example's loss ℓᵢ at each of its ten logits, as backward delivered it");
-        output.WriteLine("    (RetainGrad; the batch mean's gradient times the batch size), averaged over the epoch's training batches.");
-        output.WriteLine("  saturated and wrong: the share of outputs, over the epoch's training batches, with p > 0.99 where the");
-        output.WriteLine("    one-hot target is 0, or p < 0.01 where it is 1 (p = σ(z) for the sigmoid heads, softmax(z) for softmax+CE).");
+        output.WriteLine("  ‖∂L/∂z‖: the L2 norm of the batch loss's gradient at the logits, as backward delivered it, averaged over");
+        output.WriteLine("    the epoch's training batches (TrainingMonitor: at the last Dense layer's output, or the Sigmoid layer's input).");
+        output.WriteLine("  saturated and wrong: the share of outputs, averaged over the epoch's training batches, with p > 0.99 where");
+        output.WriteLine("    the one-hot target is 0, or p < 0.01 where it is 1 (p = σ(z) for the sigmoid heads, softmax(z) for softmax+CE).");
+        output.WriteLine("  monitor: what the TrainingMonitor attached to each model explained during its run (each finding once).");
         output.WriteLine();
 
         string plotsDirectory = options.PlotsDirectory ?? DefaultPlotsDirectory();

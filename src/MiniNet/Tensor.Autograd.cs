@@ -53,6 +53,7 @@ public sealed partial class Tensor
         GradFn = null;
         (_requiresGrad, _grad, _gradFromBackward, _spareGrad, PendingGrad, RetainsGrad, _gradientClaim) = (false, null, false, null, null, false, 0);
         Version.RetiredAfterStep = 0;
+        ClearGradHooks();
     }
 
     /// <summary>The entry to refill for this result (taken: it is handed out once), or null.</summary>

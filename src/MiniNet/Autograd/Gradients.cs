@@ -64,9 +64,67 @@ public sealed class Gradients
                 _isolated[input] = isolated = Tensor.Zeros(input.Shape, input.DType);
             return isolated;
         }
-        if (input.IsLeaf)
+        if (input.IsLeaf && input.GradientObserver is not null) Observe(input);
+        if (input.IsLeaf && !input.HasGradHooks)
             return input.Grad ?? input.NewGradBuffer(clear: true);
+        if (input.IsLeaf) return input.PendingGrad ?? HookedLeafBuffer(input, clear: true);
         return input.PendingGrad ??= GradientPool.Rent(input.Shape, input.DType, clear: true);
+    }
+
+    // Leaves with gradient hooks whose gradient this pass is gathering apart from Grad, for the hooks to see it whole.
+    private List<Tensor>? _hookedLeaves;
+
+    /// <summary>A hooked leaf's gradient for this pass, in a tensor of its own: the hooks may keep it.</summary>
+    private Tensor HookedLeafBuffer(Tensor leaf, bool clear)
+    {
+        (_hookedLeaves ??= []).Add(leaf);
+        return leaf.PendingGrad = clear ? Tensor.Zeros(leaf.Shape, leaf.DType) : Tensor.Uninitialized(leaf.Shape, leaf.DType);
+    }
+
+    // Leaves with a gradient observer that this pass gave a gradient, each once.
+    private List<Tensor>? _observedLeaves;
+
+    private void Observe(Tensor leaf)
+    {
+        _observedLeaves ??= [];
+        foreach (var observed in _observedLeaves)
+            if (ReferenceEquals(observed, leaf)) return;
+        _observedLeaves.Add(leaf);
+    }
+
+    /// <summary>
+    /// The end of a pass: each hooked leaf's gradient goes through its hooks, then into its <see cref="Tensor.Grad"/>
+    /// (copied when there was none, so the bits are those an unhooked pass would have stored); then the observers see
+    /// their leaves' gradients.
+    /// </summary>
+    internal void FinishLeaves()
+    {
+        if (_hookedLeaves is not null)
+        {
+            foreach (var leaf in _hookedLeaves)
+            {
+                var gradient = leaf.PendingGrad!;
+                leaf.PendingGrad = null;
+                gradient = leaf.RunGradHooks(gradient);
+                if (leaf.Grad is null) Array.Copy(gradient.StorageArray, leaf.NewGradBuffer(clear: false).StorageArray, gradient.ElementCount);
+                else DTypeDispatch.Run(leaf.DType, new SumIntoKernel(gradient, leaf.Grad));
+            }
+            _hookedLeaves.Clear();
+        }
+        if (_observedLeaves is not null)
+        {
+            foreach (var leaf in _observedLeaves) leaf.GradientObserver?.Invoke(leaf);
+            _observedLeaves.Clear();
+        }
+    }
+
+    /// <summary>After a pass that failed: drops the hooked leaves' partial gradients, and observes nothing.</summary>
+    internal void ForgetLeaves()
+    {
+        _observedLeaves?.Clear();
+        if (_hookedLeaves is null) return;
+        foreach (var leaf in _hookedLeaves) leaf.PendingGrad = null;
+        _hookedLeaves.Clear();
     }
 
     /// <summary>
@@ -77,9 +135,12 @@ public sealed class Gradients
     /// </summary>
     internal Tensor BufferToWrite(Tensor input, out bool accumulate)
     {
-        accumulate = _isolated is not null || (input.IsLeaf ? input.Grad : input.PendingGrad) is not null;
+        if (_isolated is null && input.IsLeaf && input.GradientObserver is not null) Observe(input);
+        bool intoGrad = input.IsLeaf && !input.HasGradHooks;
+        accumulate = _isolated is not null || (intoGrad ? input.Grad : input.PendingGrad) is not null;
         if (accumulate) return Buffer(input);
-        if (input.IsLeaf) return input.NewGradBuffer(clear: false);
+        if (intoGrad) return input.NewGradBuffer(clear: false);
+        if (input.IsLeaf) return HookedLeafBuffer(input, clear: false);
         return input.PendingGrad = GradientPool.Rent(input.Shape, input.DType, clear: false);
     }
 

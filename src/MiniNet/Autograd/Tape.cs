@@ -79,6 +79,10 @@ public static partial class Tape
     internal static Tensor Record(string name, Tensor output, ReadOnlySpan<Tensor> inputs, ReadOnlySpan<Tensor> saved, BackwardRule backward) =>
         Record(name, output, inputs, saved, backward, null, null, isCustom: false);
 
+    /// <summary>As the closure <c>Record</c>, for a rule that hands the gradient it is given to user code (a module's backward hook), which may keep it.</summary>
+    internal static Tensor RecordKeepingGradient(string name, Tensor output, ReadOnlySpan<Tensor> inputs, BackwardRule backward) =>
+        Record(name, output, inputs, [], backward, null, null, isCustom: true);
+
     /// <summary>
     /// As the other <c>Record</c>, for a rule that reads what it needs from its entry (<see cref="TapeEntry.Input"/>,
     /// <see cref="TapeEntry.Output"/>, <paramref name="state"/>): a static function, so recording allocates nothing.
@@ -180,8 +184,17 @@ public static partial class Tape
         if (root.IsLeaf)
         {
             if (!root.TryClaimGradient(pass)) throw Contested(root);
-            try { new Gradients().Accumulate(root, seed); }
-            finally { root.ReleaseGradientClaim(pass); }
+            var leafGrads = new Gradients();
+            try
+            {
+                leafGrads.Accumulate(root, seed);
+                leafGrads.FinishLeaves();
+            }
+            finally
+            {
+                leafGrads.ForgetLeaves();
+                root.ReleaseGradientClaim(pass);
+            }
             return;
         }
 
@@ -216,6 +229,8 @@ public static partial class Tape
                 var gradOutput = output.PendingGrad;
                 if (gradOutput is null) continue; // nothing reached this entry
                 output.PendingGrad = null;
+                bool hooked = output.HasGradHooks; // a hook may keep the gradient it is given: it is not recycled
+                if (hooked) gradOutput = output.RunGradHooks(gradOutput);
                 if (output.RetainsGrad)
                 {
                     // Into Grad itself: Gradients.Accumulate would add to a non-leaf's pending buffer instead.
@@ -226,11 +241,13 @@ public static partial class Tape
                 grads.CurrentOp = entry.Name;
                 entry.RunBackward(gradOutput, grads);
                 if (anomaly is not null) AnomalyMode.CheckGradients(entry, gradOutput);
-                if (!entry.IsCustom) GradientPool.Return(gradOutput); // read by this rule only, and the rule is done
+                if (!entry.IsCustom && !hooked) GradientPool.Return(gradOutput); // read by this rule only, and the rule is done
             }
+            grads.FinishLeaves();
         }
         finally
         {
+            grads.ForgetLeaves();
             foreach (var entry in order)
             {
                 entry.Output.PendingGrad = null;

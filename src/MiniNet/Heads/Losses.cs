@@ -34,6 +34,7 @@ public static partial class Losses
                 $"MeanSquaredError: the input is {input.Shape} {input.DType} but the target {target.Shape} {target.DType}; they must match " +
                 "(broadcasting a target of another shape silently compares the wrong pairs).", nameof(target));
         CheckReduction(reduction, nameof(MeanSquaredError));
+        if (Reporting.TrainingMonitor.AnyAttached) Reporting.TrainingMonitor.ObserveLoss(Reporting.TrainingMonitor.LossKind.SquaredError, input, target, null);
         var squared = (input - target).Pow(2);
         return reduction switch
         {

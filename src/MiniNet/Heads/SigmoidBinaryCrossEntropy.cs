@@ -33,6 +33,7 @@ public static partial class Losses
     {
         SigmoidHeadLinter.Check(logits, targets, weight, posWeight);
         CheckReduction(reduction, "SigmoidBinaryCrossEntropy");
+        if (Reporting.TrainingMonitor.AnyAttached) Reporting.TrainingMonitor.ObserveLoss(Reporting.TrainingMonitor.LossKind.SigmoidBinaryCrossEntropy, logits, targets, null);
         int classes = logits.Rank == 0 ? 1 : logits.Shape[-1];
         var weightTerm = WeightTerm(weight, logits, classes);
         var posWeightTerm = WeightTerm(posWeight, logits, classes);

@@ -26,6 +26,7 @@ public static partial class Losses
         int classes = SoftmaxHeadLinter.CheckLogits(logits);
         SoftmaxHeadLinter.CheckOptions(logits, weight, labelSmoothing, reduction, classes);
         SoftmaxHeadLinter.CheckLabels(targets, logits, classes, ignoreIndex);
+        if (Reporting.TrainingMonitor.AnyAttached) Reporting.TrainingMonitor.ObserveLoss(Reporting.TrainingMonitor.LossKind.SoftmaxCrossEntropy, logits, null, targets);
         var rows = StepArena.Recycled<SoftmaxCrossEntropyRows>().Reset(classes, targets, null, weight, ignoreIndex, labelSmoothing, reduction);
         return FusedSoftmaxCrossEntropy(ClassAxisLast(logits), rows, weight);
     }

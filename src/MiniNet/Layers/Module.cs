@@ -50,7 +50,11 @@ public abstract partial class Module
     /// <summary>True in training mode (the default), false after <see cref="Eval"/>. Dropout is active only in training mode.</summary>
     public bool Training { get; private set; } = true;
 
-    /// <summary>Computes the module's output.</summary>
+    /// <summary>
+    /// Computes the module's output: what a subclass overrides. To run a module, <see cref="Call"/> it (as PyTorch's
+    /// <c>module(x)</c>), which runs its hooks around this; calling <c>Forward</c> runs the computation alone (as
+    /// <c>module.forward(x)</c>).
+    /// </summary>
     public abstract Tensor Forward(Tensor input);
 
     /// <summary>A one-line description: the type and its configuration, e.g. <c>Dense(784→128)</c>.</summary>

@@ -36,12 +36,12 @@ public sealed class Sequential : Module, IReadOnlyList<Module>
     /// <summary>The number of layers.</summary>
     public int Count => _layers.Count;
 
-    /// <summary>Feeds the input through every layer in order.</summary>
+    /// <summary>Feeds the input through every layer in order, calling each with <see cref="Module.Call"/> (so that its hooks run).</summary>
     public override Tensor Forward(Tensor input)
     {
         ArgumentNullException.ThrowIfNull(input);
         var x = input;
-        foreach (var layer in _layers) x = layer.Forward(x);
+        foreach (var layer in _layers) x = layer.Call(x);
         return x;
     }
 

@@ -74,6 +74,9 @@ public sealed class ProgressBar
         _lineWidth = lineWidth;
     }
 
+    /// <summary>A training monitor whose <see cref="TrainingMonitor.Status"/> the bar shows after its figures (null for none).</summary>
+    public TrainingMonitor? Monitor { get; set; }
+
     /// <summary>True when the bar is redrawn in place; false when it prints plain lines.</summary>
     public bool IsTerminal { get; }
 
@@ -250,6 +253,7 @@ public sealed class ProgressBar
         if (double.IsNaN(rate)) _line.Append(" - samples/s");
         else if (rate >= 100) _line.Append(Invariant, $" {rate:0} samples/s");
         else _line.Append(Invariant, $" {rate:0.0} samples/s");
+        if (Monitor?.Status is { Length: > 0 } status) _line.Append(" | ").Append(status);
     }
 
     /// <summary>Four decimals, or scientific notation for losses too small or too large to read that way; nan and inf as Python prints them.</summary>

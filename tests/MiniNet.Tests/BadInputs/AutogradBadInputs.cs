@@ -62,6 +62,21 @@ internal static class AutogradBadInputs
             var x = Parameter();
             Tape.Function("Twice", [x], xs => xs[0] * 2, (g, grads) => grads.Accumulate(x, Tensor.Ones([4], DType.Float64))).Sum().Backward();
         }, "Backward of Twice: gradient of shape [4] cannot be summed to the input's shape [3]"),
+        BadInput.Of<InvalidOperationException>(Area, "RegisterHook on a tensor that does not require grad", () => Tensor.Ones([2]).RegisterHook(g => g),
+            "RegisterHook: this tensor of shape [2] does not require grad", "the hook would never run"),
+        BadInput.Of<InvalidOperationException>(Area, "a gradient hook returning another shape", () =>
+        {
+            var y = Parameter() * 2;
+            y.RegisterHook(_ => null);
+            y.RegisterHook(_ => Tensor.Ones([2], DType.Float64));
+            y.Sum().Backward();
+        }, "Backward: gradient hook 2 of 2 on a tensor of shape [3] (Float64) returned a gradient of shape [2] (Float64)", "same shape and dtype"),
+        BadInput.Of<InvalidOperationException>(Area, "a leaf's gradient hook returning another dtype", () =>
+        {
+            var x = Parameter();
+            x.RegisterHook(g => g.To(DType.Float32));
+            x.Sum().Backward();
+        }, "gradient hook 1 of 1 on a tensor of shape [3] (Float64) returned a gradient of shape [3] (Float32)"),
         BadInput.Of<InvalidOperationException>(Area, "a second backward pass through a tensor another pass is writing", ConcurrentBackward,
             "Backward: another backward pass is running through a leaf tensor of shape [3] (Float64) that requires grad", "a lock around Backward"),
         BadInput.Of<ArgumentException>(Area, "GradCheck of float32 inputs", () => GradCheck.Run(x => x.Exp(), Tensor.Ones([2]).RequireGrad()),

@@ -21,6 +21,7 @@ internal static class BadInputTable
         OptimBadInputs.Rows,
         DataBadInputs.Rows,
         FileBadInputs.Rows,
+        ReportingBadInputs.Rows,
     ];
 
     private static readonly Lazy<IReadOnlyDictionary<string, BadInput>> s_byKey = new(() =>

@@ -131,5 +131,19 @@ internal static class LayerBadInputs
         BadInput.Of<ArgumentNullException>(Area, "Init.Uniform without a generator", () => Init.Uniform(Tensor.Zeros([2]), null!), "generator"),
         BadInput.Of<ArgumentOutOfRangeException>(Area, "Module.To an unknown dtype",
             () => new Dense(3, 2, seed: 1).To((DType)7), "dtype 7 is not a DType"),
+        // Hooks
+        BadInput.Of<InvalidOperationException>(Area, "a backward hook returning a gradient of another shape", () =>
+        {
+            var model = new Sequential(new Dense(3, 2, seed: 1));
+            model[0].RegisterFullBackwardHook((_, _, gradOutput) => gradOutput);
+            model.Call(Tensor.Ones([4, 3]).RequireGrad()).Sum().Backward();
+        }, "Backward: a backward hook of Sequential[0] Dense(3→2) returned a gradient of shape [4, 2] (Float32) for an input of shape [4, 3] (Float32)",
+            "same shape and dtype"),
+        BadInput.Of<InvalidOperationException>(Area, "a backward hook returning a gradient for an input that takes none", () =>
+        {
+            var layer = new Dense(3, 2, seed: 1);
+            layer.RegisterFullBackwardHook((_, _, gradOutput) => gradOutput);
+            layer.Call(Tensor.Ones([4, 3])).Sum().Backward();
+        }, "Backward: a backward hook of Dense(3→2) returned a gradient for an input that does not require grad", "must return null"),
     ];
 }

@@ -35,6 +35,24 @@ public partial class FashionMnistExampleTests
     }
 
     [Fact]
+    public void With_monitor_it_prints_the_monitor_table_with_a_row_per_layer_and_the_head()
+    {
+        using var plots = new TempDirectory();
+        var run = Run([.. Slice, "--monitor", "--plots", plots.Path]);
+        Assert.Equal(0, run.ExitCode);
+        var lines = run.Output.Split('\n');
+        int title = Array.FindIndex(lines, line => line.StartsWith("training monitor (one step in 100 measured, of 19): step 1", StringComparison.Ordinal));
+        Assert.True(title > 0, run.Output);
+        Assert.Equal(["layer", "kind", "grad", "norm", "update/weight", "act", "mean", "act", "std", "saturated", "dead"],
+            lines[title + 1].Split(' ', StringSplitOptions.RemoveEmptyEntries));
+        // 784-512-256-10 with ReLU and (p = 0) Dropout after each hidden layer: seven layers, named as in the Sequential.
+        Assert.Equal(["0 Dense", "1 ReLU", "2 Dropout", "3 Dense", "4 ReLU", "5 Dropout", "6 Dense"],
+            lines[(title + 2)..(title + 9)].Select(line => string.Join(' ', line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[..2])));
+        Assert.StartsWith("head (softmax cross-entropy): ", lines[title + 9], StringComparison.Ordinal);
+        Assert.Matches(@"\| (dead \d+% @\d)", run.Output); // the monitor's status on the progress bar
+    }
+
+    [Fact]
     public void Prints_the_confusion_matrix_with_the_class_names_and_counts_that_add_up_to_the_test_images()
     {
         using var plots = new TempDirectory();
@@ -206,6 +224,7 @@ public partial class FashionMnistExampleTests
     [InlineData("--load m.safetensors --save n.safetensors", "--save and --load do not go together")]
     [InlineData("--load m.safetensors --checkpoint dir", "--checkpoint shapes training, and --load trains nothing")]
     [InlineData("--resume", "--resume continues from the checkpoints of --checkpoint DIR")]
+    [InlineData("--load m.safetensors --monitor", "--monitor shapes training, and --load trains nothing")]
     [InlineData("--limit 3", "--limit expects a whole number ≥ 5, got '3'")]
     [InlineData("--model rnn", "--model expects one of mlp, cnn, got 'rnn'")]
     [InlineData("--model cnn --hidden 64", "--hidden shapes the mlp; the cnn's layers are fixed (see --model): drop --hidden")]

@@ -109,16 +109,29 @@ public class SigmoidVsSoftmaxExampleTests : IClassFixture<SigmoidVsSoftmaxExampl
     }
 
     [Fact]
-    public void Standard_start_gradients_are_per_example_p_minus_y_and_half_of_it_for_squared_error()
+    public void Standard_start_gradients_are_p_minus_y_and_half_of_it_for_squared_error()
     {
-        // Logits start near 0: σ(z) ≈ 0.5, so |p − y| ≈ 0.5 for BCE and 2·|p − y|·p·(1 − p) ≈ 0.25 for squared error;
-        // softmax gives p ≈ 0.1 everywhere, so the mean of |p − y| over ten outputs is (0.9 + 9·0.1)/10 = 0.18.
-        // A gradient not rescaled to one example would be 32 times smaller.
+        // Logits start near 0, and the monitor reports ‖∂L/∂z‖ of the batch loss (1/N) Σᵢ ℓᵢ, N = 32 rows of ten outputs:
+        // sigmoid+BCE, (p − y)/N with |p − y| ≈ ½ everywhere: √(10N·¼)/N = √(2.5/32) ≈ 0.280; squared error multiplies each
+        // by 2p(1 − p) ≈ ½, so half of it; softmax, p ≈ 0.1: each row (0.9² + 9·0.1²) = 0.9, so √(0.9/32) ≈ 0.168.
         var untrained = Tables(_run.Lines)[0][0];
-        Assert.InRange(untrained.Gradient[0], 0.16, 0.20);
-        Assert.InRange(untrained.Gradient[1], 0.45, 0.55);
-        Assert.InRange(untrained.Gradient[2], 0.22, 0.26);
+        Assert.InRange(untrained.Gradient[0], 0.155, 0.18);
+        Assert.InRange(untrained.Gradient[1], 0.26, 0.31);
+        Assert.InRange(untrained.Gradient[2] / untrained.Gradient[1], 0.45, 0.55);
         Assert.Equal([0.0, 0.0, 0.0], untrained.SaturatedPercent);
+    }
+
+    [Fact]
+    public void The_monitor_announces_the_squared_error_stall_from_the_saturated_start_only()
+    {
+        var announcements = _run.Lines.Where(line => line.StartsWith("    monitor: ", StringComparison.Ordinal)).ToArray();
+        var stall = Assert.Single(announcements, line => line.Contains("a sigmoid with squared error stalls when saturated", StringComparison.Ordinal));
+        Assert.StartsWith("    monitor: step 1, layer 3 (Sigmoid): ", stall, StringComparison.Ordinal);
+        Assert.Contains("use SigmoidHead (binary cross-entropy on logits", stall, StringComparison.Ordinal);
+        int at = Array.IndexOf(_run.Lines, stall);
+        Assert.StartsWith("  trained sigmoid+MSE", _run.Lines[at - 1], StringComparison.Ordinal); // after the run it watched
+        Assert.True(at > Array.FindIndex(_run.Lines, line => line.StartsWith("saturated start", StringComparison.Ordinal)));
+        Assert.DoesNotContain(announcements, line => line.Contains("(Sigmoid)", StringComparison.Ordinal) && line != stall);
     }
 
     [Fact]

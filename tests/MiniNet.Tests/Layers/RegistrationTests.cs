@@ -283,7 +283,7 @@ public class RegistrationTests
         private readonly Dense fc1 = new(16, 16, seed: 1);                  // registered as "fc1": fc1.weight, fc1.bias
         private readonly Dense fc2 = new(16, 16, seed: 2);
         public ModuleList Heads { get; } = new(new Dense(16, 3, seed: 3), new Dense(16, 1, seed: 4)); // Heads.0.weight, …
-        public override Tensor Forward(Tensor x) => x + fc2.Forward(fc1.Forward(x).Relu());
+        public override Tensor Forward(Tensor x) => x + fc2.Call(fc1.Call(x).Relu());
     }
 
     [Fact]

@@ -29,12 +29,16 @@ internal static class SampleArguments
         [typeof(Func<Tensor, Tensor>)] = () => (Func<Tensor, Tensor>)(x => x.Sum()),
         [typeof(Func<Tensor[], Tensor>)] = () => (Func<Tensor[], Tensor>)(xs => xs[0].Sum()),
         [typeof(BackwardRule)] = () => (BackwardRule)((_, _) => { }),
+        [typeof(ForwardPreHook)] = () => (ForwardPreHook)((_, _) => null),
+        [typeof(ForwardHook)] = () => (ForwardHook)((_, _, _) => null),
+        [typeof(BackwardHook)] = () => (BackwardHook)((_, _, _) => null),
         [typeof(Initializer)] = () => (Initializer)((_, _) => { }),
         [typeof(Gradients)] = () => new Gradients(),
         [typeof(LabeledDataset)] = () => LabeledDataset.FromArrays(new float[6], [0, 1], [3], classCount: 2),
         [typeof(Batch)] = () => new DataLoader(LabeledDataset.FromArrays(new float[6], [0, 1], [3], classCount: 2), batchSize: 2).First(),
         [typeof(GradCheckResult)] = () => GradCheck.Run(x => x.Sum(), Tensor.Ones([2], DType.Float64).RequireGrad()),
         [typeof(ConfusionMatrix)] = () => new ConfusionMatrix([0, 1], [0, 1], classCount: 2),
+        [typeof(TrainingMonitor)] = () => TrainingMonitor.Attach(new Sequential(new Dense(3, 2, seed: 1)), new TrainingMonitorOptions { Output = TextWriter.Null }),
         [typeof(LayerNorm)] = () => new LayerNorm(3), // the sample int[] (six zeros) is no normalizedShape; inputs are [2, 3]
     };
 
