@@ -108,6 +108,7 @@ internal static class Convolution
     private static bool IsShiftedPlane(Conv2dGeometry g) => g.StrideHeight == 1 && g.StrideWidth == 1 && g.OutWidth == g.Width;
 
     /// <summary>Where tap (i, j)'s shifted plane is valid: the output rows [Top, Bottom) and columns [Left, Right), and the shift.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static (int Top, int Bottom, int Left, int Right, int Shift) ShiftedWindow(Conv2dGeometry g, int i, int j)
     {
         int rowShift = i * g.DilationHeight - g.PadTop, columnShift = j * g.DilationWidth - g.PadLeft;

@@ -2,6 +2,7 @@ using System.Buffers;
 using System.Numerics;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
 using MiniNet.Ops;
 
 namespace MiniNet.Kernels;
@@ -161,15 +162,46 @@ internal sealed class ConvolutionChunks<T> : IRowRange where T : unmanaged, IFlo
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void AddPartials(T[] partials, int chunks, T[] weightGrad, bool accumulate)
     {
-        var total = ArrayPool<double>.Shared.Rent(weightGrad.Length);
-        for (int e = 0; e < weightGrad.Length; e++) total[e] = double.CreateTruncating(partials[e]);
-        for (int chunk = 1; chunk < chunks; chunk++)
-        {
-            var partial = partials.AsSpan(chunk * weightGrad.Length, weightGrad.Length);
-            for (int e = 0; e < partial.Length; e++) total[e] += double.CreateTruncating(partial[e]);
-        }
-        for (int e = 0; e < weightGrad.Length; e++)
+        int length = weightGrad.Length;
+        var rented = ArrayPool<double>.Shared.Rent(length);
+        var total = rented.AsSpan(0, length);
+        for (int chunk = 0; chunk < chunks; chunk++) AddWidened(partials.AsSpan(chunk * length, length), total, add: chunk > 0);
+        for (int e = 0; e < length; e++)
             weightGrad[e] = accumulate ? weightGrad[e] + T.CreateTruncating(total[e]) : T.CreateTruncating(total[e]);
-        ArrayPool<double>.Shared.Return(total);
+        ArrayPool<double>.Shared.Return(rented);
+    }
+
+    /// <summary>
+    /// total[e] = partial[e] in double, or total[e] += it when <paramref name="add"/>: element by element, so 256-bit
+    /// vectors give the scalar loop's bits (widening a float is exact). The caller runs this alone, after the chunks.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void AddWidened(ReadOnlySpan<T> partial, Span<double> total, bool add)
+    {
+        int e = 0;
+        ref double t = ref MemoryMarshal.GetReference(total);
+        if (Vector256.IsHardwareAccelerated && typeof(T) == typeof(float))
+        {
+            ref float p = ref MemoryMarshal.GetReference(MemoryMarshal.Cast<T, float>(partial));
+            for (; e + Vector256<float>.Count <= partial.Length; e += Vector256<float>.Count)
+            {
+                var (low, high) = Vector256.Widen(Vector256.LoadUnsafe(ref p, (nuint)e));
+                int half = Vector256<double>.Count;
+                if (add) (low, high) = (Vector256.LoadUnsafe(ref t, (nuint)e) + low, Vector256.LoadUnsafe(ref t, (nuint)(e + half)) + high);
+                low.StoreUnsafe(ref t, (nuint)e);
+                high.StoreUnsafe(ref t, (nuint)(e + half));
+            }
+        }
+        else if (Vector256.IsHardwareAccelerated && typeof(T) == typeof(double))
+        {
+            ref double p = ref MemoryMarshal.GetReference(MemoryMarshal.Cast<T, double>(partial));
+            for (; e + Vector256<double>.Count <= partial.Length; e += Vector256<double>.Count)
+            {
+                var value = Vector256.LoadUnsafe(ref p, (nuint)e);
+                if (add) value = Vector256.LoadUnsafe(ref t, (nuint)e) + value;
+                value.StoreUnsafe(ref t, (nuint)e);
+            }
+        }
+        for (; e < partial.Length; e++) total[e] = add ? total[e] + double.CreateTruncating(partial[e]) : double.CreateTruncating(partial[e]);
     }
 }
