@@ -56,6 +56,7 @@ internal static class Convolution
     }
 
     /// <summary>db[c] += Σ_n Σ_p G[n, c, p]: each plane a fixed-lane sum in double, the planes added in image order.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void BiasGradient<T>(Conv2dGeometry g, T[] gradOutput, T[] biasGrad) where T : unmanaged, IFloatingPointIeee754<T>
     {
         int pixels = g.OutPixels;
@@ -71,6 +72,7 @@ internal static class Convolution
     /// columns[(c·kH + i)·kW + j, column + oh·W_out + ow] = x[n, group's channel c, oh·s − pad + i·d, ow·s − pad + j·d],
     /// zero where that falls in the padding; <paramref name="rowLength"/> is the length of a row of columns.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal static void Pack<T>(Conv2dGeometry g, T[] input, int n, int group, T[] columns, int column, int rowLength) where T : unmanaged, IFloatingPointIeee754<T>
     {
         int row = 0;
@@ -106,6 +108,7 @@ internal static class Convolution
     private static bool IsShiftedPlane(Conv2dGeometry g) => g.StrideHeight == 1 && g.StrideWidth == 1 && g.OutWidth == g.Width;
 
     /// <summary>Where tap (i, j)'s shifted plane is valid: the output rows [Top, Bottom) and columns [Left, Right), and the shift.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static (int Top, int Bottom, int Left, int Right, int Shift) ShiftedWindow(Conv2dGeometry g, int i, int j)
     {
         int rowShift = i * g.DilationHeight - g.PadTop, columnShift = j * g.DilationWidth - g.PadLeft;
@@ -116,6 +119,7 @@ internal static class Convolution
     }
 
     /// <summary><see cref="Pack"/>'s line for tap (i, j) when <see cref="IsShiftedPlane"/>: one block copy, then zeros where the tap reads padding.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void PackShifted<T>(Conv2dGeometry g, ReadOnlySpan<T> plane, int i, int j, Span<T> line) where T : unmanaged
     {
         var (top, bottom, left, right, shift) = ShiftedWindow(g, i, j);
@@ -129,6 +133,7 @@ internal static class Convolution
     }
 
     /// <summary>Zeros columns [0, left) and [right, width) of rows [top, bottom): a pad or two per row, so element by element.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void ClearWrappedColumns<T>(Span<T> line, int top, int bottom, int left, int right, int width) where T : unmanaged
     {
         if (left == 0 && right == width) return;
@@ -143,6 +148,7 @@ internal static class Convolution
     /// <see cref="ScatterAdd"/> for tap (i, j) when <see cref="IsShiftedPlane"/>: the line's padding columns are zeroed (the line
     /// is scratch), then the block is added in one pass — each pixel gets the same additions, in the same order.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void ScatterAddShifted<T>(Conv2dGeometry g, Span<T> line, int i, int j, Span<T> plane) where T : unmanaged, IFloatingPointIeee754<T>
     {
         var (top, bottom, left, right, shift) = ShiftedWindow(g, i, j);
@@ -159,6 +165,7 @@ internal static class Convolution
     // element by element: the width changes no bits.)
 
     /// <summary>target = source, in 256-bit vectors where the CPU has them.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Copy<T>(ReadOnlySpan<T> source, Span<T> target) where T : unmanaged
     {
         if (!Vector256.IsHardwareAccelerated || source.Length < Vector256<T>.Count)
@@ -174,6 +181,7 @@ internal static class Convolution
     }
 
     /// <summary>target[i] += source[i], in 256-bit vectors where the CPU has them.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void AddTo<T>(Span<T> target, ReadOnlySpan<T> source) where T : unmanaged, IFloatingPointIeee754<T>
     {
         if (!Vector256.IsHardwareAccelerated || source.Length < Vector256<T>.Count)
@@ -190,6 +198,7 @@ internal static class Convolution
     }
 
     /// <summary>target[ow] = source[x0 + ow], zero outside the source: the common case of stride 1, as a block copy.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void CopyShifted<T>(ReadOnlySpan<T> source, int x0, Span<T> target) where T : unmanaged
     {
         int before = Math.Clamp(-x0, 0, target.Length);                          // outputs left of the image
@@ -200,6 +209,7 @@ internal static class Convolution
     }
 
     /// <summary>The adjoint of <see cref="Pack"/>: each column element's gradient is added to the pixel it was read from (padding drops it).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal static void ScatterAdd<T>(Conv2dGeometry g, T[] columnGrad, int column, int rowLength, int n, int group, T[] inputGrad) where T : unmanaged, IFloatingPointIeee754<T>
     {
         int row = 0;

@@ -1,5 +1,8 @@
 using System.Buffers;
 using System.Numerics;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
 using MiniNet.Ops;
 
 namespace MiniNet.Kernels;
@@ -66,6 +69,7 @@ internal sealed class ConvolutionChunks<T> : IRowRange where T : unmanaged, IFlo
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     void IRowRange.Run(int start, int end)
     {
         int pixels = _g.OutPixels, span = _chunk * pixels;
@@ -89,6 +93,7 @@ internal sealed class ConvolutionChunks<T> : IRowRange where T : unmanaged, IFlo
     }
 
     /// <summary>product = b + W[group]·columns, then each image's block to its channels of y.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void ForwardChunk(int first, int images, int group, T[] columns, T[] product)
     {
         var g = _g;
@@ -104,6 +109,7 @@ internal sealed class ConvolutionChunks<T> : IRowRange where T : unmanaged, IFlo
     }
 
     /// <summary>G gathered to [groupOut, width]; dW's part G·columnsᵀ; the columns' gradient W[group]ᵀ·G scattered onto dx.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void BackwardChunk(int chunk, int first, int images, int group, T[] columns, T[] gathered)
     {
         var g = _g;
@@ -122,8 +128,25 @@ internal sealed class ConvolutionChunks<T> : IRowRange where T : unmanaged, IFlo
         if (_inputGrad is not null) // ([rows, groupOut]·[groupOut, width]), then col2im
         {
             Multiply(_weight, weightOffset, true, gathered, false, columns, 0, rows, groupOut, width, accumulate: false);
+            if (group == 0) WriteTouchPages(_inputGrad.AsSpan(first * g.InChannels * g.Height * g.Width, images * g.InChannels * g.Height * g.Width));
             for (int image = 0; image < images; image++) Convolution.ScatterAdd(g, columns, image * pixels, width, first + image, group, _inputGrad);
         }
+    }
+
+    /// <summary>
+    /// Writes each memory page of <paramref name="region"/> once, leaving its values as they are. A new gradient buffer
+    /// usually lies on pages the OS has not given the process yet; col2im reads before it writes, so each such page
+    /// took two faults, and the second one swapped out the shared zero page, which stops the other core to flush its
+    /// TLB (in a VM, an exit on both cores). An atomic add of zero is a write: one fault, nothing to flush.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void WriteTouchPages(Span<T> region)
+    {
+        if (region.IsEmpty) return;
+        int step = Math.Max(1, Environment.SystemPageSize / Unsafe.SizeOf<T>());
+        ref T start = ref MemoryMarshal.GetReference(region);
+        for (int i = 0; i < region.Length; i += step) Interlocked.Add(ref Unsafe.As<T, int>(ref Unsafe.Add(ref start, i)), 0);
+        Interlocked.Add(ref Unsafe.As<T, int>(ref Unsafe.Add(ref start, region.Length - 1)), 0);
     }
 
     /// <summary>C = op(A)·op(B) (m×k by k×n), A and C from the given offsets: on the helper threads too when the batch is one chunk, else on this thread.</summary>
@@ -136,17 +159,49 @@ internal sealed class ConvolutionChunks<T> : IRowRange where T : unmanaged, IFlo
     }
 
     /// <summary>dW (+)= Σ_chunk partial[chunk], each element's terms added in chunk order in double.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void AddPartials(T[] partials, int chunks, T[] weightGrad, bool accumulate)
     {
-        var total = ArrayPool<double>.Shared.Rent(weightGrad.Length);
-        for (int e = 0; e < weightGrad.Length; e++) total[e] = double.CreateTruncating(partials[e]);
-        for (int chunk = 1; chunk < chunks; chunk++)
-        {
-            var partial = partials.AsSpan(chunk * weightGrad.Length, weightGrad.Length);
-            for (int e = 0; e < partial.Length; e++) total[e] += double.CreateTruncating(partial[e]);
-        }
-        for (int e = 0; e < weightGrad.Length; e++)
+        int length = weightGrad.Length;
+        var rented = ArrayPool<double>.Shared.Rent(length);
+        var total = rented.AsSpan(0, length);
+        for (int chunk = 0; chunk < chunks; chunk++) AddWidened(partials.AsSpan(chunk * length, length), total, add: chunk > 0);
+        for (int e = 0; e < length; e++)
             weightGrad[e] = accumulate ? weightGrad[e] + T.CreateTruncating(total[e]) : T.CreateTruncating(total[e]);
-        ArrayPool<double>.Shared.Return(total);
+        ArrayPool<double>.Shared.Return(rented);
+    }
+
+    /// <summary>
+    /// total[e] = partial[e] in double, or total[e] += it when <paramref name="add"/>: element by element, so 256-bit
+    /// vectors give the scalar loop's bits (widening a float is exact). The caller runs this alone, after the chunks.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void AddWidened(ReadOnlySpan<T> partial, Span<double> total, bool add)
+    {
+        int e = 0;
+        ref double t = ref MemoryMarshal.GetReference(total);
+        if (Vector256.IsHardwareAccelerated && typeof(T) == typeof(float))
+        {
+            ref float p = ref MemoryMarshal.GetReference(MemoryMarshal.Cast<T, float>(partial));
+            for (; e + Vector256<float>.Count <= partial.Length; e += Vector256<float>.Count)
+            {
+                var (low, high) = Vector256.Widen(Vector256.LoadUnsafe(ref p, (nuint)e));
+                int half = Vector256<double>.Count;
+                if (add) (low, high) = (Vector256.LoadUnsafe(ref t, (nuint)e) + low, Vector256.LoadUnsafe(ref t, (nuint)(e + half)) + high);
+                low.StoreUnsafe(ref t, (nuint)e);
+                high.StoreUnsafe(ref t, (nuint)(e + half));
+            }
+        }
+        else if (Vector256.IsHardwareAccelerated && typeof(T) == typeof(double))
+        {
+            ref double p = ref MemoryMarshal.GetReference(MemoryMarshal.Cast<T, double>(partial));
+            for (; e + Vector256<double>.Count <= partial.Length; e += Vector256<double>.Count)
+            {
+                var value = Vector256.LoadUnsafe(ref p, (nuint)e);
+                if (add) value = Vector256.LoadUnsafe(ref t, (nuint)e) + value;
+                value.StoreUnsafe(ref t, (nuint)e);
+            }
+        }
+        for (; e < partial.Length; e++) total[e] = add ? total[e] + double.CreateTruncating(partial[e]) : double.CreateTruncating(partial[e]);
     }
 }
