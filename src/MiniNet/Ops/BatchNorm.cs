@@ -44,14 +44,7 @@ public sealed partial class Tensor
             runningMean.Version.Bump(); // updated in place, as PyTorch's running_mean
             runningVar!.Version.Bump();
         }
-        Tensor[] inputs = (weight, bias) switch
-        {
-            (null, null) => [input],
-            (not null, null) => [input, weight],
-            (null, not null) => [input, bias],
-            _ => [input, weight, bias],
-        };
-        return Tape.Record("BatchNorm", y, inputs, saved: weight is null ? [input] : [input, weight], BatchNormBackward, statistics);
+        return Tape.Record("BatchNorm", y, AffineInputs.Of(input, weight, bias), saved: weight is null ? [input] : [input, weight], BatchNormBackward, statistics);
     }
 
     /// <summary>
@@ -62,8 +55,7 @@ public sealed partial class Tensor
     {
         var statistics = (BatchNormStatistics)op.State!;
         var input = op.Input(0);
-        Tensor? weight = statistics.HasWeight ? op.Input(1) : null;
-        Tensor? bias = statistics.HasBias ? op.Input(statistics.HasWeight ? 2 : 1) : null;
+        var (weight, bias) = AffineInputs.Find(op, statistics.HasWeight, statistics.HasBias);
         Tensor? inputGrad = grads.Needs(input) ? grads.Buffer(input) : null;
         Tensor? weightGrad = weight is not null && grads.Needs(weight) ? grads.Buffer(weight) : null;
         Tensor? biasGrad = bias is not null && grads.Needs(bias) ? grads.Buffer(bias) : null;

@@ -31,14 +31,7 @@ public sealed partial class Tensor
         var y = Empty(input.Shape.Dims, input.DType, "LayerNorm");
         var statistics = new LayerNormStatistics(rows, features, weight is not null, bias is not null);
         DTypeDispatch.Run(input.DType, new LayerNormForwardKernel(statistics, input, weight, bias, eps, y));
-        Tensor[] inputs = (weight, bias) switch
-        {
-            (null, null) => [input],
-            (not null, null) => [input, weight],
-            (null, not null) => [input, bias],
-            _ => [input, weight, bias],
-        };
-        return Tape.Record("LayerNorm", y, inputs, saved: weight is null ? [input] : [input, weight], LayerNormBackward, statistics);
+        return Tape.Record("LayerNorm", y, AffineInputs.Of(input, weight, bias), saved: weight is null ? [input] : [input, weight], LayerNormBackward, statistics);
     }
 
     /// <summary>
@@ -49,8 +42,7 @@ public sealed partial class Tensor
     {
         var statistics = (LayerNormStatistics)op.State!;
         var input = op.Input(0);
-        Tensor? weight = statistics.HasWeight ? op.Input(1) : null;
-        Tensor? bias = statistics.HasBias ? op.Input(statistics.HasWeight ? 2 : 1) : null;
+        var (weight, bias) = AffineInputs.Find(op, statistics.HasWeight, statistics.HasBias);
         Tensor? inputGrad = grads.Needs(input) ? grads.Buffer(input) : null;
         Tensor? weightGrad = weight is not null && grads.Needs(weight) ? grads.Buffer(weight) : null;
         Tensor? biasGrad = bias is not null && grads.Needs(bias) ? grads.Buffer(bias) : null;
