@@ -4,7 +4,7 @@
 `dotnet run -c Release --project bench/MiniNet.Bench -- compare` runs this script and MiniNet's own workloads
 alternately and prints the ratios; run it alone to see PyTorch's figures:
 
-    python3 bench/peer/torch_peer.py [--only SUBSTRING] [--fashion] [--cnn]
+    python3 bench/peer/torch_peer.py [--only SUBSTRING] [--fashion] [--cnn] [--isa native|avx2|sse]
 
 Needs PyTorch; on Debian or Ubuntu, once:
 
@@ -15,12 +15,31 @@ Prints one line per workload, `torch.<name><TAB><value><TAB><unit>`, the median 
 PyTorch runs in its fastest setting on a 2-core machine: one intra-op thread for the MLP and head workloads with
 two OpenBLAS threads for its products, and two intra-op threads (oneDNN) for the convolutions. Override with
 OMP_NUM_THREADS and OPENBLAS_NUM_THREADS.
+
+--isa avx2 (or sse) caps PyTorch's three kernel libraries at that instruction set, as an AVX2-only (or older) CPU
+would: oneDNN through ONEDNN_MAX_CPU_ISA, ATen through ATEN_CPU_CAPABILITY, OpenBLAS through OPENBLAS_CORETYPE.
+`compare` passes the cap that matches MiniNet's own path, so that DOTNET_EnableAVX512=0 on an AVX-512 machine
+compares two AVX2 programs rather than MiniNet's AVX2 kernels with oneDNN's AVX-512 ones. Without it (or with
+--isa native) each library picks what it would by default: on an AVX-512 CPU oneDNN's convolutions use AVX-512,
+while Debian's ATen and OpenBLAS (Haswell kernels on AMD's Zen) stay at AVX2.
 """
 import os
 import sys
 
 os.environ.setdefault("OPENBLAS_NUM_THREADS", "2")
 os.environ.setdefault("OMP_NUM_THREADS", "1")
+
+# Each library reads its cap when it loads, so these must be set before torch is imported.
+ISA_CAPS = {
+    "native": {},
+    "avx2": {"ONEDNN_MAX_CPU_ISA": "AVX2", "ATEN_CPU_CAPABILITY": "avx2", "OPENBLAS_CORETYPE": "Haswell"},
+    "sse": {"ONEDNN_MAX_CPU_ISA": "SSE41", "ATEN_CPU_CAPABILITY": "default", "OPENBLAS_CORETYPE": "Nehalem"},
+}
+ISA = sys.argv[sys.argv.index("--isa") + 1] if "--isa" in sys.argv else "native"
+if ISA not in ISA_CAPS:
+    sys.exit(f"torch_peer.py: --isa {ISA!r} is not one of {', '.join(ISA_CAPS)}")
+for variable, value in ISA_CAPS[ISA].items():
+    os.environ.setdefault(variable, value)
 
 import gzip  # noqa: E402  (the thread settings must be in place before torch loads)
 import struct  # noqa: E402
@@ -82,8 +101,9 @@ def gemm_workloads():
     for n in (128, 256, 512, 1024):
         name = f"gemm{n}"
         if wanted(name):
-            a, b = torch.randn(n, n), torch.randn(n, n)
-            seconds = median_seconds(lambda: torch.mm(a, b), max(3, int(2e8 / n ** 3)))
+            a, b, c = torch.randn(n, n), torch.randn(n, n), torch.empty(n, n)
+            # Into a reused result, as MiniNet's side does (a fresh one measured the same here: the allocator reuses it).
+            seconds = median_seconds(lambda: torch.mm(a, b, out=c), max(3, int(2e8 / n ** 3)))
             report(name, 2 * n ** 3 / seconds / 1e9, "GFLOP/s")
 
 

@@ -6,7 +6,8 @@ namespace MiniNet.Bench.Workloads;
 /// <summary>
 /// The <c>compare</c> mode: runs bench/peer/torch_peer.py and MiniNet's workloads back to back, each in a fresh process,
 /// alternating for several rounds (the machine is shared and its load drifts), then prints one row per workload
-/// with the median and range of each side and of the ratio MiniNet / PyTorch.
+/// with the median and range of each side and of the ratio MiniNet / PyTorch. PyTorch's kernels are capped at the
+/// instruction set of MiniNet's path (<see cref="Machine.PeerIsa"/>), so that a narrowed run compares like with like.
 /// </summary>
 /// <remarks>
 /// The ratio is MiniNet's figure over PyTorch's in every row, so its meaning follows the unit: for times
@@ -15,7 +16,7 @@ namespace MiniNet.Bench.Workloads;
 /// </remarks>
 internal static class Comparison
 {
-    private const string Usage = "usage: compare [--only SUBSTRING] [--fashion] [--cnn] [--rounds N] [--peer PATH/torch_peer.py] [--python PATH] (the peer: bench/peer/torch_peer.py of this repository)";
+    private const string Usage = "usage: compare [--only SUBSTRING] [--fashion] [--cnn] [--rounds N] [--isa native|avx2|sse] [--peer PATH/torch_peer.py] [--python PATH] (the peer: bench/peer/torch_peer.py of this repository)";
 
     public static int Run(string[] args)
     {
@@ -23,6 +24,7 @@ internal static class Comparison
         int rounds = 3;
         string? peer = null;
         string python = "/usr/bin/python3";
+        string isa = Machine.PeerIsa;
         for (int i = 0; i < args.Length; i++)
         {
             switch (args[i])
@@ -32,6 +34,7 @@ internal static class Comparison
                 case "--rounds" when i + 1 < args.Length && int.TryParse(args[i + 1], out rounds) && rounds > 0: i++; break;
                 case "--peer" when i + 1 < args.Length: peer = args[++i]; break;
                 case "--python" when i + 1 < args.Length: python = args[++i]; break;
+                case "--isa" when i + 1 < args.Length: isa = args[++i]; break;
                 default:
                     Console.Error.WriteLine($"compare: bad argument '{args[i]}'; {Usage}");
                     return 2;
@@ -49,10 +52,11 @@ internal static class Comparison
         for (int round = 1; round <= rounds; round++)
         {
             Console.Error.WriteLine($"compare: round {round} of {rounds}: PyTorch, then MiniNet");
-            Collect(results, "torch", RunProcess(python, [peer, .. passOn]), round);
+            Collect(results, "torch", RunProcess(python, [peer, .. passOn, "--isa", isa]), round);
             Collect(results, "mininet", RunProcess(self, [.. selfArgs, "workloads", .. passOn]), round);
         }
         Console.WriteLine(Machine.Description);
+        Console.WriteLine($"PyTorch's kernels: --isa {isa} ({(isa == "native" ? "each library's own choice" : "capped to match MiniNet's path")})");
         Print(results.Values, rounds);
         return 0;
     }

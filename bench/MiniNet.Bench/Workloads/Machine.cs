@@ -15,6 +15,16 @@ internal static class Machine
         : Vector128.IsHardwareAccelerated ? "128-bit (Vector128)"
         : "scalar (no SIMD)";
 
+    /// <summary>
+    /// The peer's <c>--isa</c> for this path: with DOTNET_EnableAVX512=0 on an AVX-512 CPU, MiniNet runs its AVX2
+    /// kernels while oneDNN would still run AVX-512 ones, so PyTorch is capped at AVX2 too, as on an AVX2-only CPU.
+    /// On the AVX-512 path PyTorch keeps its own choice; below AVX2 it goes down to SSE4.1 (it has no scalar path).
+    /// </summary>
+    public static string PeerIsa =>
+        Vector512.IsHardwareAccelerated ? "native"
+        : Vector256.IsHardwareAccelerated ? "avx2"
+        : "sse";
+
     /// <summary>The CPU's model name from /proc/cpuinfo, or the architecture where there is none.</summary>
     public static string Cpu
     {
